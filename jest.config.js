@@ -1,0 +1,9 @@
+/** Tests run from TypeScript through ts-jest (CommonJS, like the build). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
