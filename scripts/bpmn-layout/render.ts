@@ -1,0 +1,408 @@
+/**
+ * BPMN layout generator: DiagramSpec (./types.ts) -> BPMN 2.0 XML (Camunda 7 flavour) with complete DI.
+ *
+ * Geometry: one pool, lanes stacked top to bottom in spec order, each lane `rows` grid rows high.
+ * A node sits with its centre on (column, row) of its lane; standard sizes (task 100x80, event
+ * 36x36, gateway 50x50). Flows are orthogonal polylines chosen by `route`. External labels of
+ * events, gateways and named flows get bounds estimated from the text (bpmn-js wraps them at 90 px).
+ */
+import type { Bounds, DiagramSpec, FlowSpec, FormFieldSpec, LaneSpec, LayoutOptions, NodeSpec, Point } from './types';
+
+export const DEFAULT_LAYOUT: LayoutOptions = {
+  poolX: 160,
+  poolY: 60,
+  poolHeaderWidth: 30,
+  colWidth: 150,
+  firstColOffset: 90,
+  rightMargin: 90,
+  laneTopOffset: 80,
+  rowPitch: 140,
+  laneBottomOffset: 90,
+};
+
+const SIZES: Record<NodeSpec['type'], { width: number; height: number }> = {
+  startEvent: { width: 36, height: 36 },
+  endEvent: { width: 36, height: 36 },
+  userTask: { width: 100, height: 80 },
+  serviceTask: { width: 100, height: 80 },
+  exclusiveGateway: { width: 50, height: 50 },
+};
+
+/** bpmn-js wraps external labels at this width. */
+export const LABEL_MAX_WIDTH = 90;
+/** Average glyph width (px) of the 11px label font for Kazakh Cyrillic text, slightly generous. */
+const CHAR_WIDTH = 6.3;
+const LINE_HEIGHT = 14;
+const LABEL_GAP = 5;
+
+export interface NodeGeometry {
+  spec: NodeSpec;
+  bounds: Bounds;
+  label?: Bounds;
+}
+
+export interface FlowGeometry {
+  spec: FlowSpec;
+  waypoints: Point[];
+  label?: Bounds;
+}
+
+export interface LaneGeometry {
+  spec: LaneSpec;
+  bounds: Bounds;
+}
+
+export interface Geometry {
+  pool: Bounds;
+  lanes: LaneGeometry[];
+  nodes: Map<string, NodeGeometry>;
+  flows: FlowGeometry[];
+}
+
+export function hasExternalLabel(node: NodeSpec): boolean {
+  return node.type === 'startEvent' || node.type === 'endEvent' || node.type === 'exclusiveGateway';
+}
+
+/** Greedy word wrap at LABEL_MAX_WIDTH; returns the label box size. */
+export function estimateLabelSize(text: string): { width: number; height: number } {
+  const maxChars = Math.floor(LABEL_MAX_WIDTH / CHAR_WIDTH);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (candidate.length <= maxChars || !line) {
+      line = candidate;
+    } else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line) lines.push(line);
+  // A single word longer than the width is broken by bpmn-js too.
+  const lineCount = lines.reduce((sum, l) => sum + Math.max(1, Math.ceil(l.length / maxChars)), 0);
+  const widest = Math.min(LABEL_MAX_WIDTH, Math.max(...lines.map((l) => Math.ceil(l.length * CHAR_WIDTH)), 10));
+  return { width: widest, height: Math.max(1, lineCount) * LINE_HEIGHT };
+}
+
+function validate(spec: DiagramSpec): void {
+  const ids = new Set<string>();
+  const add = (id: string): void => {
+    if (ids.has(id)) throw new Error(`Duplicate id "${id}"`);
+    ids.add(id);
+  };
+  add(spec.process.id);
+  add(spec.collaboration.id);
+  add(spec.collaboration.participant.id);
+  spec.lanes.forEach((lane) => add(lane.id));
+  spec.nodes.forEach((node) => add(node.id));
+  spec.flows.forEach((flow) => add(flow.id));
+  const laneIds = new Set(spec.lanes.map((lane) => lane.id));
+  const nodeIds = new Set(spec.nodes.map((node) => node.id));
+  for (const node of spec.nodes) {
+    if (!laneIds.has(node.lane)) throw new Error(`Node "${node.id}" names unknown lane "${node.lane}"`);
+    const lane = spec.lanes.find((l) => l.id === node.lane)!;
+    if ((node.row ?? 0) >= (lane.rows ?? 1)) throw new Error(`Node "${node.id}" is in row ${node.row} but lane "${lane.id}" has ${lane.rows ?? 1} row(s)`);
+  }
+  for (const flow of spec.flows) {
+    if (!nodeIds.has(flow.source)) throw new Error(`Flow "${flow.id}" has unknown source "${flow.source}"`);
+    if (!nodeIds.has(flow.target)) throw new Error(`Flow "${flow.id}" has unknown target "${flow.target}"`);
+  }
+  for (const node of spec.nodes) {
+    const defaults = spec.flows.filter((f) => f.source === node.id && f.default);
+    if (defaults.length > 1) throw new Error(`Node "${node.id}" has ${defaults.length} default flows`);
+    if (defaults.length === 1 && node.type !== 'exclusiveGateway') throw new Error(`Default flow "${defaults[0].id}" leaves "${node.id}", which is not a gateway`);
+  }
+}
+
+export function computeGeometry(spec: DiagramSpec): Geometry {
+  validate(spec);
+  const o: LayoutOptions = { ...DEFAULT_LAYOUT, ...spec.layout };
+  const laneX = o.poolX + o.poolHeaderWidth;
+  const maxCol = Math.max(...spec.nodes.map((n) => n.col));
+  const laneWidth = o.firstColOffset + maxCol * o.colWidth + o.rightMargin;
+  const colX = (col: number): number => Math.round(laneX + o.firstColOffset + col * o.colWidth);
+
+  const lanes: LaneGeometry[] = [];
+  let y = o.poolY;
+  for (const lane of spec.lanes) {
+    const rows = lane.rows ?? 1;
+    const height = o.laneTopOffset + (rows - 1) * o.rowPitch + o.laneBottomOffset;
+    lanes.push({ spec: lane, bounds: { x: laneX, y, width: laneWidth, height } });
+    y += height;
+  }
+  const pool: Bounds = { x: o.poolX, y: o.poolY, width: o.poolHeaderWidth + laneWidth, height: y - o.poolY };
+
+  const nodes = new Map<string, NodeGeometry>();
+  for (const node of spec.nodes) {
+    const lane = lanes.find((l) => l.spec.id === node.lane)!;
+    const size = SIZES[node.type];
+    const cx = colX(node.col);
+    const cy = lane.bounds.y + o.laneTopOffset + (node.row ?? 0) * o.rowPitch;
+    const bounds: Bounds = { x: cx - size.width / 2, y: cy - size.height / 2, width: size.width, height: size.height };
+    const geometry: NodeGeometry = { spec: node, bounds };
+    if (hasExternalLabel(node) && node.name) geometry.label = nodeLabel(bounds, node.name, node.labelPosition ?? 'bottom');
+    nodes.set(node.id, geometry);
+  }
+
+  const flows: FlowGeometry[] = spec.flows.map((flow) => {
+    const source = nodes.get(flow.source)!.bounds;
+    const target = nodes.get(flow.target)!.bounds;
+    const waypoints = route(flow, source, target, colX);
+    const geometry: FlowGeometry = { spec: flow, waypoints };
+    if (flow.name) geometry.label = flowLabel(waypoints, flow.name, flow.labelSide);
+    return geometry;
+  });
+
+  return { pool, lanes, nodes, flows };
+}
+
+function centre(b: Bounds): Point {
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+function route(flow: FlowSpec, s: Bounds, t: Bounds, colX: (col: number) => number): Point[] {
+  const sc = centre(s);
+  const tc = centre(t);
+  const sourceIsGateway = s.width === 50 && s.height === 50;
+  let kind = flow.route ?? 'auto';
+  if (kind === 'auto') {
+    if (sc.y === tc.y) kind = 'h';
+    else if (sc.x === tc.x) kind = 'v';
+    else kind = sourceIsGateway ? 'vh' : 'hv';
+  }
+  const up = tc.y < sc.y;
+  switch (kind) {
+    case 'h':
+      if (sc.y !== tc.y) throw new Error(`Flow "${flow.id}": route h needs source and target on one line`);
+      return [
+        { x: s.x + s.width, y: sc.y },
+        { x: t.x, y: tc.y },
+      ];
+    case 'v':
+      if (sc.x !== tc.x) throw new Error(`Flow "${flow.id}": route v needs the target straight above or below`);
+      return up
+        ? [
+            { x: sc.x, y: s.y },
+            { x: tc.x, y: t.y + t.height },
+          ]
+        : [
+            { x: sc.x, y: s.y + s.height },
+            { x: tc.x, y: t.y },
+          ];
+    case 'hv':
+      return [
+        { x: s.x + s.width, y: sc.y },
+        { x: tc.x, y: sc.y },
+        { x: tc.x, y: up ? t.y + t.height : t.y },
+      ];
+    case 'vh':
+      return [
+        { x: sc.x, y: up ? s.y : s.y + s.height },
+        { x: sc.x, y: tc.y },
+        { x: t.x, y: tc.y },
+      ];
+    case 'hvh': {
+      const mx = flow.midCol !== undefined ? colX(flow.midCol) : Math.round((s.x + s.width + t.x) / 2);
+      return [
+        { x: s.x + s.width, y: sc.y },
+        { x: mx, y: sc.y },
+        { x: mx, y: tc.y },
+        { x: t.x, y: tc.y },
+      ];
+    }
+    default:
+      throw new Error(`Flow "${flow.id}": unknown route "${String(kind)}"`);
+  }
+}
+
+function nodeLabel(b: Bounds, text: string, position: NonNullable<NodeSpec['labelPosition']>): Bounds {
+  const size = estimateLabelSize(text);
+  const c = centre(b);
+  switch (position) {
+    case 'top':
+      return { x: Math.round(c.x - size.width / 2), y: b.y - LABEL_GAP - size.height, ...size };
+    case 'left':
+      return { x: b.x - LABEL_GAP - size.width, y: Math.round(c.y - size.height / 2), ...size };
+    case 'right':
+      return { x: b.x + b.width + LABEL_GAP, y: Math.round(c.y - size.height / 2), ...size };
+    default:
+      return { x: Math.round(c.x - size.width / 2), y: b.y + b.height + LABEL_GAP, ...size };
+  }
+}
+
+/** Label next to the flow's first segment, close to the source. */
+function flowLabel(points: Point[], text: string, side?: FlowSpec['labelSide']): Bounds {
+  const size = estimateLabelSize(text);
+  const [p0, p1] = points;
+  if (p0.y === p1.y) {
+    const x = p0.x + LABEL_GAP;
+    return side === 'below' ? { x, y: p0.y + LABEL_GAP, ...size } : { x, y: p0.y - LABEL_GAP - size.height, ...size };
+  }
+  const up = p1.y < p0.y;
+  const y = up ? p0.y - LABEL_GAP - size.height : p0.y + LABEL_GAP;
+  return side === 'right' ? { x: p0.x + LABEL_GAP, y, ...size } : { x: p0.x - LABEL_GAP - size.width, y, ...size };
+}
+
+// XML ////////////////////////////////////////////////////////////////////////////////////////////
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function attrs(values: Record<string, string | number | boolean | undefined>): string {
+  return Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${esc(String(v))}"`)
+    .join('');
+}
+
+function documentation(text: string | undefined, indent: string): string[] {
+  return text ? [`${indent}<bpmn:documentation>${esc(text)}</bpmn:documentation>`] : [];
+}
+
+function formField(field: FormFieldSpec, indent: string): string[] {
+  const constraints: { name: string; config?: string }[] = [];
+  if (field.required) constraints.push({ name: 'required' });
+  if (field.pattern !== undefined) constraints.push({ name: 'pattern', config: field.pattern });
+  for (const name of ['minlength', 'maxlength', 'min', 'max'] as const) {
+    if (field[name] !== undefined) constraints.push({ name, config: String(field[name]) });
+  }
+  const head = `${indent}<camunda:formField${attrs({ id: field.id, label: field.label, type: field.type, defaultValue: field.defaultValue })}`;
+  const body: string[] = [];
+  if (constraints.length > 0) {
+    body.push(`${indent}  <camunda:validation>`);
+    for (const c of constraints) body.push(`${indent}    <camunda:constraint${attrs({ name: c.name, config: c.config })} />`);
+    body.push(`${indent}  </camunda:validation>`);
+  }
+  for (const value of field.values ?? []) body.push(`${indent}  <camunda:value${attrs({ id: value.id, name: value.name })} />`);
+  return body.length === 0 ? [`${head} />`] : [`${head}>`, ...body, `${indent}</camunda:formField>`];
+}
+
+function extensionElements(properties: [string, string][], fields: FormFieldSpec[] | undefined, indent: string): string[] {
+  if (properties.length === 0 && !fields?.length) return [];
+  const lines = [`${indent}<bpmn:extensionElements>`];
+  if (properties.length > 0) {
+    lines.push(`${indent}  <camunda:properties>`);
+    for (const [name, value] of properties) lines.push(`${indent}    <camunda:property${attrs({ name, value })} />`);
+    lines.push(`${indent}  </camunda:properties>`);
+  }
+  if (fields?.length) {
+    lines.push(`${indent}  <camunda:formData>`);
+    for (const field of fields) lines.push(...formField(field, `${indent}    `));
+    lines.push(`${indent}  </camunda:formData>`);
+  }
+  lines.push(`${indent}</bpmn:extensionElements>`);
+  return lines;
+}
+
+function boundsXml(b: Bounds): string {
+  return `<dc:Bounds${attrs({ x: b.x, y: b.y, width: b.width, height: b.height })} />`;
+}
+
+export function renderBpmn(spec: DiagramSpec): string {
+  const g = computeGeometry(spec);
+  const lanesById = new Map(spec.lanes.map((lane) => [lane.id, lane]));
+  const out: string[] = [];
+  out.push('<?xml version="1.0" encoding="UTF-8"?>');
+  out.push(
+    `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:modeler="http://camunda.org/schema/modeler/1.0"${attrs({
+      id: spec.definitionsId ?? `Definitions_${spec.process.id}`,
+      targetNamespace: spec.targetNamespace ?? 'http://reglament.kz/bpmn',
+      exporter: spec.exporter ?? 'Camunda Modeler',
+      exporterVersion: spec.exporterVersion ?? '5.x',
+      'modeler:executionPlatform': 'Camunda Platform',
+      'modeler:executionPlatformVersion': '7.21.0',
+    })}>`,
+  );
+
+  const participant = spec.collaboration.participant;
+  out.push(`  <bpmn:collaboration${attrs({ id: spec.collaboration.id })}>`);
+  out.push(`    <bpmn:participant${attrs({ id: participant.id, name: participant.name, processRef: spec.process.id })}>`);
+  out.push(...documentation(participant.documentation, '      '));
+  out.push('    </bpmn:participant>');
+  out.push('  </bpmn:collaboration>');
+
+  out.push(`  <bpmn:process${attrs({ id: spec.process.id, name: spec.process.name, isExecutable: spec.process.isExecutable ?? true })}>`);
+  out.push(...documentation(spec.process.documentation, '    '));
+  out.push(`    <bpmn:laneSet${attrs({ id: `LaneSet_${spec.process.id}` })}>`);
+  for (const lane of spec.lanes) {
+    out.push(`      <bpmn:lane${attrs({ id: lane.id, name: lane.name })}>`);
+    out.push(...documentation(lane.documentation, '        '));
+    out.push(...extensionElements(lane.group ? [['group', lane.group]] : [], undefined, '        '));
+    for (const node of spec.nodes.filter((n) => n.lane === lane.id)) out.push(`        <bpmn:flowNodeRef>${esc(node.id)}</bpmn:flowNodeRef>`);
+    out.push('      </bpmn:lane>');
+  }
+  out.push('    </bpmn:laneSet>');
+
+  for (const node of spec.nodes) {
+    const incoming = spec.flows.filter((f) => f.target === node.id).map((f) => f.id);
+    const outgoing = spec.flows.filter((f) => f.source === node.id).map((f) => f.id);
+    const defaultFlow = spec.flows.find((f) => f.source === node.id && f.default)?.id;
+    const head: Record<string, string | undefined> = { id: node.id, name: node.name };
+    const properties: [string, string][] = [];
+    if (node.type === 'userTask') {
+      head['camunda:candidateGroups'] = node.candidateGroups ?? lanesById.get(node.lane)?.group;
+      if (node.timeLimit !== undefined) properties.push(['timeLimit', node.timeLimit]);
+    }
+    if (node.type === 'serviceTask' && node.topic) {
+      head['camunda:type'] = 'external';
+      head['camunda:topic'] = node.topic;
+    }
+    if (node.type === 'exclusiveGateway') head.default = defaultFlow;
+    for (const [name, value] of Object.entries(node.properties ?? {})) properties.push([name, value]);
+    out.push(`    <bpmn:${node.type}${attrs(head)}>`);
+    out.push(...documentation(node.documentation, '      '));
+    out.push(...extensionElements(properties, node.formFields, '      '));
+    for (const id of incoming) out.push(`      <bpmn:incoming>${esc(id)}</bpmn:incoming>`);
+    for (const id of outgoing) out.push(`      <bpmn:outgoing>${esc(id)}</bpmn:outgoing>`);
+    out.push(`    </bpmn:${node.type}>`);
+  }
+
+  for (const flow of spec.flows) {
+    const head = `    <bpmn:sequenceFlow${attrs({ id: flow.id, name: flow.name, sourceRef: flow.source, targetRef: flow.target })}`;
+    const body = [...documentation(flow.documentation, '      ')];
+    if (flow.condition !== undefined) {
+      if (flow.default) throw new Error(`Flow "${flow.id}" is a default flow and must not carry a condition`);
+      body.push(`      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${esc(flow.condition)}</bpmn:conditionExpression>`);
+    }
+    out.push(...(body.length === 0 ? [`${head} />`] : [`${head}>`, ...body, '    </bpmn:sequenceFlow>']));
+  }
+  out.push('  </bpmn:process>');
+
+  out.push(`  <bpmndi:BPMNDiagram${attrs({ id: `BPMNDiagram_${spec.process.id}` })}>`);
+  out.push(`    <bpmndi:BPMNPlane${attrs({ id: `BPMNPlane_${spec.process.id}`, bpmnElement: spec.collaboration.id })}>`);
+  out.push(`      <bpmndi:BPMNShape${attrs({ id: `${participant.id}_di`, bpmnElement: participant.id, isHorizontal: true })}>`);
+  out.push(`        ${boundsXml(g.pool)}`);
+  out.push('      </bpmndi:BPMNShape>');
+  for (const lane of g.lanes) {
+    out.push(`      <bpmndi:BPMNShape${attrs({ id: `${lane.spec.id}_di`, bpmnElement: lane.spec.id, isHorizontal: true })}>`);
+    out.push(`        ${boundsXml(lane.bounds)}`);
+    out.push('      </bpmndi:BPMNShape>');
+  }
+  for (const node of spec.nodes) {
+    const geometry = g.nodes.get(node.id)!;
+    const extra = node.type === 'exclusiveGateway' ? { isMarkerVisible: true } : {};
+    out.push(`      <bpmndi:BPMNShape${attrs({ id: `${node.id}_di`, bpmnElement: node.id, ...extra })}>`);
+    out.push(`        ${boundsXml(geometry.bounds)}`);
+    if (geometry.label) {
+      out.push('        <bpmndi:BPMNLabel>');
+      out.push(`          ${boundsXml(geometry.label)}`);
+      out.push('        </bpmndi:BPMNLabel>');
+    }
+    out.push('      </bpmndi:BPMNShape>');
+  }
+  for (const flow of g.flows) {
+    out.push(`      <bpmndi:BPMNEdge${attrs({ id: `${flow.spec.id}_di`, bpmnElement: flow.spec.id })}>`);
+    for (const p of flow.waypoints) out.push(`        <di:waypoint${attrs({ x: p.x, y: p.y })} />`);
+    if (flow.label) {
+      out.push('        <bpmndi:BPMNLabel>');
+      out.push(`          ${boundsXml(flow.label)}`);
+      out.push('        </bpmndi:BPMNLabel>');
+    }
+    out.push('      </bpmndi:BPMNEdge>');
+  }
+  out.push('    </bpmndi:BPMNPlane>');
+  out.push('  </bpmndi:BPMNDiagram>');
+  out.push('</bpmn:definitions>');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,39 @@
+/**
+ * npm run lint:bpmn [file.bpmn ...]
+ *
+ * Lints every processes/**\/*.bpmn (or the files given) the way a deployment checks them: bpmnlint's
+ * recommended rules plus the reglament/* rules, with the host's registered handler names and the
+ * process keys of all linted files. Exit code 1 when any error is found.
+ */
+import { resolve } from 'node:path';
+import { findBpmnFiles, formatLintReport, lintFiles, readResources } from '../src/definitions/lint/lint-files';
+import { registeredHandlerNames } from '../src/handlers/index';
+
+async function main(args: string[]): Promise<number> {
+  const cwd = process.cwd();
+  const paths = args.length > 0 ? args.map((arg) => resolve(cwd, arg)) : findBpmnFiles(resolve(cwd, 'processes'));
+  if (paths.length === 0) {
+    console.log('No BPMN files found under processes/');
+    return 0;
+  }
+  let resources;
+  try {
+    resources = readResources(paths, cwd);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+  const result = await lintFiles(resources, { handlers: registeredHandlerNames() });
+  console.log(formatLintReport(resources, result));
+  return result.errors > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,63 @@
+import express, { NextFunction, Request, Response } from 'express';
+import { authenticate } from './auth';
+import { HostContext } from './context';
+import { AppError } from './errors';
+import { openApiDocument } from './openapi';
+import { definitionRoutes } from './routes/definitions';
+import { deploymentRoutes } from './routes/deployments';
+import { instanceRoutes } from './routes/instances';
+import { taskRoutes } from './routes/tasks';
+
+export const MAX_BODY = '5mb';
+
+/** The REST API under /api. Every error leaves as { error: { code, message, details } }. */
+export function createApp(host: HostContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  const api = express.Router();
+  api.use(express.json({ limit: MAX_BODY }));
+  api.use(express.text({ type: ['application/xml', 'text/xml', 'application/bpmn+xml'], limit: MAX_BODY }));
+
+  api.get('/health', async (_req, res) => {
+    await host.dataSource.query('SELECT 1');
+    res.json({ status: 'ok', time: host.clock.now().toISOString() });
+  });
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  api.use(authenticate(host.users));
+  api.use(definitionRoutes(host));
+  api.use(instanceRoutes(host));
+  api.use(taskRoutes(host));
+  api.use(deploymentRoutes(host));
+  api.use((req, _res, next) => next(new AppError(404, 'NOT_FOUND', `No API endpoint ${req.method} ${req.baseUrl}${req.path}`)));
+
+  app.use('/api', api);
+  app.use('/api', errorHandler);
+  return app;
+}
+
+function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  if (err instanceof AppError) {
+    res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+    return;
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === 'entity.parse.failed') {
+    res.status(400).json({ error: { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' } });
+    return;
+  }
+  if (e?.type === 'entity.too.large') {
+    res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `The request body is larger than ${MAX_BODY}` } });
+    return;
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    res.status(e.status).json({ error: { code: 'BAD_REQUEST', message: e.message ?? 'Bad request' } });
+    return;
+  }
+  // Internals (stack, SQL) go to the log, never to the client.
+  console.error('Unhandled error:', err);
+  res.status(500).json({ error: { code: 'INTERNAL', message: 'Internal server error; the operation was not applied' } });
+}

@@ -1,0 +1,40 @@
+import { Router } from 'express';
+import { currentUser } from '../auth';
+import { HostContext } from '../context';
+import { badRequest } from '../errors';
+import { bool, int } from '../params';
+import { presentDefinition, presentInstance } from '../presenters';
+
+export function definitionRoutes(host: HostContext): Router {
+  const router = Router();
+
+  router.get('/process-definitions', async (req, res) => {
+    const rows = await host.definitions.list(bool(req.query, 'all') === true);
+    res.json(rows.map(presentDefinition));
+  });
+
+  router.get('/process-definitions/:key', async (req, res) => {
+    res.json(presentDefinition(await host.definitions.latest(req.params.key)));
+  });
+
+  /** The BPMN source of the latest (or a given) version, for viewers and modelers. */
+  router.get('/process-definitions/:key/xml', async (req, res) => {
+    const version = req.query.version === undefined ? undefined : int(req.query, 'version', 1, 1, 1_000_000);
+    const row = version === undefined ? await host.definitions.latest(req.params.key) : await host.definitions.byId(`${req.params.key}:${version}`);
+    res.type('application/xml').send(row.source);
+  });
+
+  router.post('/process-definitions/:key/start', async (req, res) => {
+    const body = req.body ?? {};
+    if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('The body must be a JSON object { businessKey?, variables? }');
+    const { businessKey, variables } = body as { businessKey?: unknown; variables?: unknown };
+    if (businessKey !== undefined && businessKey !== null && (typeof businessKey !== 'string' || businessKey.length > 255)) {
+      throw badRequest('"businessKey" must be a string of at most 255 characters');
+    }
+    const row = await host.runtime.start(req.params.key, { businessKey: (businessKey as string | undefined) ?? null, variables }, currentUser(req));
+    const presented = presentInstance(row);
+    res.status(201).json({ id: presented.id, processDefinitionKey: presented.processDefinitionKey, version: presented.version, state: presented.state, businessKey: presented.businessKey, activeActivities: presented.activeActivities, outcome: presented.outcome });
+  });
+
+  return router;
+}

@@ -1,0 +1,45 @@
+import { Request, Router } from 'express';
+import { InstanceEntity } from '../../persistence/entities';
+import { instanceHistory, queryInstances, userMaySeeInstance } from '../../persistence/queries';
+import { isAdmin } from '../../runtime/process-runtime';
+import { currentUser } from '../auth';
+import { HostContext } from '../context';
+import { notFound } from '../errors';
+import { oneOf, page, str } from '../params';
+import { presentHistory, presentInstance } from '../presenters';
+
+export function instanceRoutes(host: HostContext): Router {
+  const router = Router();
+
+  /** Non-admins see an instance only through a task of their groups (or one they started). */
+  async function visibleInstance(req: Request) {
+    const user = currentUser(req);
+    const row = await host.dataSource.getRepository(InstanceEntity).findOne({ where: { id: req.params.id as string } });
+    const visible = row && (isAdmin(user) || row.startedBy === user.id || (await userMaySeeInstance(host.dataSource, row.id, user.groups)));
+    if (!row || !visible) throw notFound(`No process instance with id "${req.params.id}"`);
+    return row;
+  }
+
+  router.get('/process-instances', async (req, res) => {
+    const user = currentUser(req);
+    const result = await queryInstances(host.dataSource, {
+      ...page(req.query),
+      processDefinitionKey: str(req.query, 'processDefinitionKey'),
+      state: oneOf(req.query, 'state', ['running', 'completed', 'failed', 'terminated', ''] as const, '') || undefined,
+      businessKey: str(req.query, 'businessKey'),
+      visibleGroups: isAdmin(user) ? undefined : user.groups,
+    });
+    res.json({ items: result.items.map(presentInstance), total: result.total });
+  });
+
+  router.get('/process-instances/:id', async (req, res) => {
+    res.json(presentInstance(await visibleInstance(req)));
+  });
+
+  router.get('/process-instances/:id/history', async (req, res) => {
+    const row = await visibleInstance(req);
+    res.json((await instanceHistory(host.dataSource, row.id)).map(presentHistory));
+  });
+
+  return router;
+}

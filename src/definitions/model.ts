@@ -1,0 +1,217 @@
+/**
+ * What the host needs to know about a deployed process, read once from its moddle tree: user tasks
+ * (candidate groups, time limit, form), service tasks (handler topic), call activities, end events
+ * (outcomes) and lanes.
+ */
+import {
+  allFlowElements,
+  camundaAttr,
+  camundaPropertyValues,
+  documentationOf,
+  executableProcesses,
+  formFieldsOf,
+  is,
+  laneGroup,
+  laneOf,
+  lanesOf,
+  list,
+  splitList,
+} from './bpmn-utils';
+import type { ModdleElement } from './parse';
+
+export { executableProcesses } from './bpmn-utils';
+
+export type FormFieldType = 'string' | 'long' | 'boolean' | 'date' | 'enum';
+
+export const FORM_FIELD_TYPES: readonly FormFieldType[] = ['string', 'long', 'boolean', 'date', 'enum'];
+
+export interface FormField {
+  id: string;
+  label?: string;
+  type: FormFieldType;
+  required: boolean;
+  pattern?: string;
+  minlength?: number;
+  maxlength?: number;
+  min?: number;
+  max?: number;
+  values?: { id: string; name?: string }[];
+  defaultValue?: string;
+}
+
+export interface ElementModel {
+  id: string;
+  /** Moddle type, e.g. `bpmn:UserTask`, `bpmn:SequenceFlow`. */
+  type: string;
+  name?: string;
+  documentation?: string;
+  laneId?: string;
+  laneName?: string;
+}
+
+export interface UserTaskModel extends ElementModel {
+  candidateGroups: string[];
+  candidateUsers: string[];
+  /** The `timeLimit` extension property, verbatim (see processes/README.md for the grammar). */
+  timeLimit?: string;
+  formFields: FormField[];
+}
+
+export interface ServiceTaskModel extends ElementModel {
+  /** `camunda:topic` when `camunda:type="external"`. */
+  handler?: string;
+}
+
+export interface CallActivityModel extends ElementModel {
+  calledElement?: string;
+}
+
+export interface ProcessModel {
+  key: string;
+  name?: string;
+  documentation?: string;
+  startFormFields: FormField[];
+  /** Every flow node and sequence flow of the process, including those inside sub-processes. */
+  elements: Map<string, ElementModel>;
+  userTasks: Map<string, UserTaskModel>;
+  serviceTasks: Map<string, ServiceTaskModel>;
+  callActivities: Map<string, CallActivityModel>;
+  endEvents: Map<string, ElementModel>;
+  lanes: { id: string; name?: string; group?: string }[];
+}
+
+/** Constraints whose config is a number. */
+const NUMERIC_CONSTRAINTS = ['minlength', 'maxlength', 'min', 'max'] as const;
+
+function toNumber(config: unknown): number | undefined {
+  if (typeof config !== 'string' || config.trim() === '') return undefined;
+  const value = Number(config.trim());
+  return Number.isFinite(value) ? value : undefined;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Reads `camunda:formField` elements into {@link FormField}s (an unknown or missing type reads as `string`). */
+export function describeFormFields(element: ModdleElement): FormField[] {
+  return formFieldsOf(element).map((field) => {
+    const type = FORM_FIELD_TYPES.includes(field.type) ? (field.type as FormFieldType) : 'string';
+    const result: FormField = { id: String(field.id ?? ''), type, required: false };
+    const label = nonEmpty(field.label);
+    if (label !== undefined) result.label = label;
+    const defaultValue = nonEmpty(field.defaultValue);
+    if (defaultValue !== undefined) result.defaultValue = defaultValue;
+    for (const constraint of list((field.validation as ModdleElement | undefined)?.constraints)) {
+      const name = typeof constraint.name === 'string' ? constraint.name.trim() : '';
+      const config = constraint.config as string | undefined;
+      if (name === 'required') {
+        result.required = config === undefined || config.trim().toLowerCase() !== 'false';
+      } else if (name === 'pattern') {
+        if (typeof config === 'string' && config !== '') result.pattern = config;
+      } else if ((NUMERIC_CONSTRAINTS as readonly string[]).includes(name)) {
+        const value = toNumber(config);
+        if (value !== undefined) result[name as (typeof NUMERIC_CONSTRAINTS)[number]] = value;
+      }
+    }
+    if (type === 'enum') {
+      result.values = list(field.values).map((value) => {
+        const entry: { id: string; name?: string } = { id: String(value.id ?? '') };
+        const name = nonEmpty(value.name);
+        if (name !== undefined) entry.name = name;
+        return entry;
+      });
+    }
+    return result;
+  });
+}
+
+function describeElement(element: ModdleElement, lanes: ModdleElement[]): ElementModel {
+  const model: ElementModel = { id: String(element.id), type: element.$type };
+  const name = nonEmpty(element.name);
+  if (name !== undefined) model.name = name;
+  const documentation = documentationOf(element);
+  if (documentation !== undefined) model.documentation = documentation;
+  if (is(element, 'bpmn:FlowNode')) {
+    const lane = laneOf(element, lanes);
+    if (lane) {
+      model.laneId = String(lane.id);
+      const laneName = nonEmpty(lane.name);
+      if (laneName !== undefined) model.laneName = laneName;
+    }
+  }
+  return model;
+}
+
+/** The none start event of the process itself (not of an event sub-process), preferring one with a form. */
+function processStartEvent(process: ModdleElement): ModdleElement | undefined {
+  const starts = list(process.flowElements).filter((element) => is(element, 'bpmn:StartEvent') && list(element.eventDefinitions).length === 0);
+  return starts.find((start) => formFieldsOf(start).length > 0) ?? starts[0];
+}
+
+/**
+ * Describes the file's executable process (the first one when a file, against the rules, holds more).
+ * Throws when the definitions hold no executable process.
+ */
+export function describeProcess(definitions: ModdleElement): ProcessModel {
+  const process = executableProcesses(definitions)[0];
+  if (!process) throw new Error('The definitions contain no executable process (isExecutable="true")');
+  const lanes = lanesOf(process);
+
+  const model: ProcessModel = {
+    key: String(process.id),
+    startFormFields: [],
+    elements: new Map(),
+    userTasks: new Map(),
+    serviceTasks: new Map(),
+    callActivities: new Map(),
+    endEvents: new Map(),
+    lanes: lanes.map((lane) => {
+      const entry: { id: string; name?: string; group?: string } = { id: String(lane.id) };
+      const name = nonEmpty(lane.name);
+      if (name !== undefined) entry.name = name;
+      const group = laneGroup(lane);
+      if (group !== undefined) entry.group = group;
+      return entry;
+    }),
+  };
+  const name = nonEmpty(process.name);
+  if (name !== undefined) model.name = name;
+  const documentation = documentationOf(process);
+  if (documentation !== undefined) model.documentation = documentation;
+
+  const start = processStartEvent(process);
+  if (start) model.startFormFields = describeFormFields(start);
+
+  for (const element of allFlowElements(process)) {
+    if (!is(element, 'bpmn:FlowNode') && !is(element, 'bpmn:SequenceFlow')) continue;
+    if (typeof element.id !== 'string') continue;
+    const base = describeElement(element, lanes);
+    model.elements.set(base.id, base);
+
+    if (is(element, 'bpmn:UserTask')) {
+      const userTask: UserTaskModel = {
+        ...base,
+        candidateGroups: splitList(camundaAttr(element, 'candidateGroups')),
+        candidateUsers: splitList(camundaAttr(element, 'candidateUsers')),
+        formFields: describeFormFields(element),
+      };
+      const timeLimit = camundaPropertyValues(element, 'timeLimit').find((value) => typeof value === 'string');
+      if (timeLimit !== undefined) userTask.timeLimit = timeLimit.trim();
+      model.userTasks.set(base.id, userTask);
+    } else if (is(element, 'bpmn:ServiceTask')) {
+      const serviceTask: ServiceTaskModel = { ...base };
+      const topic = camundaAttr(element, 'topic');
+      if (camundaAttr(element, 'type') === 'external' && topic) serviceTask.handler = topic.trim();
+      model.serviceTasks.set(base.id, serviceTask);
+    } else if (is(element, 'bpmn:CallActivity')) {
+      const callActivity: CallActivityModel = { ...base };
+      const calledElement = nonEmpty(typeof element.calledElement === 'string' ? element.calledElement.trim() : undefined);
+      if (calledElement !== undefined) callActivity.calledElement = calledElement;
+      model.callActivities.set(base.id, callActivity);
+    } else if (is(element, 'bpmn:EndEvent')) {
+      model.endEvents.set(base.id, base);
+    }
+  }
+  return model;
+}

@@ -1,0 +1,169 @@
+/**
+ * Reads a BPMN 2.0 XML document into its moddle tree (bpmn-moddle with the Camunda extension) and turns
+ * every XML syntax error and moddle import warning into a {@link DefinitionProblem}. Never throws for
+ * bad input: an unreadable document yields problems and no definitions.
+ */
+
+// bpmn-moddle and its Camunda descriptor are CommonJS without type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const BpmnModdle = require('bpmn-moddle');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const camundaDescriptor = require('camunda-bpmn-moddle/resources/camunda.json');
+
+/** An element of the moddle tree (bpmn:*, camunda:*, bpmndi:*). Moddle has no typings, so it is loose. */
+export interface ModdleElement {
+  $type: string;
+  $parent?: ModdleElement;
+  id?: string;
+  name?: string;
+  get(name: string): any;
+  [property: string]: any;
+}
+
+export interface DefinitionProblem {
+  /** The file (resource name) the problem was found in. */
+  file?: string;
+  /** The BPMN element id (or process key) the problem is about. */
+  elementId?: string;
+  /** `parse` for import problems, the bpmnlint rule name otherwise (`reglament/...` for ours). */
+  rule: string;
+  severity: 'error' | 'warning';
+  message: string;
+  /** 1-based line in the XML source, when known. */
+  line?: number;
+  /** 1-based column in the XML source, when known. */
+  column?: number;
+}
+
+export interface ParsedDefinition {
+  /** The `bpmn:Definitions` root, or undefined when the document could not be read at all. */
+  definitions?: ModdleElement;
+  /** Import problems (rule `parse`); empty for a clean document. */
+  problems: DefinitionProblem[];
+  /** The file name given to {@link parseBpmn}. */
+  file?: string;
+  /** The XML source; used to give line numbers to problems found later (lint). */
+  source?: string;
+}
+
+/** The one moddle instance every parse uses (it is stateless between `fromXML` calls). */
+export const moddle: { fromXML(xml: string, typeName?: string | object, options?: object): Promise<any> } = new BpmnModdle({ camunda: camundaDescriptor });
+
+interface ModdleWarning {
+  message?: string;
+  element?: ModdleElement;
+  property?: string;
+  value?: unknown;
+  error?: Error;
+}
+
+const XML_ID_CHARS = /[.*+?^${}()|[\]\\]/g;
+
+/** 1-based line of the element carrying `id="<id>"` in the source, if it can be found. */
+export function lineOfId(source: string | undefined, id: string | undefined): number | undefined {
+  if (!source || !id) return undefined;
+  const escaped = id.replace(XML_ID_CHARS, '\\$&');
+  const match = new RegExp(`<[^<>]*?\\sid\\s*=\\s*(["'])${escaped}\\1`).exec(source);
+  if (!match) return undefined;
+  return lineAt(source, match.index);
+}
+
+function lineAt(source: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < source.length; i++) if (source.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Offset of a 1-based line/column (moddle-xml counts lines from 0 and columns from 0). */
+function offsetOf(source: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 0; l < line; l++) {
+    const next = source.indexOf('\n', offset);
+    if (next === -1) return source.length;
+    offset = next + 1;
+  }
+  return offset + column;
+}
+
+/** The `id` attribute of the tag that starts at or before `offset` (for "unparsable content" warnings). */
+function idOfTagAt(source: string, offset: number): string | undefined {
+  const start = source.lastIndexOf('<', offset);
+  if (start === -1) return undefined;
+  const end = source.indexOf('>', start);
+  const tag = source.slice(start, end === -1 ? undefined : end + 1);
+  const match = /\sid\s*=\s*(["'])([^"']*)\1/.exec(tag);
+  return match ? match[2] : undefined;
+}
+
+const POSITION = /\n\s*line: (\d+)\n\s*column: (\d+)/;
+
+function describeWarning(warning: ModdleWarning, source: string, file: string | undefined): DefinitionProblem {
+  const raw = String(warning.message ?? warning.error?.message ?? 'import problem');
+  const problem: DefinitionProblem = { rule: 'parse', severity: 'error', message: raw };
+  if (file !== undefined) problem.file = file;
+  const position = POSITION.exec(raw);
+  if (position) {
+    // moddle-xml (saxen) counts lines and columns from 0.
+    const line = Number(position[1]);
+    const column = Number(position[2]);
+    problem.line = line + 1;
+    problem.column = column + 1;
+    const content = /^unparsable content (.*?) ?detected/.exec(raw)?.[1];
+    const nested = /nested error: (.*)$/s.exec(raw)?.[1]?.trim();
+    const what = content ?? '';
+    if (nested && /^unknown type/.test(nested)) problem.message = `Unknown element ${what} (${nested})`;
+    else if (nested && /^unexpected element/.test(nested)) problem.message = `Unexpected element ${what}`;
+    else problem.message = `XML syntax error${what ? ` at ${what}` : ''}${nested ? `: ${nested}` : ''}`;
+    const elementId = idOfTagAt(source, offsetOf(source, line, column));
+    if (elementId) problem.elementId = elementId;
+    return problem;
+  }
+  const elementId = warning.element?.id;
+  if (typeof elementId === 'string' && elementId) {
+    problem.elementId = elementId;
+    problem.line = lineOfId(source, elementId);
+  }
+  if (/^unknown attribute/.test(raw)) {
+    problem.message = `Unknown attribute ${raw.slice('unknown attribute '.length)}${warning.element?.$type ? ` on ${warning.element.$type}` : ''}`;
+  } else if (/^unresolved reference/.test(raw)) {
+    problem.message = `Unresolved reference ${raw.slice('unresolved reference '.length)}${warning.property ? ` in ${warning.property}` : ''}`;
+  } else if (/^unsupported document encoding/.test(raw)) {
+    problem.severity = 'warning';
+  }
+  return problem;
+}
+
+function describeFatal(error: unknown, source: string, file: string | undefined): DefinitionProblem {
+  const raw = error instanceof Error ? error.message : String(error);
+  const problem = describeWarning({ message: raw }, source, file);
+  if (!POSITION.test(raw)) {
+    if (/^failed to parse document as/.test(raw)) problem.message = `Not a BPMN 2.0 document: ${raw}`;
+    else if (/^unexpected element/.test(raw)) problem.message = `Not a BPMN 2.0 document (the root must be bpmn:definitions): ${raw}`;
+  }
+  problem.severity = 'error';
+  return problem;
+}
+
+/**
+ * Parses BPMN XML. Moddle runs in lax mode, so unknown elements and attributes and unresolved
+ * references are reported as problems (all errors: a diagram the engine would read differently from
+ * the modeler must not deploy) while the rest of the document is still read.
+ */
+export async function parseBpmn(xml: string, file?: string): Promise<ParsedDefinition> {
+  const source = typeof xml === 'string' ? xml : '';
+  if (typeof xml !== 'string' || xml.trim() === '') {
+    const problem: DefinitionProblem = { rule: 'parse', severity: 'error', message: 'The document is empty' };
+    if (file !== undefined) problem.file = file;
+    return { definitions: undefined, problems: [problem], file, source };
+  }
+  try {
+    const result = await moddle.fromXML(source, 'bpmn:Definitions');
+    const warnings: ModdleWarning[] = result.warnings ?? [];
+    return { definitions: result.rootElement as ModdleElement, problems: warnings.map((w) => describeWarning(w, source, file)), file, source };
+  } catch (error) {
+    const warnings: ModdleWarning[] = (error as { warnings?: ModdleWarning[] })?.warnings ?? [];
+    const problems = warnings.map((w) => describeWarning(w, source, file));
+    problems.push(describeFatal(error, source, file));
+    return { definitions: undefined, problems, file, source };
+  }
+}

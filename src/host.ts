@@ -1,0 +1,69 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { createApp } from './api/app';
+import { HostContext } from './api/context';
+import { loadCalendar } from './calendar/business-calendar';
+import { parseTimeLimit } from './calendar/time-limit';
+import { AppConfig } from './config';
+import { DefinitionService, DeploymentResult } from './definitions/definition-service';
+import { readProcessFiles } from './definitions/process-files';
+import { createDefaultHandlers } from './handlers';
+import { HandlerRegistry } from './handlers/registry';
+import { UserDirectory } from './identity/users';
+import { openDatabase } from './persistence/data-source';
+import { Clock, systemClock } from './runtime/clock';
+import { DueDateCalculator, ProcessRuntime } from './runtime/process-runtime';
+import { StepRunner } from './runtime/step-runner';
+
+export interface HostOptions {
+  config: AppConfig;
+  users: UserDirectory;
+  clock?: Clock;
+  handlers?: HandlerRegistry;
+  dueDates?: DueDateCalculator;
+}
+
+export interface Host extends HostContext {
+  deployProcessDirectory(): Promise<DeploymentResult>;
+  listen(port?: number, hostname?: string): Promise<{ server: http.Server; url: string }>;
+  close(): Promise<void>;
+}
+
+/** Wires the host's parts together: database, definitions, runtime, HTTP API. */
+export async function createHost(options: HostOptions): Promise<Host> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const handlers = options.handlers ?? createDefaultHandlers();
+  const dueDates = options.dueDates ?? calendarDueDates(config.calendarFile);
+  const dataSource: DataSource = await openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.database });
+  const definitions = new DefinitionService(dataSource, handlers, () => clock.now());
+  const runtime = new ProcessRuntime({ dataSource, definitions, steps: new StepRunner({ handlers, now: () => clock.now() }), clock, dueDates });
+  const context: HostContext = { dataSource, definitions, runtime, users: options.users, handlers, clock };
+  const servers: http.Server[] = [];
+
+  return {
+    ...context,
+    deployProcessDirectory: () => definitions.deploy(readProcessFiles(config.processesDir), { name: 'processes/ at start', source: 'startup' }),
+    async listen(port = config.port, hostname = config.host) {
+      const server = http.createServer(createApp(context));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, hostname, () => resolve());
+      });
+      servers.push(server);
+      const address = server.address() as AddressInfo;
+      return { server, url: `http://${hostname}:${address.port}` };
+    },
+    async close() {
+      await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeAllConnections(); })));
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}
+
+/** Due dates in working time from the Kazakhstan business calendar. */
+export function calendarDueDates(calendarFile?: string): DueDateCalculator {
+  const calendar = loadCalendar({ file: calendarFile });
+  return { due: (created, timeLimit) => calendar.dueDate(created, parseTimeLimit(timeLimit)) };
+}

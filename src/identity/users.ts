@@ -1,0 +1,95 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface User {
+  id: string;
+  name: string;
+  groups: string[];
+}
+
+interface UserRecord extends User {
+  tokenSha256: string;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * Users and their groups, read from a JSON file. Only the SHA-256 of each token is stored, so
+ * the file can be read by operators without handing out credentials.
+ */
+export class UserDirectory {
+  private readonly byHash = new Map<string, UserRecord>();
+
+  constructor(records: UserRecord[]) {
+    for (const record of records) this.byHash.set(record.tokenSha256.toLowerCase(), record);
+  }
+
+  static fromFile(file: string): UserDirectory {
+    return new UserDirectory(readUserRecords(file));
+  }
+
+  /** Replaces the users with the file's (the first run has just written its demo users). */
+  reloadFrom(file: string): void {
+    const records = readUserRecords(file);
+    this.byHash.clear();
+    for (const record of records) this.byHash.set(record.tokenSha256.toLowerCase(), record);
+  }
+
+  authenticate(token: string): User | undefined {
+    const hash = sha256Hex(token);
+    const record = this.byHash.get(hash);
+    // The map lookup already matched; the constant-time compare keeps the check honest if the
+    // lookup is ever replaced by a scan.
+    if (!record || !timingSafeEqual(Buffer.from(record.tokenSha256.toLowerCase()), Buffer.from(hash))) return undefined;
+    return { id: record.id, name: record.name, groups: [...record.groups] };
+  }
+
+  list(): User[] {
+    return [...this.byHash.values()].map(({ id, name, groups }) => ({ id, name, groups: [...groups] }));
+  }
+}
+
+function readUserRecords(file: string): UserRecord[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`Users file ${file} cannot be read as JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(raw)) throw new Error(`Users file ${file} must hold a JSON array of users`);
+  const records = raw.map((entry, index) => {
+    const where = `${file}: user #${index + 1}`;
+    if (!entry || typeof entry !== 'object') throw new Error(`${where} is not an object`);
+    const { id, name, groups, tokenSha256 } = entry as Record<string, unknown>;
+    if (typeof id !== 'string' || !id) throw new Error(`${where}: "id" must be a non-empty string`);
+    if (!Array.isArray(groups) || !groups.every((g) => typeof g === 'string')) throw new Error(`${where} (${id}): "groups" must be an array of strings`);
+    if (typeof tokenSha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(tokenSha256)) throw new Error(`${where} (${id}): "tokenSha256" must be 64 hex digits`);
+    return { id, name: typeof name === 'string' ? name : id, groups: groups as string[], tokenSha256 };
+  });
+  return records;
+}
+
+export interface DemoUser {
+  id: string;
+  groups: string[];
+  token: string;
+}
+
+/**
+ * For the default run: one user per group found in the deployed diagrams plus an admin. The
+ * tokens are returned once to be printed; the file keeps only their hashes.
+ */
+export function writeDemoUsers(file: string, groups: string[]): DemoUser[] {
+  const users: DemoUser[] = ['admin', ...groups.filter((g) => g !== 'admin')].map((group) => ({
+    id: group === 'admin' ? 'admin' : `${group}-clerk`,
+    groups: [group],
+    token: randomBytes(18).toString('base64url'),
+  }));
+  const records = users.map((u) => ({ id: u.id, name: u.id, groups: u.groups, tokenSha256: sha256Hex(u.token) }));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(records, null, 2) + '\n', { mode: 0o600 });
+  return users;
+}

@@ -1,0 +1,46 @@
+import * as elements from 'bpmn-elements';
+import { Engine } from 'bpmn-engine';
+import BpmnModdle from 'bpmn-moddle';
+import Serializer, { TypeResolver } from 'moddle-context-serializer';
+import { createExpressions } from './expressions';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const camunda = require('camunda-bpmn-moddle/resources/camunda.json');
+
+export const moddleOptions = { camunda };
+
+/** The serialized definition bpmn-engine runs from; built once per deployed version. */
+export type SourceContext = unknown;
+
+const typeResolver = TypeResolver(elements as Record<string, unknown>);
+const expressions = createExpressions();
+
+export async function buildSourceContext(xml: string): Promise<SourceContext> {
+  const moddle = new BpmnModdle(moddleOptions);
+  const moddleContext = await moddle.fromXML(xml);
+  return Serializer(moddleContext, typeResolver);
+}
+
+export type EngineExtension = (activity: any, context: any) => void;
+
+export interface EngineParts {
+  name: string;
+  sourceContext: SourceContext;
+  extensions: Record<string, EngineExtension>;
+}
+
+/**
+ * One Engine per step of one instance. Nothing engine-side outlives the step: services and
+ * extensions are not part of the saved state, so they are passed again every time.
+ */
+export function createEngine(parts: EngineParts): Engine {
+  return new Engine({
+    name: parts.name,
+    sourceContext: parts.sourceContext,
+    moddleOptions,
+    expressions,
+    extensions: parts.extensions,
+    // The host owns every timer (see DEVELOPERS.md); the engine's built-in timers are not armed.
+    timers: new (elements as any).Timers({ setTimeout: () => undefined, clearTimeout: () => undefined }),
+  } as any);
+}

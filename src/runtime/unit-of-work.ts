@@ -1,0 +1,65 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../api/errors';
+import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow } from '../persistence/entities';
+
+export interface TaskInsert {
+  row: TaskRow;
+  groups: string[];
+}
+
+export interface TaskTransition {
+  id: string;
+  /** The state the task must still be in; otherwise someone else got there first. */
+  expectedState: 'open';
+  patch: Partial<TaskRow>;
+}
+
+/**
+ * Everything one API operation changes, written in one transaction at the end: instances
+ * (inserted, or updated only if their revision is still the one read), task projection rows,
+ * and history. If any check fails, nothing of the operation is stored.
+ */
+export class UnitOfWork {
+  /** Instances touched by the operation; expectedRev null means the instance is new. */
+  readonly instances = new Map<string, { row: InstanceRow; expectedRev: number | null }>();
+  readonly newTasks: TaskInsert[] = [];
+  readonly taskTransitions: TaskTransition[] = [];
+  readonly history: HistoryRow[] = [];
+
+  async commit(dataSource: DataSource): Promise<void> {
+    await dataSource.transaction(async (manager) => this.write(manager));
+  }
+
+  private async write(manager: EntityManager): Promise<void> {
+    for (const { row, expectedRev } of this.instances.values()) {
+      if (expectedRev === null) {
+        await manager.getRepository(InstanceEntity).insert(row);
+        continue;
+      }
+      const { id, ...rest } = row;
+      const result = await manager
+        .createQueryBuilder()
+        .update(InstanceEntity)
+        .set({ ...rest, rev: expectedRev + 1 })
+        .where('id = :id AND rev = :rev', { id, rev: expectedRev })
+        .execute();
+      if (!result.affected) {
+        throw new AppError(409, 'CONCURRENT_UPDATE', `Process instance ${id} was changed by another operation; reload and try again`);
+      }
+    }
+    for (const { id, expectedState, patch } of this.taskTransitions) {
+      const result = await manager
+        .createQueryBuilder()
+        .update(TaskEntity)
+        .set(patch)
+        .where('id = :id AND state = :state', { id, state: expectedState })
+        .execute();
+      if (!result.affected) throw new AppError(409, 'TASK_NOT_OPEN', `Task ${id} is no longer open`);
+    }
+    for (const { row, groups } of this.newTasks) {
+      await manager.getRepository(TaskEntity).insert(row);
+      if (groups.length > 0) await manager.getRepository(TaskGroupEntity).insert(groups.map((groupId) => ({ taskId: row.id, groupId })));
+    }
+    if (this.history.length > 0) await manager.getRepository(HistoryEntity).insert(this.history);
+  }
+}

@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeProcess, executableProcesses, ProcessModel } from '../../../src/definitions/model';
+import { parseBpmn } from '../../../src/definitions/parse';
+
+const FIXTURE = join(__dirname, '../../fixtures/lint/full/valid-licence.bpmn');
+
+async function load(xml: string): Promise<ProcessModel> {
+  const parsed = await parseBpmn(xml);
+  expect(parsed.problems).toEqual([]);
+  return describeProcess(parsed.definitions!);
+}
+
+describe('describeProcess', () => {
+  let model: ProcessModel;
+  beforeAll(async () => {
+    model = await load(readFileSync(FIXTURE, 'utf8'));
+  });
+
+  it('describes the executable process', () => {
+    expect(model.key).toBe('test-licence');
+    expect(model.name).toBe('Сынақ лицензиясын беру');
+    expect(model.documentation).toBe('Test licence: a compact reglament with every convention in it.');
+  });
+
+  it('lists the lanes with their groups', () => {
+    expect(model.lanes).toEqual([
+      { id: 'lane-office', name: 'Кеңсе', group: 'office' },
+      { id: 'lane-specialist', name: 'Бөлімнің маманы', group: 'specialist' },
+      { id: 'lane-head', name: 'Басшы', group: 'head' },
+    ]);
+  });
+
+  it('reads the start form with types and constraints', () => {
+    expect(model.startFormFields).toEqual([
+      { id: 'iin', label: 'ЖСН', type: 'string', required: true, pattern: '^\\d{12}$' },
+      {
+        id: 'variant',
+        label: 'Түрі',
+        type: 'enum',
+        required: true,
+        defaultValue: 'new',
+        values: [
+          { id: 'new', name: 'Лицензия беру' },
+          { id: 'duplicate', name: 'Телнұсқа' },
+        ],
+      },
+      { id: 'employees', label: 'Қызметкерлер саны', type: 'long', required: false, min: 1, max: 1000 },
+      { id: 'submittedOn', label: 'Күні', type: 'date', required: false },
+    ]);
+  });
+
+  it('describes user tasks: groups, time limit, form, lane, documentation', () => {
+    expect([...model.userTasks.keys()]).toEqual(['accept-documents', 'review-application', 'sign-licence']);
+    expect(model.userTasks.get('accept-documents')).toEqual({
+      id: 'accept-documents',
+      type: 'bpmn:UserTask',
+      name: 'Құжаттарды қабылдау',
+      documentation: 'Accept and register the documents.\n\nSource: test, pt. 5 step 1.',
+      laneId: 'lane-office',
+      laneName: 'Кеңсе',
+      candidateGroups: ['office'],
+      candidateUsers: [],
+      timeLimit: '30 minutes',
+      formFields: [
+        { id: 'documentsComplete', label: 'Құжаттар толық', type: 'boolean', required: true },
+        { id: 'comment', label: 'Түсініктеме', type: 'string', required: false, minlength: 2, maxlength: 500 },
+      ],
+    });
+    expect(model.userTasks.get('review-application')).toMatchObject({ candidateGroups: ['specialist'], timeLimit: '7 working days', laneId: 'lane-specialist' });
+    expect(model.userTasks.get('review-application')?.formFields[0]).toEqual({
+      id: 'decision',
+      label: 'Шешім',
+      type: 'enum',
+      required: true,
+      values: [
+        { id: 'approve', name: 'Беру' },
+        { id: 'refuse', name: 'Бас тарту' },
+      ],
+    });
+  });
+
+  it('gives a task inside a sub-process the lane of the sub-process', () => {
+    expect(model.userTasks.get('sign-licence')).toEqual({
+      id: 'sign-licence',
+      type: 'bpmn:UserTask',
+      name: 'Лицензияға қол қою',
+      laneId: 'lane-head',
+      laneName: 'Басшы',
+      candidateGroups: ['head'],
+      candidateUsers: [],
+      timeLimit: 'same working day',
+      formFields: [],
+    });
+  });
+
+  it('describes service tasks by handler topic', () => {
+    expect([...model.serviceTasks.values()].map((t) => [t.id, t.handler, t.laneId])).toEqual([
+      ['assign-number', 'registry.assign-number', 'lane-office'],
+      ['issue-refusal', 'refusal.issue', 'lane-specialist'],
+      ['issue-licence', 'licence.issue', 'lane-head'],
+    ]);
+  });
+
+  it('describes call activities', () => {
+    expect(model.callActivities.get('check-qualification')).toEqual({
+      id: 'check-qualification',
+      type: 'bpmn:CallActivity',
+      name: 'Біліктілікті тексеру',
+      laneId: 'lane-specialist',
+      laneName: 'Бөлімнің маманы',
+      calledElement: 'test-qualification-check',
+    });
+  });
+
+  it('lists end events (outcomes), including those of sub-processes', () => {
+    expect([...model.endEvents.keys()]).toEqual(['refused-incomplete-documents', 'refused', 'signed', 'licence-issued']);
+    expect(model.endEvents.get('licence-issued')).toMatchObject({ type: 'bpmn:EndEvent', name: 'Лицензия берілді', laneId: 'lane-head' });
+  });
+
+  it('lists every flow node and sequence flow, including inside sub-processes', () => {
+    expect(model.elements.size).toBe(16 + 14);
+    expect(model.elements.get('flow-incomplete')).toEqual({ id: 'flow-incomplete', type: 'bpmn:SequenceFlow', name: 'Толық емес', documentation: 'Documents incomplete.' });
+    expect(model.elements.get('flow-signing-start')).toEqual({ id: 'flow-signing-start', type: 'bpmn:SequenceFlow' });
+    expect(model.elements.get('documents-complete')).toMatchObject({ type: 'bpmn:ExclusiveGateway', laneId: 'lane-office' });
+    expect(model.elements.get('signing')).toMatchObject({ type: 'bpmn:SubProcess', laneId: 'lane-head' });
+    expect(model.elements.get('signed')).toMatchObject({ type: 'bpmn:EndEvent', laneId: 'lane-head' });
+    expect(model.elements.has('lane-office')).toBe(false);
+  });
+});
+
+describe('describeProcess edge cases', () => {
+  const head =
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs">';
+
+  it('picks the executable process and ignores others', async () => {
+    const parsed = await parseBpmn(
+      `${head}<bpmn:process id="applicant" isExecutable="false"><bpmn:userTask id="other" /></bpmn:process><bpmn:process id="main" isExecutable="true"><bpmn:userTask id="only" /></bpmn:process></bpmn:definitions>`,
+    );
+    expect(executableProcesses(parsed.definitions!).map((p) => p.id)).toEqual(['main']);
+    const model = describeProcess(parsed.definitions!);
+    expect(model.key).toBe('main');
+    expect([...model.elements.keys()]).toEqual(['only']);
+  });
+
+  it('reads candidate lists, non-external service tasks and nested lanes', async () => {
+    const model = await load(
+      `${head}<bpmn:process id="main" isExecutable="true">
+        <bpmn:laneSet id="ls">
+          <bpmn:lane id="outer" name="Outer">
+            <bpmn:flowNodeRef>task</bpmn:flowNodeRef>
+            <bpmn:childLaneSet id="cls">
+              <bpmn:lane id="inner" name="Inner"><bpmn:flowNodeRef>task</bpmn:flowNodeRef></bpmn:lane>
+            </bpmn:childLaneSet>
+          </bpmn:lane>
+        </bpmn:laneSet>
+        <bpmn:userTask id="task" camunda:candidateGroups=" office , head,, " camunda:candidateUsers="alice,bob">
+          <bpmn:extensionElements><camunda:properties><camunda:property name="other" value="x" /></camunda:properties></bpmn:extensionElements>
+        </bpmn:userTask>
+        <bpmn:serviceTask id="java" camunda:class="kz.Foo" />
+        <bpmn:callActivity id="call" />
+      </bpmn:process></bpmn:definitions>`,
+    );
+    expect(model.userTasks.get('task')).toEqual({
+      id: 'task',
+      type: 'bpmn:UserTask',
+      laneId: 'inner',
+      laneName: 'Inner',
+      candidateGroups: ['office', 'head'],
+      candidateUsers: ['alice', 'bob'],
+      formFields: [],
+    });
+    expect(model.lanes).toEqual([
+      { id: 'outer', name: 'Outer' },
+      { id: 'inner', name: 'Inner' },
+    ]);
+    expect(model.serviceTasks.get('java')).toEqual({ id: 'java', type: 'bpmn:ServiceTask' });
+    expect(model.callActivities.get('call')).toEqual({ id: 'call', type: 'bpmn:CallActivity' });
+    expect(model.startFormFields).toEqual([]);
+  });
+
+  it('throws when there is no executable process', async () => {
+    const parsed = await parseBpmn(`${head}<bpmn:process id="p" isExecutable="false" /></bpmn:definitions>`);
+    expect(() => describeProcess(parsed.definitions!)).toThrow('no executable process');
+  });
+});
