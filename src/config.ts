@@ -5,12 +5,70 @@ export interface AppConfig {
   host: string;
   /** `postgres://...` selects PostgreSQL; otherwise `database` is a sqlite file path. */
   databaseUrl?: string;
+  /** TIMER_POLL_MS: how often this process looks for due timers (default 1000; 0 = never). */
+  timerPollMs: number;
+  /** DATABASE_SCHEMA: PostgreSQL schema (default public). */
+  databaseSchema?: string;
   database: string;
   processesDir: string;
   usersFile?: string;
   /** Where the default run writes its demo users when no USERS_FILE is given. */
   dataDir: string;
   calendarFile?: string;
+  /** External information systems (issue 4): base URLs, faults, trust and the provider's key. */
+  externalSystems: ExternalSystemsConfig;
+}
+
+export interface ExternalSystemsConfig {
+  /** EGOV_PORTAL_URL: e-gov portal (authorization). */
+  egovPortalUrl?: string;
+  /** PAYMENT_GATEWAY_URL: e-government payment gateway (PShEP). */
+  paymentGatewayUrl?: string;
+  /** ELICENSE_URL: "E-licensing" state database IS. */
+  elicenseUrl?: string;
+  /** GBD_URL: GBD FL and GBD UL behind the e-government gateway (ShEP). */
+  gbdUrl?: string;
+  /** STATE_CORPORATION_URL: IS of the State corporation. */
+  stateCorporationUrl?: string;
+  /** CABINET_URL: the recipient's personal cabinet. */
+  cabinetUrl?: string;
+  /** CA_URL: the certification authority (root certificate; the provider's certificate from the simulator). */
+  caUrl?: string;
+  /** GOST_VERIFIER_URL: NCANode-style verification service for GOST 34.310 signatures. */
+  gostVerifierUrl?: string;
+  /** EXTERNAL_TIMEOUT_MS: per-attempt timeout (default 5000). */
+  timeoutMs: number;
+  /** EXTERNAL_ATTEMPTS: attempts of an idempotent call (default 3). */
+  attempts: number;
+  /** EXTERNAL_BACKOFF_MS: first backoff delay, doubled each retry (default 200). */
+  backoffMs: number;
+  /** TRUSTED_ROOTS_FILE: PEM file with the trusted root certificates (default: the CA's /ca/root.pem). */
+  trustedRootsFile?: string;
+  /** PROVIDER_KEY_FILE / PROVIDER_CERT_FILE: the provider's signing key (PKCS#8 PEM) and certificate. */
+  providerKeyFile?: string;
+  providerCertFile?: string;
+}
+
+/** True when some external system has no configured base URL (the default run then starts the simulators). */
+export function externalSystemsMissing(config: ExternalSystemsConfig): string[] {
+  const keys: [keyof ExternalSystemsConfig, string][] = [
+    ['egovPortalUrl', 'EGOV_PORTAL_URL'],
+    ['paymentGatewayUrl', 'PAYMENT_GATEWAY_URL'],
+    ['elicenseUrl', 'ELICENSE_URL'],
+    ['gbdUrl', 'GBD_URL'],
+    ['stateCorporationUrl', 'STATE_CORPORATION_URL'],
+    ['cabinetUrl', 'CABINET_URL'],
+    ['caUrl', 'CA_URL'],
+  ];
+  return keys.filter(([k]) => !config[k]).map(([, env]) => env);
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
 }
 
 /** Reads the configuration from the environment; every value has a default for the embedded run. */
@@ -22,10 +80,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
+    timerPollMs: env.TIMER_POLL_MS !== undefined && /^\d+$/.test(env.TIMER_POLL_MS) ? Number(env.TIMER_POLL_MS) : 1000,
     database: path.resolve(cwd, env.DB_FILE ?? path.join(dataDir, 'reglament.sqlite')),
     processesDir: path.resolve(cwd, env.PROCESSES_DIR ?? 'processes'),
     usersFile: env.USERS_FILE ? path.resolve(cwd, env.USERS_FILE) : undefined,
     dataDir,
     calendarFile: env.CALENDAR_FILE ? path.resolve(cwd, env.CALENDAR_FILE) : undefined,
+    externalSystems: {
+      egovPortalUrl: env.EGOV_PORTAL_URL || undefined,
+      paymentGatewayUrl: env.PAYMENT_GATEWAY_URL || undefined,
+      elicenseUrl: env.ELICENSE_URL || undefined,
+      gbdUrl: env.GBD_URL || undefined,
+      stateCorporationUrl: env.STATE_CORPORATION_URL || undefined,
+      cabinetUrl: env.CABINET_URL || undefined,
+      caUrl: env.CA_URL || undefined,
+      gostVerifierUrl: env.GOST_VERIFIER_URL || undefined,
+      timeoutMs: positiveInt(env, 'EXTERNAL_TIMEOUT_MS', 5000),
+      attempts: Math.max(1, positiveInt(env, 'EXTERNAL_ATTEMPTS', 3)),
+      backoffMs: positiveInt(env, 'EXTERNAL_BACKOFF_MS', 200),
+      trustedRootsFile: env.TRUSTED_ROOTS_FILE ? path.resolve(cwd, env.TRUSTED_ROOTS_FILE) : undefined,
+      providerKeyFile: env.PROVIDER_KEY_FILE ? path.resolve(cwd, env.PROVIDER_KEY_FILE) : undefined,
+      providerCertFile: env.PROVIDER_CERT_FILE ? path.resolve(cwd, env.PROVIDER_CERT_FILE) : undefined,
+    },
   };
 }

@@ -22,6 +22,8 @@ export interface HostOptions {
   clock?: Clock;
   handlers?: HandlerRegistry;
   dueDates?: DueDateCalculator;
+  /** How often the host looks for due timers; 0 = never (tests fire them through the API). Default 1000 ms. */
+  timerPollMs?: number;
 }
 
 export interface Host extends HostContext {
@@ -34,13 +36,30 @@ export interface Host extends HostContext {
 export async function createHost(options: HostOptions): Promise<Host> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const handlers = options.handlers ?? createDefaultHandlers();
+  const handlers = options.handlers ?? createDefaultHandlers(config.externalSystems);
   const dueDates = options.dueDates ?? calendarDueDates(config.calendarFile);
-  const dataSource: DataSource = await openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.database });
+  const dataSource: DataSource = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, sqliteFile: config.database });
   const definitions = new DefinitionService(dataSource, handlers, () => clock.now());
   const runtime = new ProcessRuntime({ dataSource, definitions, steps: new StepRunner({ handlers, now: () => clock.now() }), clock, dueDates });
-  const context: HostContext = { dataSource, definitions, runtime, users: options.users, handlers, clock };
+  const workingMinutes = dueDates.workingMinutes ?? ((from: Date, to: Date) => (to.getTime() - from.getTime()) / 60000);
+  const context: HostContext = { dataSource, definitions, runtime, users: options.users, handlers, clock, workingMinutes: (a, b) => workingMinutes(a, b) };
   const servers: http.Server[] = [];
+  const pollMs = options.timerPollMs ?? config.timerPollMs;
+  let polling = false;
+  const poller =
+    pollMs > 0
+      ? setInterval(() => {
+          if (polling) return;
+          polling = true;
+          runtime
+            .fireDueTimers()
+            .then(({ failed }) => failed.forEach((f) => console.error(`timer ${f.timerId} failed: ${f.error}`)))
+            .catch((error: unknown) => console.error('timer poll failed:', error))
+            .finally(() => (polling = false));
+        }, pollMs)
+      : undefined;
+  // A poll must not keep a finished process alive.
+  poller?.unref();
 
   return {
     ...context,
@@ -56,6 +75,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { server, url: `http://${hostname}:${address.port}` };
     },
     async close() {
+      if (poller) clearInterval(poller);
       await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeAllConnections(); })));
       if (dataSource.isInitialized) await dataSource.destroy();
     },
@@ -65,5 +85,5 @@ export async function createHost(options: HostOptions): Promise<Host> {
 /** Due dates in working time from the Kazakhstan business calendar. */
 export function calendarDueDates(calendarFile?: string): DueDateCalculator {
   const calendar = loadCalendar({ file: calendarFile });
-  return { due: (created, timeLimit) => calendar.dueDate(created, parseTimeLimit(timeLimit)) };
+  return { due: (created, timeLimit) => calendar.dueDate(created, parseTimeLimit(timeLimit)), workingMinutes: (from, to) => calendar.workingMinutesBetween(from, to) };
 }

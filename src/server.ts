@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from './config';
+import { createDefaultHandlers } from './handlers';
 import { createHost } from './host';
+import { externalSystemsForRun } from './simulators/default-run';
 import { UserDirectory, writeDemoUsers } from './identity/users';
 
 /**
@@ -15,7 +17,9 @@ async function main(): Promise<void> {
   const firstRunDemoUsers = !config.usersFile && !fs.existsSync(usersFile);
   // The directory is replaced below once the demo users exist; deploying needs no users.
   const users = firstRunDemoUsers ? new UserDirectory([]) : UserDirectory.fromFile(usersFile);
-  const host = await createHost({ config, users });
+  // External systems: configured base URLs, or local simulators for those not configured.
+  const external = await externalSystemsForRun(config.externalSystems, { dataDir: config.dataDir, employees: users.list().map((u) => u.id) });
+  const host = await createHost({ config, users, handlers: createDefaultHandlers(external.adapters) });
 
   try {
     const result = await host.deployProcessDirectory();
@@ -24,6 +28,7 @@ async function main(): Promise<void> {
     const e = err as { message?: string };
     console.error(e.message ?? err);
     await host.close();
+    await external.simulators?.close();
     process.exit(1);
   }
 
@@ -38,6 +43,8 @@ async function main(): Promise<void> {
     for (const u of demo) console.log(`  ${u.id.padEnd(24)} groups=${u.groups.join(',').padEnd(16)} token=${u.token}`);
     console.log('');
     users.reloadFrom(usersFile);
+    // The demo users may log in to the E-licensing simulator.
+    external.simulators?.elicense.addEmployee(...users.list().map((u) => u.id));
   }
 
   const { url } = await host.listen();
@@ -46,6 +53,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
     await host.close();
+    await external.simulators?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -94,6 +94,13 @@ const STANDARD_SIZES: [string, number, number][] = [
   ['bpmn:Gateway', 50, 50],
 ];
 
+/** A boundary event and the activity it is attached to overlap by design. */
+function attachedPair(nodes: Map<string, any>, a: string, b: string): boolean {
+  const na = nodes.get(a);
+  const nb = nodes.get(b);
+  return (na?.$type === 'bpmn:BoundaryEvent' && na.attachedToRef?.id === b) || (nb?.$type === 'bpmn:BoundaryEvent' && nb.attachedToRef?.id === a);
+}
+
 export async function checkLayout(xml: string): Promise<LayoutReport> {
   const moddle = new BpmnModdle({ camunda });
   const { rootElement: definitions, warnings } = await moddle.fromXML(xml);
@@ -192,8 +199,10 @@ export async function checkLayout(xml: string): Promise<LayoutReport> {
       if (pool && !inside(r, pool)) error(node.id, 'Shape lies outside the pool');
     }
     const ids = [...nodeRects.keys()];
+    const flowNodesById = new Map(flowNodes.map((n) => [n.id, n]));
     for (let i = 0; i < ids.length; i++) {
       for (let j = i + 1; j < ids.length; j++) {
+        if (attachedPair(flowNodesById, ids[i], ids[j])) continue;
         if (rectsIntersect(nodeRects.get(ids[i])!, nodeRects.get(ids[j])!)) error(ids[i], `Shape overlaps ${ids[j]}`);
       }
     }

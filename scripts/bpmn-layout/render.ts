@@ -26,7 +26,12 @@ const SIZES: Record<NodeSpec['type'], { width: number; height: number }> = {
   userTask: { width: 100, height: 80 },
   serviceTask: { width: 100, height: 80 },
   exclusiveGateway: { width: 50, height: 50 },
+  callActivity: { width: 100, height: 80 },
+  boundaryEvent: { width: 36, height: 36 },
+  intermediateCatchEvent: { width: 36, height: 36 },
 };
+
+const EVENT_TYPES = new Set<NodeSpec['type']>(['startEvent', 'endEvent', 'boundaryEvent', 'intermediateCatchEvent']);
 
 /** bpmn-js wraps external labels at this width. */
 export const LABEL_MAX_WIDTH = 90;
@@ -60,7 +65,7 @@ export interface Geometry {
 }
 
 export function hasExternalLabel(node: NodeSpec): boolean {
-  return node.type === 'startEvent' || node.type === 'endEvent' || node.type === 'exclusiveGateway';
+  return EVENT_TYPES.has(node.type) || node.type === 'exclusiveGateway';
 }
 
 /** Greedy word wrap at LABEL_MAX_WIDTH; returns the label box size. */
@@ -103,6 +108,21 @@ function validate(spec: DiagramSpec): void {
     const lane = spec.lanes.find((l) => l.id === node.lane)!;
     if ((node.row ?? 0) >= (lane.rows ?? 1)) throw new Error(`Node "${node.id}" is in row ${node.row} but lane "${lane.id}" has ${lane.rows ?? 1} row(s)`);
   }
+  for (const node of spec.nodes) {
+    if (node.type === 'boundaryEvent') {
+      const host = spec.nodes.find((n) => n.id === node.attachedTo);
+      if (!host) throw new Error(`Boundary event "${node.id}" is attached to unknown node "${node.attachedTo}"`);
+      if (!['userTask', 'serviceTask', 'callActivity'].includes(host.type)) throw new Error(`Boundary event "${node.id}" is attached to "${host.id}", which is not a task or call activity`);
+      if (spec.flows.some((f) => f.target === node.id)) throw new Error(`Boundary event "${node.id}" must not have incoming flows`);
+    }
+    if (node.type === 'callActivity' && !node.calledElement) throw new Error(`Call activity "${node.id}" has no calledElement`);
+    if (node.type === 'intermediateCatchEvent' && !node.timer) throw new Error(`Intermediate catch event "${node.id}" needs a timer`);
+    if (node.timer) {
+      const kinds = [node.timer.timeDuration, node.timer.timeDate, node.timer.timeLimit].filter((v) => v !== undefined);
+      if (kinds.length !== 1) throw new Error(`Timer of "${node.id}" needs exactly one of timeDuration, timeDate, timeLimit`);
+      if (node.timer.timeLimit !== undefined) throw new Error(`Timer of "${node.id}": timeLimit timers are not supported yet; use timeDuration (ISO 8601, e.g. P1M) or timeDate (e.g. \${testDate})`);
+    }
+  }
   for (const flow of spec.flows) {
     if (!nodeIds.has(flow.source)) throw new Error(`Flow "${flow.id}" has unknown source "${flow.source}"`);
     if (!nodeIds.has(flow.target)) throw new Error(`Flow "${flow.id}" has unknown target "${flow.target}"`);
@@ -133,21 +153,35 @@ export function computeGeometry(spec: DiagramSpec): Geometry {
   const pool: Bounds = { x: o.poolX, y: o.poolY, width: o.poolHeaderWidth + laneWidth, height: y - o.poolY };
 
   const nodes = new Map<string, NodeGeometry>();
-  for (const node of spec.nodes) {
+  const ordered = [...spec.nodes.filter((n) => n.type !== 'boundaryEvent'), ...spec.nodes.filter((n) => n.type === 'boundaryEvent')];
+  for (const node of ordered) {
     const lane = lanes.find((l) => l.spec.id === node.lane)!;
     const size = SIZES[node.type];
-    const cx = colX(node.col);
-    const cy = lane.bounds.y + o.laneTopOffset + (node.row ?? 0) * o.rowPitch;
+    let cx = colX(node.col);
+    let cy = lane.bounds.y + o.laneTopOffset + (node.row ?? 0) * o.rowPitch;
+    if (node.type === 'boundaryEvent') {
+      // Sits on the bottom border of its task, as bpmn-js draws attached events.
+      const host = nodes.get(node.attachedTo!)!.bounds;
+      cx = Math.round(host.x + host.width / 2 + (node.attachOffset ?? 0));
+      cy = host.y + host.height;
+    }
     const bounds: Bounds = { x: cx - size.width / 2, y: cy - size.height / 2, width: size.width, height: size.height };
     const geometry: NodeGeometry = { spec: node, bounds };
-    if (hasExternalLabel(node) && node.name) geometry.label = nodeLabel(bounds, node.name, node.labelPosition ?? 'bottom');
+    if (hasExternalLabel(node) && node.name) {
+      geometry.label =
+        node.type === 'boundaryEvent' && !node.labelPosition
+          ? // Right of the event and below its task's border, so it covers neither.
+            { x: bounds.x + bounds.width + LABEL_GAP, y: cy + LABEL_GAP, ...estimateLabelSize(node.name) }
+          : nodeLabel(bounds, node.name, node.labelPosition ?? 'bottom');
+    }
     nodes.set(node.id, geometry);
   }
 
   const flows: FlowGeometry[] = spec.flows.map((flow) => {
     const source = nodes.get(flow.source)!.bounds;
     const target = nodes.get(flow.target)!.bounds;
-    const waypoints = route(flow, source, target, colX);
+    const fromBoundary = spec.nodes.find((n) => n.id === flow.source)?.type === 'boundaryEvent';
+    const waypoints = route(flow, source, target, colX, fromBoundary);
     const geometry: FlowGeometry = { spec: flow, waypoints };
     if (flow.name) geometry.label = flowLabel(waypoints, flow.name, flow.labelSide);
     return geometry;
@@ -160,10 +194,11 @@ function centre(b: Bounds): Point {
   return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
 }
 
-function route(flow: FlowSpec, s: Bounds, t: Bounds, colX: (col: number) => number): Point[] {
+function route(flow: FlowSpec, s: Bounds, t: Bounds, colX: (col: number) => number, fromBoundary = false): Point[] {
   const sc = centre(s);
   const tc = centre(t);
-  const sourceIsGateway = s.width === 50 && s.height === 50;
+  // A boundary event's flow leaves downwards (away from its task), like a gateway's branch.
+  const sourceIsGateway = (s.width === 50 && s.height === 50) || fromBoundary;
   let kind = flow.route ?? 'auto';
   if (kind === 'auto') {
     if (sc.y === tc.y) kind = 'h';
@@ -278,9 +313,23 @@ function formField(field: FormFieldSpec, indent: string): string[] {
   return body.length === 0 ? [`${head} />`] : [`${head}>`, ...body, `${indent}</camunda:formField>`];
 }
 
-function extensionElements(properties: [string, string][], fields: FormFieldSpec[] | undefined, indent: string): string[] {
-  if (properties.length === 0 && !fields?.length) return [];
+function errorId(code: string): string {
+  return `Error_${code.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
+function timerDefinition(timer: NonNullable<NodeSpec['timer']>, indent: string): string[] {
+  const [kind, value] = timer.timeDuration !== undefined ? ['timeDuration', timer.timeDuration] : ['timeDate', timer.timeDate!];
+  return [
+    `${indent}<bpmn:timerEventDefinition>`,
+    `${indent}  <bpmn:${kind} xsi:type="bpmn:tFormalExpression">${esc(value)}</bpmn:${kind}>`,
+    `${indent}</bpmn:timerEventDefinition>`,
+  ];
+}
+
+function extensionElements(properties: [string, string][], fields: FormFieldSpec[] | undefined, indent: string, inputs?: NodeSpec['inputs']): string[] {
+  if (properties.length === 0 && !fields?.length && !inputs?.length) return [];
   const lines = [`${indent}<bpmn:extensionElements>`];
+  for (const input of inputs ?? []) lines.push(`${indent}  <camunda:in${attrs({ source: input.source, sourceExpression: input.sourceExpression, target: input.target })} />`);
   if (properties.length > 0) {
     lines.push(`${indent}  <camunda:properties>`);
     for (const [name, value] of properties) lines.push(`${indent}    <camunda:property${attrs({ name, value })} />`);
@@ -315,6 +364,7 @@ export function renderBpmn(spec: DiagramSpec): string {
     })}>`,
   );
 
+  const errorCodes = [...new Set(spec.nodes.filter((n) => n.errorCode).map((n) => n.errorCode!))].sort();
   const participant = spec.collaboration.participant;
   out.push(`  <bpmn:collaboration${attrs({ id: spec.collaboration.id })}>`);
   out.push(`    <bpmn:participant${attrs({ id: participant.id, name: participant.name, processRef: spec.process.id })}>`);
@@ -322,8 +372,10 @@ export function renderBpmn(spec: DiagramSpec): string {
   out.push('    </bpmn:participant>');
   out.push('  </bpmn:collaboration>');
 
+  for (const code of errorCodes) out.push(`  <bpmn:error${attrs({ id: errorId(code), name: code, errorCode: code })} />`);
   out.push(`  <bpmn:process${attrs({ id: spec.process.id, name: spec.process.name, isExecutable: spec.process.isExecutable ?? true })}>`);
   out.push(...documentation(spec.process.documentation, '    '));
+  out.push(...extensionElements(Object.entries(spec.process.properties ?? {}), undefined, '    '));
   out.push(`    <bpmn:laneSet${attrs({ id: `LaneSet_${spec.process.id}` })}>`);
   for (const lane of spec.lanes) {
     out.push(`      <bpmn:lane${attrs({ id: lane.id, name: lane.name })}>`);
@@ -349,12 +401,21 @@ export function renderBpmn(spec: DiagramSpec): string {
       head['camunda:topic'] = node.topic;
     }
     if (node.type === 'exclusiveGateway') head.default = defaultFlow;
+    if (node.type === 'callActivity') head.calledElement = node.calledElement;
+    if (node.type === 'boundaryEvent') {
+      head.cancelActivity = node.cancelActivity === false ? 'false' : undefined;
+      head.attachedToRef = node.attachedTo;
+    }
     for (const [name, value] of Object.entries(node.properties ?? {})) properties.push([name, value]);
     out.push(`    <bpmn:${node.type}${attrs(head)}>`);
     out.push(...documentation(node.documentation, '      '));
-    out.push(...extensionElements(properties, node.formFields, '      '));
+    out.push(...extensionElements(properties, node.formFields, '      ', node.inputs));
     for (const id of incoming) out.push(`      <bpmn:incoming>${esc(id)}</bpmn:incoming>`);
     for (const id of outgoing) out.push(`      <bpmn:outgoing>${esc(id)}</bpmn:outgoing>`);
+    if (node.timer) out.push(...timerDefinition(node.timer, '      '));
+    else if (node.type === 'boundaryEvent' || (node.type === 'endEvent' && node.errorCode)) {
+      out.push(`      <bpmn:errorEventDefinition${attrs({ id: `${node.id}_error`, errorRef: node.errorCode ? errorId(node.errorCode) : undefined })} />`);
+    }
     out.push(`    </bpmn:${node.type}>`);
   }
 
@@ -382,6 +443,7 @@ export function renderBpmn(spec: DiagramSpec): string {
   for (const node of spec.nodes) {
     const geometry = g.nodes.get(node.id)!;
     const extra = node.type === 'exclusiveGateway' ? { isMarkerVisible: true } : {};
+    // bpmn-js expects attached events after their host; ordering of shapes in the plane is free otherwise.
     out.push(`      <bpmndi:BPMNShape${attrs({ id: `${node.id}_di`, bpmnElement: node.id, ...extra })}>`);
     out.push(`        ${boundsXml(geometry.bounds)}`);
     if (geometry.label) {

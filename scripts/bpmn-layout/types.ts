@@ -5,7 +5,29 @@
  * complete, orthogonal diagram interchange (DI). See ./README.md.
  */
 
-export type NodeType = 'startEvent' | 'endEvent' | 'userTask' | 'serviceTask' | 'exclusiveGateway';
+export type NodeType =
+  | 'startEvent'
+  | 'endEvent'
+  | 'userTask'
+  | 'serviceTask'
+  | 'exclusiveGateway'
+  | 'callActivity'
+  | 'boundaryEvent'
+  | 'intermediateCatchEvent';
+
+/** Camunda input mapping of a call activity: `<camunda:in sourceExpression="${...}" target="x"/>` or `source="y"`. */
+export interface CallInputSpec {
+  target: string;
+  sourceExpression?: string;
+  source?: string;
+}
+
+/** A timer: ISO 8601 `timeDuration` (e.g. `P1M`), `timeDate` (an expression such as `${testDate}`), or a working-time `timeLimit` (grammar of processes/README.md) that the host turns into the due date. */
+export interface TimerSpec {
+  timeDuration?: string;
+  timeDate?: string;
+  timeLimit?: string;
+}
 
 export type FormFieldType = 'string' | 'long' | 'boolean' | 'date' | 'enum';
 
@@ -60,6 +82,20 @@ export interface NodeSpec {
   /** Start event / user task: `camunda:formData` fields. */
   formFields?: FormFieldSpec[];
   labelPosition?: NodeLabelPosition;
+  /** Call activity: the called process key. */
+  calledElement?: string;
+  /** Call activity: input mappings (parameters of the called flow). */
+  inputs?: CallInputSpec[];
+  /** End event: throw this BPMN error code (error end event). Boundary event: catch this code (omit to catch any error). */
+  errorCode?: string;
+  /** Boundary event: the task or call activity it is attached to (drawn on its bottom border). */
+  attachedTo?: string;
+  /** Boundary event: horizontal offset of the event's centre from the task's centre, in px (default 0; use e.g. -30 / +30 for two events on one task). */
+  attachOffset?: number;
+  /** Boundary event: `false` for a non-interrupting event (default true). */
+  cancelActivity?: boolean;
+  /** Boundary event or intermediate catch event: a timer. Without it a boundary event is an error event. */
+  timer?: TimerSpec;
 }
 
 /**
@@ -117,7 +153,7 @@ export interface DiagramSpec {
   exporter?: string;
   exporterVersion?: string;
   definitionsId?: string;
-  process: { id: string; name: string; documentation?: string; isExecutable?: boolean };
+  process: { id: string; name: string; documentation?: string; isExecutable?: boolean; properties?: Record<string, string> };
   collaboration: { id: string; participant: { id: string; name: string; documentation?: string } };
   layout?: Partial<LayoutOptions>;
   lanes: LaneSpec[];

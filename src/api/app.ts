@@ -3,7 +3,12 @@ import { authenticate } from './auth';
 import { HostContext } from './context';
 import { AppError } from './errors';
 import { openApiDocument } from './openapi';
+import { engineRestRoutes } from './engine-rest';
+import { webAppRoutes } from './static';
 import { definitionRoutes } from './routes/definitions';
+import { notificationRoutes } from './routes/notifications';
+import { reportRoutes } from './routes/reports';
+import { timerRoutes } from './routes/timers';
 import { deploymentRoutes } from './routes/deployments';
 import { instanceRoutes } from './routes/instances';
 import { taskRoutes } from './routes/tasks';
@@ -32,10 +37,15 @@ export function createApp(host: HostContext): express.Express {
   api.use(instanceRoutes(host));
   api.use(taskRoutes(host));
   api.use(deploymentRoutes(host));
+  api.use(timerRoutes(host));
+  api.use(notificationRoutes(host));
+  api.use(reportRoutes(host));
   api.use((req, _res, next) => next(new AppError(404, 'NOT_FOUND', `No API endpoint ${req.method} ${req.baseUrl}${req.path}`)));
 
   app.use('/api', api);
   app.use('/api', errorHandler);
+  app.use('/engine-rest', engineRestRoutes(host));
+  app.use(webAppRoutes(host));
   return app;
 }
 

@@ -13,4 +13,6 @@ export interface HostContext {
   users: UserDirectory;
   handlers: HandlerRegistry;
   clock: Clock;
+  /** Working minutes between two instants by the business calendar (reports). */
+  workingMinutes(from: Date, to: Date): number;
 }

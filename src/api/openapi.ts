@@ -241,6 +241,15 @@ export function openApiDocument() {
           },
         },
       },
+      '/process-instances/{id}/retry': {
+        post: { summary: 'Run the failed service task of an instance with an open incident again (admin)', parameters: [path('id', 'Instance id')], responses: { '200': json({ type: 'object', properties: { resolved: { type: 'boolean' }, incidents: { type: 'array', items: { type: 'object' } }, instance: { $ref: '#/components/schemas/ProcessInstance' } } }), ...standardErrors, '409': errorResponse('No open incident') } },
+      },
+      '/incidents': { get: { summary: 'Incidents (admin); open ones unless open=false', responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...standardErrors } } },
+      '/timers': { get: { summary: "The host's timers (admin); filters processInstanceId, kind (event | task-due), state", responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...standardErrors } } },
+      '/timers/fire-due': { post: { summary: 'Fire the due timers now (admin)', responses: { '200': json({ type: 'object', properties: { fired: { type: 'array', items: { type: 'string' } }, failed: { type: 'array', items: { type: 'object' } } } }), ...standardErrors } } },
+      '/notifications': { get: { summary: "Notifications of the caller's groups (overdue tasks escalated); unread=true", responses: { '200': json({ type: 'object', properties: { items: { type: 'array', items: { type: 'object' } }, total: { type: 'integer' } } }), ...standardErrors } } },
+      '/notifications/{id}/read': { post: { summary: 'Mark a notification read', parameters: [path('id', 'Notification id')], responses: { '200': json({ type: 'object' }), ...standardErrors } } },
+      '/reports/sla': { get: { summary: 'Compliance with the legal time limits per reglament and step (heads, admins); processDefinitionKey, from, to', responses: { '200': json({ type: 'object' }), ...standardErrors } } },
     },
   };
 }

@@ -1,12 +1,15 @@
-import { DefinitionRow, HistoryRow, InstanceRow } from '../persistence/entities';
+import { DefinitionRow, HistoryRow, IncidentRow, InstanceRow } from '../persistence/entities';
 import { TaskWithGroups } from '../persistence/queries';
 
 export function presentDefinition(row: DefinitionRow) {
   return { id: row.id, key: row.key, version: row.version, name: row.name, resourceName: row.resourceName, deploymentId: row.deploymentId, deployedAt: row.deployedAt };
 }
 
-export function presentInstance(row: InstanceRow) {
+export function presentInstance(row: InstanceRow, now: Date = new Date()) {
   return {
+    deadline: row.deadline ?? null,
+    deadlineDerived: row.deadlineDerived ?? null,
+    overdue: row.state === 'running' && !!row.deadline && row.deadline < now.toISOString(),
     id: row.id,
     processDefinitionKey: row.processDefinitionKey,
     processDefinitionId: row.definitionId,
@@ -36,6 +39,7 @@ export function presentTask(row: TaskWithGroups, now: Date) {
     created: row.created,
     due: row.due,
     overdue: row.state === 'open' && row.due !== null && row.due < now.toISOString(),
+    escalatedAt: row.escalatedAt ?? null,
     timeLimit: row.timeLimit,
     priority: row.priority,
     state: row.state,
@@ -52,5 +56,21 @@ export function presentHistory(row: HistoryRow) {
     activityName: row.activityName ?? undefined,
     user: row.userId ?? undefined,
     data: row.data ? JSON.parse(row.data) : undefined,
+  };
+}
+
+export function presentIncident(row: IncidentRow) {
+  return {
+    id: row.id,
+    processInstanceId: row.processInstanceId,
+    processDefinitionKey: row.processDefinitionKey,
+    activityId: row.activityId,
+    handler: row.handler,
+    message: row.message,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    resolvedAt: row.resolvedAt,
+    resolvedBy: row.resolvedBy,
   };
 }

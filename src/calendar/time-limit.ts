@@ -82,6 +82,17 @@ export function parseTimeLimit(text: string): TimeLimit {
   return { amount, unit, fromNextDay, text };
 }
 
+/**
+ * Written where the reglament gives a step no duration (e.g. a signature step, or the recipient's
+ * collection of the result): the task gets no due date and the diagram says so, instead of an
+ * invented limit.
+ */
+export const UNSTATED_TIME_LIMIT = 'not stated';
+
+export function isUnstatedTimeLimit(text: string): boolean {
+  return text.trim().replace(/\s+/g, ' ').toLowerCase() === UNSTATED_TIME_LIMIT;
+}
+
 /** Canonical spelling, e.g. "1 working day", "7 working days, from next day". */
 export function formatTimeLimit(limit: Pick<TimeLimit, 'amount' | 'unit' | 'fromNextDay'>): string {
   const suffix = limit.fromNextDay ? ', from next day' : '';

@@ -6,7 +6,7 @@ import { DefinitionEntity, DefinitionRow, DeploymentEntity, DeploymentRow } from
 import { buildSourceContext, SourceContext } from '../runtime/engine-factory';
 import { DefinitionProblem, lintDefinition } from './lint';
 import { describeProcess, executableProcesses, ProcessModel } from './model';
-import { parseBpmn } from './parse';
+import { ParsedDefinition, parseBpmn } from './parse';
 
 export interface DeploymentResource {
   /** File name as the analyst knows it; problems are reported against it. */
@@ -83,6 +83,20 @@ export class DefinitionService {
       throw new AppError(422, 'INVALID_DEFINITION', describeProblems(errors), { problems: errors });
     }
 
+    // Two server processes starting on one database deploy processes/ at the same moment: the
+    // loser of the race on a new version's id finds, on the next attempt, the winner's version
+    // with the same content and creates nothing.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store(parsed, meta);
+      } catch (error) {
+        if (attempt >= 5 || !isUniqueViolation(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  }
+
+  private async store(parsed: { resource: DeploymentResource; parsed: ParsedDefinition }[], meta: { name: string; source: string; user?: string | null }): Promise<DeploymentResult> {
     const deployedAt = this.now().toISOString();
     const deploymentId = randomUUID();
     return this.dataSource.transaction(async (manager) => {
@@ -164,4 +178,12 @@ export class DefinitionService {
 export function describeProblems(problems: DefinitionProblem[]): string {
   const lines = problems.map((p) => `${p.file ?? ''}${p.elementId ? ` ${p.elementId}` : ''}: [${p.rule}] ${p.message}`);
   return `The deployment was rejected, nothing was deployed (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+}
+
+/** A lost race with another process's deployment: unique violation (PostgreSQL 23505, sqlite SQLITE_CONSTRAINT) or a busy sqlite. */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = e.code ?? e.driverError?.code;
+  // SQLITE_BUSY: the other process's write won the lock while ours read the latest versions.
+  return code === '23505' || code === 'SQLITE_CONSTRAINT' || code === 'SQLITE_BUSY' || /UNIQUE constraint failed|SQLITE_BUSY/.test(e.message ?? '');
 }

@@ -6,6 +6,8 @@
 import {
   allFlowElements,
   camundaAttr,
+  camundaProperties,
+  extensionsOf,
   camundaPropertyValues,
   documentationOf,
   executableProcesses,
@@ -60,14 +62,31 @@ export interface UserTaskModel extends ElementModel {
 export interface ServiceTaskModel extends ElementModel {
   /** `camunda:topic` when `camunda:type="external"`. */
   handler?: string;
+  /** The element's `camunda:property` entries (parameters of the handler, e.g. `notice`). */
+  properties: Record<string, string>;
+}
+
+/** A Camunda input mapping `<camunda:in>`: copies `source` or evaluates `sourceExpression` into `target`. */
+export interface CallInput {
+  target: string;
+  source?: string;
+  sourceExpression?: string;
 }
 
 export interface CallActivityModel extends ElementModel {
   calledElement?: string;
+  inputs: CallInput[];
+}
+
+export interface EndEventModel extends ElementModel {
+  /** Error end event: the BPMN error code it throws to the caller. */
+  errorCode?: string;
 }
 
 export interface ProcessModel {
   key: string;
+  /** Overall legal time of the service (process extension property `serviceTimeLimit`); `derived` when `serviceTimeLimitBasis` is `derived` (the sum of the steps). */
+  serviceTimeLimit?: { value: string; derived: boolean };
   name?: string;
   documentation?: string;
   startFormFields: FormField[];
@@ -76,7 +95,7 @@ export interface ProcessModel {
   userTasks: Map<string, UserTaskModel>;
   serviceTasks: Map<string, ServiceTaskModel>;
   callActivities: Map<string, CallActivityModel>;
-  endEvents: Map<string, ElementModel>;
+  endEvents: Map<string, EndEventModel>;
   lanes: { id: string; name?: string; group?: string }[];
 }
 
@@ -180,6 +199,9 @@ export function describeProcess(definitions: ModdleElement): ProcessModel {
   const documentation = documentationOf(process);
   if (documentation !== undefined) model.documentation = documentation;
 
+  const serviceTimeLimit = camundaPropertyValues(process, 'serviceTimeLimit').find((v) => typeof v === 'string');
+  if (serviceTimeLimit) model.serviceTimeLimit = { value: serviceTimeLimit.trim(), derived: camundaPropertyValues(process, 'serviceTimeLimitBasis')[0] === 'derived' };
+
   const start = processStartEvent(process);
   if (start) model.startFormFields = describeFormFields(start);
 
@@ -200,17 +222,33 @@ export function describeProcess(definitions: ModdleElement): ProcessModel {
       if (timeLimit !== undefined) userTask.timeLimit = timeLimit.trim();
       model.userTasks.set(base.id, userTask);
     } else if (is(element, 'bpmn:ServiceTask')) {
-      const serviceTask: ServiceTaskModel = { ...base };
+      const properties: Record<string, string> = {};
+      for (const property of camundaProperties(element)) {
+        if (typeof property.name === 'string' && typeof property.value === 'string') properties[property.name] = property.value;
+      }
+      const serviceTask: ServiceTaskModel = { ...base, properties };
       const topic = camundaAttr(element, 'topic');
       if (camundaAttr(element, 'type') === 'external' && topic) serviceTask.handler = topic.trim();
       model.serviceTasks.set(base.id, serviceTask);
     } else if (is(element, 'bpmn:CallActivity')) {
-      const callActivity: CallActivityModel = { ...base };
+      const inputs: CallInput[] = extensionsOf(element, 'camunda:In')
+        .filter((entry) => typeof entry.target === 'string' && entry.target !== '')
+        .map((entry) => {
+          const input: CallInput = { target: String(entry.target) };
+          if (typeof entry.source === 'string' && entry.source !== '') input.source = entry.source;
+          if (typeof entry.sourceExpression === 'string' && entry.sourceExpression !== '') input.sourceExpression = entry.sourceExpression;
+          return input;
+        });
+      const callActivity: CallActivityModel = { ...base, inputs };
       const calledElement = nonEmpty(typeof element.calledElement === 'string' ? element.calledElement.trim() : undefined);
       if (calledElement !== undefined) callActivity.calledElement = calledElement;
       model.callActivities.set(base.id, callActivity);
     } else if (is(element, 'bpmn:EndEvent')) {
-      model.endEvents.set(base.id, base);
+      const endEvent: EndEventModel = { ...base };
+      const errorDefinition = list(element.eventDefinitions).find((definition) => is(definition, 'bpmn:ErrorEventDefinition'));
+      const errorCode = errorDefinition ? nonEmpty((errorDefinition.errorRef as ModdleElement | undefined)?.errorCode) : undefined;
+      if (errorCode !== undefined) endEvent.errorCode = errorCode;
+      model.endEvents.set(base.id, endEvent);
     }
   }
   return model;

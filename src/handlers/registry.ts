@@ -10,8 +10,14 @@ export interface HandlerContext {
   instanceId: string;
   businessKey: string | null;
   processDefinitionKey: string;
+  /** The user who started the instance (the employee, for the provider's path). */
+  startedBy?: string | null;
+  /** The top-level reglament's key when this runs inside a called (shared) flow; its own key otherwise. */
+  rootProcessDefinitionKey?: string;
   activityId: string;
   activityName?: string;
+  /** The service task's `camunda:property` values (handler parameters such as `notice`). */
+  properties: Readonly<Record<string, string>>;
   variables: Readonly<Variables>;
   now: Date;
 }

@@ -43,6 +43,12 @@ export interface InstanceRow {
   startedAt: string;
   endedAt: string | null;
   startedBy: string | null;
+  /** The service's overall legal deadline (process property serviceTimeLimit), for top-level instances. */
+  deadline?: string | null;
+  /** The deadline is the sum of the steps, not a figure the act states. */
+  deadlineDerived?: boolean | null;
+  /** Key of the top-level reglament a called (child) instance serves; null for a top-level instance. */
+  rootProcessDefinitionKey?: string | null;
   parentInstanceId: string | null;
   parentActivityId: string | null;
   parentExecutionId: string | null;
@@ -69,6 +75,8 @@ export interface TaskRow {
   state: TaskState;
   completedAt: string | null;
   completedBy: string | null;
+  /** When the task passed its due date while open (escalated once). */
+  escalatedAt?: string | null;
 }
 
 export interface TaskGroupRow {
@@ -137,6 +145,9 @@ export const InstanceEntity = new EntitySchema<InstanceRow>({
     startedAt: ts,
     endedAt: tsNullable,
     startedBy: { type: 'varchar', length: 100, nullable: true },
+    deadline: tsNullable,
+    deadlineDerived: { type: 'boolean', nullable: true },
+    rootProcessDefinitionKey: { type: 'varchar', length: 128, nullable: true },
     parentInstanceId: { type: 'varchar', length: 64, nullable: true },
     parentActivityId: { type: 'varchar', length: 128, nullable: true },
     parentExecutionId: { type: 'varchar', length: 160, nullable: true },
@@ -169,6 +180,7 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     state: { type: 'varchar', length: 12 },
     completedAt: tsNullable,
     completedBy: { type: 'varchar', length: 100, nullable: true },
+    escalatedAt: tsNullable,
   },
   uniques: [{ name: 'uq_task_execution', columns: ['processInstanceId', 'executionId'] }],
   indices: [
@@ -204,4 +216,124 @@ export const HistoryEntity = new EntitySchema<HistoryRow>({
   indices: [{ name: 'ix_history_instance', columns: ['processInstanceId', 'id'] }],
 });
 
-export const allEntities = [DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, HistoryEntity];
+export type TimerState = 'pending' | 'fired' | 'cancelled';
+
+/**
+ * A timer event that waits in an instance. The host owns every timer: the row is the timer, the
+ * engine's own timers are never armed, so a timer survives restarts and is fired exactly once
+ * (the state moves from pending under a compare-and-set) by whichever server process sees it due.
+ */
+export interface TimerRow {
+  id: string;
+  /** `event`: a timer event of the diagram; `task-due`: the legal time limit of a user task (escalation). */
+  kind: string;
+  processInstanceId: string;
+  processDefinitionKey: string;
+  activityId: string;
+  executionId: string;
+  timerType: string;
+  /** The timer's definition as written (ISO duration or resolved date). */
+  timerValue: string | null;
+  createdAt: string;
+  dueAt: string;
+  state: TimerState;
+  firedAt: string | null;
+  /** Lease: the server process firing it, until when; another process leaves it alone meanwhile. */
+  lockedBy?: string | null;
+  lockedUntil?: string | null;
+}
+
+export const TimerEntity = new EntitySchema<TimerRow>({
+  name: 'Timer',
+  tableName: 'timers',
+  columns: {
+    id: { ...id, primary: true },
+    kind: { type: 'varchar', length: 12, default: 'event' },
+    processInstanceId: id,
+    processDefinitionKey: { type: 'varchar', length: 128 },
+    activityId: { type: 'varchar', length: 128 },
+    executionId: { type: 'varchar', length: 160 },
+    timerType: { type: 'varchar', length: 20 },
+    timerValue: { type: 'varchar', length: 100, nullable: true },
+    createdAt: ts,
+    dueAt: ts,
+    state: { type: 'varchar', length: 12 },
+    firedAt: tsNullable,
+    lockedBy: { type: 'varchar', length: 100, nullable: true },
+    lockedUntil: tsNullable,
+  },
+  uniques: [{ name: 'uq_timer_execution', columns: ['processInstanceId', 'executionId'] }],
+  indices: [{ name: 'ix_timer_state_due', columns: ['state', 'dueAt'] }],
+});
+
+/**
+ * A service task whose handler failed technically (its external system unreachable, a timeout).
+ * The instance waits at that task until an admin retries; the incident then resolves or, if the
+ * handler fails again, stays open with the new message and one more attempt counted.
+ */
+export interface IncidentRow {
+  id: string;
+  processInstanceId: string;
+  processDefinitionKey: string;
+  activityId: string;
+  handler: string;
+  message: string;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}
+
+export const IncidentEntity = new EntitySchema<IncidentRow>({
+  name: 'Incident',
+  tableName: 'incidents',
+  columns: {
+    id: { ...id, primary: true },
+    processInstanceId: id,
+    processDefinitionKey: { type: 'varchar', length: 128 },
+    activityId: { type: 'varchar', length: 128 },
+    handler: { type: 'varchar', length: 128 },
+    message: { type: 'text' },
+    attempts: { type: 'integer' },
+    createdAt: ts,
+    updatedAt: ts,
+    resolvedAt: tsNullable,
+    resolvedBy: { type: 'varchar', length: 100, nullable: true },
+  },
+  indices: [{ name: 'ix_incident_instance', columns: ['processInstanceId', 'resolvedAt'] }],
+});
+
+/** A message to a group's (or a user's) task list: an overdue task escalated to the head's group. */
+export interface NotificationRow {
+  id: string;
+  groupId: string | null;
+  userId: string | null;
+  type: string;
+  message: string;
+  processInstanceId: string | null;
+  taskId: string | null;
+  createdAt: string;
+  readAt: string | null;
+  readBy: string | null;
+}
+
+export const NotificationEntity = new EntitySchema<NotificationRow>({
+  name: 'Notification',
+  tableName: 'notifications',
+  columns: {
+    id: { ...id, primary: true },
+    groupId: { type: 'varchar', length: 100, nullable: true },
+    userId: { type: 'varchar', length: 100, nullable: true },
+    type: { type: 'varchar', length: 40 },
+    message: { type: 'text' },
+    processInstanceId: { ...id, nullable: true },
+    taskId: { ...id, nullable: true },
+    createdAt: ts,
+    readAt: tsNullable,
+    readBy: { type: 'varchar', length: 100, nullable: true },
+  },
+  indices: [{ name: 'ix_notification_group', columns: ['groupId', 'createdAt'] }],
+});
+
+export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, HistoryEntity, TimerEntity, IncidentEntity];

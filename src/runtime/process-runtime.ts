@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { DateTime, Duration } from 'luxon';
+import { isUnstatedTimeLimit } from '../calendar/time-limit';
 import { DataSource } from 'typeorm';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../api/errors';
 import { DefinitionService, LoadedDefinition } from '../definitions/definition-service';
 import { Variables } from '../handlers/registry';
 import { User } from '../identity/users';
-import { HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow } from '../persistence/entities';
+import { HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, TimerRow, IncidentEntity, IncidentRow } from '../persistence/entities';
+import { recordCoverage } from './coverage-recorder';
+import { createExpressions } from './expressions';
 import { Clock } from './clock';
 import { validateVariables } from './form-validation';
 import { KeyedMutex } from './keyed-mutex';
@@ -14,6 +18,8 @@ import { UnitOfWork } from './unit-of-work';
 /** Computes a task's due date from its creation time and the diagram's time limit. */
 export interface DueDateCalculator {
   due(created: Date, timeLimit: string): Date;
+  /** Working minutes between two instants (for the compliance report). */
+  workingMinutes?(from: Date, to: Date): number;
 }
 
 export interface ProcessRuntimeOptions {
@@ -28,6 +34,29 @@ interface TrackedInstance {
   row: InstanceRow;
   loaded: LoadedDefinition;
 }
+
+const expressions = createExpressions();
+
+/** Due time of a timer the engine just armed: durations count from the host's clock (calendar-aware, UTC+5), dates are absolute. */
+export function timerDueAt(timer: { timeDuration?: string; expireAt?: Date }, now: Date): Date | null {
+  if (timer.timeDuration) {
+    const duration = Duration.fromISO(timer.timeDuration);
+    if (!duration.isValid) return null;
+    return DateTime.fromJSDate(now, { zone: 'Asia/Almaty' }).plus(duration).toJSDate();
+  }
+  return timer.expireAt ?? null;
+}
+
+/** Identifies this server process in timer leases. */
+const PROCESS_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
+/** Longer than any step takes; a crashed holder's timers are picked up after it. */
+const TIMER_LEASE_MS = 60_000;
+
+/** Overdue tasks are reported to the head of the provider (the lane group of the head). */
+const ESCALATION_GROUP = 'head';
+
+/** The actor recorded when the host's timer service advances an instance. */
+const TIMER_USER: User = { id: 'timer-service', name: 'Timer service', groups: [] } as unknown as User;
 
 export function isAdmin(user: User): boolean {
   return user.groups.includes('admin');
@@ -71,6 +100,7 @@ export class ProcessRuntime {
       const now = this.options.clock.now().toISOString();
       const submitted = (variables ?? {}) as Variables;
       uow.taskTransitions.push({ id: current.id, expectedState: 'open', patch: { state: 'completed', completedAt: now, completedBy: user.id, assignee: current.assignee ?? user.id } });
+      await this.endTaskDueTimer(uow, current.id);
       uow.history.push(this.historyRow(current.processInstanceId, 'task-completed', current.taskDefinitionKey, current.name, user.id, { taskId: current.id, variables: submitted }));
       await this.advance(uow, tracked, { kind: 'signal', engineState: tracked.row.engineState!, activityId: current.taskDefinitionKey, executionId: current.executionId, variables: submitted }, user, current.id);
       await this.commit(uow);
@@ -151,7 +181,7 @@ export class ProcessRuntime {
   private async startInstance(
     uow: UnitOfWork,
     loaded: LoadedDefinition,
-    input: { businessKey: string | null; variables: Variables; user: User; parent?: { instanceId: string; activityId: string; executionId: string } },
+    input: { businessKey: string | null; variables: Variables; user: User; parent?: { instanceId: string; activityId: string; executionId: string; rootKey: string } },
   ): Promise<TrackedInstance> {
     const now = this.options.clock.now().toISOString();
     const row: InstanceRow = {
@@ -168,6 +198,8 @@ export class ProcessRuntime {
       startedAt: now,
       endedAt: null,
       startedBy: input.user.id,
+      ...this.deadlineOf(loaded, input.parent === undefined),
+      rootProcessDefinitionKey: input.parent?.rootKey ?? null,
       parentInstanceId: input.parent?.instanceId ?? null,
       parentActivityId: input.parent?.activityId ?? null,
       parentExecutionId: input.parent?.executionId ?? null,
@@ -187,7 +219,13 @@ export class ProcessRuntime {
    */
   private async advance(uow: UnitOfWork, tracked: TrackedInstance, command: StepCommand, user: User, completingTaskId?: string): Promise<void> {
     const { row, loaded } = tracked;
-    const outcome = await this.options.steps.run({ instanceId: row.id, businessKey: row.businessKey, processDefinitionKey: row.processDefinitionKey }, loaded.sourceContext, command);
+    const serviceProperties = new Map([...loaded.model.serviceTasks.values()].map((task) => [task.id, task.properties]));
+    const outcome = await this.options.steps.run({ instanceId: row.id, businessKey: row.businessKey, processDefinitionKey: row.processDefinitionKey, rootProcessDefinitionKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey, startedBy: row.startedBy, serviceProperties }, loaded.sourceContext, command);
+    if (outcome.ended && !outcome.outcome) {
+      // An error end event reports its event definition's type on activity.end; find it by id.
+      const ends = [...outcome.events].reverse().find((e) => e.type === 'activity-end' && loaded.model.endEvents.has(e.activityId));
+      outcome.outcome = ends?.activityId ?? null;
+    }
     const now = this.options.clock.now();
     const previous = uow.instances.get(row.id);
     const updated: InstanceRow = {
@@ -201,8 +239,10 @@ export class ProcessRuntime {
     };
     uow.instances.set(row.id, { row: updated, expectedRev: previous ? previous.expectedRev : row.rev });
     tracked.row = updated;
-    this.recordEvents(uow, row.id, outcome);
+    this.recordEvents(uow, row.id, outcome, row.processDefinitionKey);
+    await this.syncIncidents(uow, updated, outcome, user);
     await this.syncTasks(uow, tracked, outcome, completingTaskId);
+    await this.syncTimers(uow, updated, outcome);
 
     if (outcome.ended) {
       uow.history.push(this.historyRow(row.id, 'instance-completed', outcome.outcome, outcome.outcome ? loaded.model.endEvents.get(outcome.outcome)?.name ?? null : null, null, { outcome: outcome.outcome }));
@@ -215,27 +255,244 @@ export class ProcessRuntime {
       if (!calledKey) throw new AppError(422, 'CALL_ACTIVITY_WITHOUT_TARGET', `Call activity "${activity.id}" names no called process`);
       const calledDefinition = await this.options.definitions.latest(calledKey);
       const calledLoaded = await this.options.definitions.load(calledDefinition.id);
-      uow.history.push(this.historyRow(row.id, 'call-started', activity.id, activity.name ?? null, null, { calledElement: calledKey }));
+      const callerVariables = JSON.parse(tracked.row.variables) as Variables;
+      const inputs = this.callInputs(loaded.model.callActivities.get(activity.id)?.inputs ?? [], callerVariables, activity.id);
+      uow.history.push(this.historyRow(row.id, 'call-started', activity.id, activity.name ?? null, null, { calledElement: calledKey, inputs }));
       await this.startInstance(uow, calledLoaded, {
         businessKey: row.businessKey,
-        variables: JSON.parse(tracked.row.variables),
+        variables: { ...callerVariables, ...inputs },
         user,
-        parent: { instanceId: row.id, activityId: activity.id, executionId: activity.executionId },
+        parent: { instanceId: row.id, activityId: activity.id, executionId: activity.executionId, rootKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey },
       });
     }
   }
 
-  /** A called process ended: its variables flow back and the caller's call activity completes. */
+  private deadlineOf(loaded: LoadedDefinition, topLevel: boolean): { deadline: string | null; deadlineDerived: boolean | null } {
+    const limit = loaded.model.serviceTimeLimit;
+    if (!topLevel || !limit || isUnstatedTimeLimit(limit.value)) return { deadline: null, deadlineDerived: null };
+    return { deadline: this.options.dueDates.due(this.options.clock.now(), limit.value).toISOString(), deadlineDerived: limit.derived };
+  }
+
+  /** A task that ends before its limit needs no escalation. */
+  private async endTaskDueTimer(uow: UnitOfWork, taskId: string): Promise<void> {
+    const timer = await this.options.dataSource.getRepository(TimerEntity).findOne({ where: { kind: 'task-due', executionId: taskId, state: 'pending' } });
+    if (timer) uow.timerTransitions.push({ id: timer.id, patch: { state: 'cancelled' } });
+  }
+
+  /** Opens (or, on a failed retry, updates) the incident of a failed handler; resolves open incidents the step got past. */
+  private async syncIncidents(uow: UnitOfWork, row: InstanceRow, outcome: StepOutcome, user: User): Promise<void> {
+    const now = this.options.clock.now().toISOString();
+    const open = await this.openIncidents(row.id);
+    for (const incident of open) {
+      if (outcome.incident?.activityId === incident.activityId) continue;
+      uow.incidents.push({ ...incident, resolvedAt: now, resolvedBy: user.id, updatedAt: now });
+      uow.history.push(this.historyRow(row.id, 'incident-resolved', incident.activityId, null, user.id, { incidentId: incident.id }));
+    }
+    if (!outcome.incident) return;
+    const { activityId, handler, message } = outcome.incident;
+    const existing = open.find((i) => i.activityId === activityId);
+    const incident: IncidentRow = existing
+      ? { ...existing, message, attempts: existing.attempts + 1, updatedAt: now }
+      : { id: randomUUID(), processInstanceId: row.id, processDefinitionKey: row.processDefinitionKey, activityId, handler, message, attempts: 1, createdAt: now, updatedAt: now, resolvedAt: null, resolvedBy: null };
+    uow.incidents.push(incident);
+    uow.history.push(this.historyRow(row.id, existing ? 'incident-retry-failed' : 'incident-created', activityId, null, null, { incidentId: incident.id, handler, message, attempts: incident.attempts }));
+  }
+
+  async openIncidents(instanceId: string): Promise<IncidentRow[]> {
+    const rows = await this.options.dataSource.getRepository(IncidentEntity).find({ where: { processInstanceId: instanceId }, order: { createdAt: 'ASC' } });
+    return rows.filter((r) => r.resolvedAt === null);
+  }
+
+  async listIncidents(filter: { processInstanceId?: string; open?: boolean }): Promise<IncidentRow[]> {
+    const where: Record<string, string> = {};
+    if (filter.processInstanceId) where.processInstanceId = filter.processInstanceId;
+    const rows = await this.options.dataSource.getRepository(IncidentEntity).find({ where, order: { createdAt: 'ASC' } });
+    return filter.open ? rows.filter((r) => r.resolvedAt === null) : rows;
+  }
+
+  /** An admin retries the failed service task of an instance with an open incident. */
+  async retry(instanceId: string, user: User): Promise<{ resolved: boolean; incidents: IncidentRow[] }> {
+    if (!isAdmin(user)) throw forbidden(`Only an admin may retry an incident; user ${user.id} is in ${user.groups.join(', ') || 'no group'}`);
+    return this.instanceLocks.run(instanceId, async () => {
+      const tracked = await this.loadInstance(instanceId);
+      if ((await this.openIncidents(instanceId)).length === 0) throw conflict(`Process instance ${instanceId} has no open incident to retry`);
+      const uow = new UnitOfWork();
+      uow.history.push(this.historyRow(instanceId, 'incident-retried', null, null, user.id));
+      await this.advance(uow, tracked, { kind: 'resume', engineState: tracked.row.engineState! }, user);
+      await this.commit(uow);
+      const incidents = await this.openIncidents(instanceId);
+      return { resolved: incidents.length === 0, incidents };
+    });
+  }
+
+  /** Camunda input mappings of a call activity, evaluated over the caller's variables. */
+  private callInputs(inputs: { target: string; source?: string; sourceExpression?: string }[], variables: Variables, activityId: string): Variables {
+    const result: Variables = {};
+    for (const input of inputs) {
+      if (input.sourceExpression !== undefined) {
+        try {
+          result[input.target] = expressions.resolveExpression(input.sourceExpression, { environment: { variables } });
+        } catch (error) {
+          throw new AppError(422, 'CALL_INPUT_FAILED', `Input "${input.target}" of call activity "${activityId}" could not be evaluated: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      } else if (input.source !== undefined) {
+        result[input.target] = variables[input.source];
+      }
+    }
+    return result;
+  }
+
+  /**
+   * A called process ended: its variables flow back and the caller's call activity completes, or,
+   * when the child ended at an error end event, the call activity throws that BPMN error so that
+   * an error boundary event on it routes the caller (Camunda's propagation of BPMN errors).
+   */
   private async resumeParent(uow: UnitOfWork, child: InstanceRow, variables: Variables, user: User): Promise<void> {
     const parent = await this.loadInstance(child.parentInstanceId!, uow);
-    uow.history.push(this.historyRow(parent.row.id, 'call-completed', child.parentActivityId, null, null, { childInstanceId: child.id, outcome: child.outcome }));
-    await this.advance(uow, parent, {
-      kind: 'signal',
-      engineState: parent.row.engineState!,
-      activityId: child.parentActivityId!,
-      executionId: child.parentExecutionId!,
-      variables,
-    }, user);
+    const childModel = (await this.options.definitions.load(child.definitionId)).model;
+    const errorCode = child.outcome ? childModel.endEvents.get(child.outcome)?.errorCode : undefined;
+    uow.history.push(this.historyRow(parent.row.id, 'call-completed', child.parentActivityId, null, null, { childInstanceId: child.id, outcome: child.outcome, errorCode }));
+    const target = { engineState: parent.row.engineState!, activityId: child.parentActivityId!, executionId: child.parentExecutionId!, variables };
+    if (errorCode) {
+      const message = childModel.endEvents.get(child.outcome!)?.name ?? errorCode;
+      await this.advance(uow, parent, { kind: 'error', ...target, code: errorCode, message }, user);
+      return;
+    }
+    await this.advance(uow, parent, { kind: 'signal', ...target }, user);
+  }
+
+  /**
+   * Stores a row per timer event that now waits (a timer re-armed by a resume finds its row), and
+   * cancels pending rows whose event no longer waits (its task completed first, or the instance ended).
+   */
+  private async syncTimers(uow: UnitOfWork, row: InstanceRow, outcome: StepOutcome): Promise<void> {
+    const pending = await this.options.dataSource.getRepository(TimerEntity).find({ where: { processInstanceId: row.id, state: 'pending', kind: 'event' } });
+    const waiting = new Set(outcome.active.map((a) => a.executionId));
+    const known = new Set([...pending.map((t) => t.executionId), ...uow.newTimers.filter((t) => t.processInstanceId === row.id && t.kind === 'event').map((t) => t.executionId)]);
+    const now = this.options.clock.now();
+    for (const timer of outcome.timers) {
+      if (!waiting.has(timer.executionId) || known.has(timer.executionId)) continue;
+      known.add(timer.executionId);
+      const due = timerDueAt(timer, now);
+      if (!due) throw new AppError(422, 'INVALID_TIMER', `Timer event "${timer.activityId}" has no valid duration or date (${timer.timeDuration ?? timer.expireAt ?? 'none'})`);
+      uow.newTimers.push({
+        id: randomUUID(),
+        kind: 'event',
+        processInstanceId: row.id,
+        processDefinitionKey: row.processDefinitionKey,
+        activityId: timer.activityId,
+        executionId: timer.executionId,
+        timerType: timer.timerType ?? 'timer',
+        timerValue: timer.timeDuration ?? timer.expireAt?.toISOString() ?? null,
+        createdAt: now.toISOString(),
+        dueAt: due.toISOString(),
+        state: 'pending',
+        firedAt: null,
+      });
+      uow.history.push(this.historyRow(row.id, 'timer-created', timer.activityId, null, null, { dueAt: due.toISOString(), timeDuration: timer.timeDuration }));
+    }
+    for (const timer of pending) {
+      if (waiting.has(timer.executionId) || uow.timerTransitions.some((t) => t.id === timer.id)) continue;
+      uow.timerTransitions.push({ id: timer.id, patch: { state: 'cancelled', firedAt: null } });
+      uow.history.push(this.historyRow(row.id, 'timer-cancelled', timer.activityId, null, null, { timerId: timer.id }));
+    }
+  }
+
+  /**
+   * Fires every pending timer that is due by the host's clock, oldest first, one transaction each.
+   * A timer another server process fired meanwhile is skipped (the pending -> fired update finds
+   * nothing to change), so each timer fires once however many processes poll.
+   */
+  async fireDueTimers(limit = 100): Promise<{ fired: string[]; failed: { timerId: string; error: string }[] }> {
+    const now = this.options.clock.now();
+    const due = await this.options.dataSource
+      .getRepository(TimerEntity)
+      .createQueryBuilder('t')
+      .where("t.state = 'pending' AND t.dueAt <= :now", { now: now.toISOString() })
+      .orderBy('t.dueAt', 'ASC')
+      .limit(limit)
+      .getMany();
+    const fired: string[] = [];
+    const failed: { timerId: string; error: string }[] = [];
+    for (const timer of due) {
+      if (!(await this.leaseTimer(timer.id, now))) continue;
+      try {
+        if (timer.kind === 'task-due') {
+          await this.escalate(timer);
+          fired.push(timer.id);
+          continue;
+        }
+        await this.instanceLocks.run(timer.processInstanceId, async () => {
+          const tracked = await this.loadInstance(timer.processInstanceId);
+          const uow = new UnitOfWork();
+          uow.timerTransitions.push({ id: timer.id, patch: { state: 'fired', firedAt: this.options.clock.now().toISOString() } });
+          uow.history.push(this.historyRow(timer.processInstanceId, 'timer-fired', timer.activityId, null, null, { timerId: timer.id, dueAt: timer.dueAt }));
+          await this.advance(uow, tracked, { kind: 'timer', engineState: tracked.row.engineState!, activityId: timer.activityId, executionId: timer.executionId }, TIMER_USER);
+          await this.commit(uow);
+        });
+        fired.push(timer.id);
+      } catch (error) {
+        if (error instanceof AppError && error.status === 409) continue;
+        failed.push({ timerId: timer.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return { fired, failed };
+  }
+
+  /**
+   * A task's legal time limit passed. If it is still open it is flagged, the history records it,
+   * and the head's group of its diagram (or admin when the diagram has no head lane) is notified;
+   * otherwise the timer simply ends. Exactly once: both the timer and the task move under compare-and-set.
+   */
+  private async escalate(timer: TimerRow): Promise<void> {
+    const now = this.options.clock.now().toISOString();
+    const uow = new UnitOfWork();
+    uow.timerTransitions.push({ id: timer.id, patch: { state: 'fired', firedAt: now } });
+    const task = await this.options.dataSource.getRepository(TaskEntity).findOne({ where: { id: timer.executionId } });
+    if (task && task.state === 'open' && !task.escalatedAt) {
+      const loaded = await this.options.definitions.load(task.definitionId);
+      const headGroup = loaded.model.lanes.find((lane) => lane.group === ESCALATION_GROUP)?.group ?? 'admin';
+      uow.taskTransitions.push({ id: task.id, expectedState: 'open-not-escalated', patch: { escalatedAt: now } });
+      uow.history.push(this.historyRow(task.processInstanceId, 'task-overdue', task.taskDefinitionKey, task.name, null, { taskId: task.id, due: task.due, timeLimit: task.timeLimit, notified: headGroup }));
+      uow.notifications.push({
+        id: randomUUID(),
+        groupId: headGroup,
+        userId: null,
+        type: 'task-overdue',
+        message: `«${task.name ?? task.taskDefinitionKey}» (${task.processDefinitionKey}${task.businessKey ? `, ${task.businessKey}` : ''}) passed its legal time limit of ${task.timeLimit} at ${task.due}${task.assignee ? `; claimed by ${task.assignee}` : '; not claimed'}`,
+        processInstanceId: task.processInstanceId,
+        taskId: task.id,
+        createdAt: now,
+        readAt: null,
+        readBy: null,
+      });
+    }
+    await this.commit(uow);
+  }
+
+  /**
+   * Takes a short lease on a due timer so that of several server processes polling one database
+   * only one runs it (and its handlers); a lease left by a killed process expires.
+   */
+  private async leaseTimer(id: string, now: Date): Promise<boolean> {
+    const until = new Date(now.getTime() + TIMER_LEASE_MS).toISOString();
+    const result = await this.writeLock.run('db', () =>
+      this.options.dataSource
+        .createQueryBuilder()
+        .update(TimerEntity)
+        .set({ lockedBy: PROCESS_ID, lockedUntil: until })
+        .where("id = :id AND state = 'pending' AND (lockedUntil IS NULL OR lockedUntil < :now)", { id, now: now.toISOString() })
+        .execute(),
+    );
+    return !!result.affected;
+  }
+
+  async listTimers(filter: { processInstanceId?: string; state?: string; kind?: string }): Promise<TimerRow[]> {
+    const where: Record<string, string> = {};
+    if (filter.kind) where.kind = filter.kind;
+    if (filter.processInstanceId) where.processInstanceId = filter.processInstanceId;
+    if (filter.state) where.state = filter.state;
+    return this.options.dataSource.getRepository(TimerEntity).find({ where, order: { dueAt: 'ASC' } });
   }
 
   private async childExists(uow: UnitOfWork, parentId: string, executionId: string): Promise<boolean> {
@@ -272,7 +529,7 @@ export class ProcessRuntime {
         name: model?.name ?? activity.name ?? null,
         assignee: null,
         created: created.toISOString(),
-        due: timeLimit ? this.options.dueDates.due(created, timeLimit).toISOString() : null,
+        due: timeLimit && !isUnstatedTimeLimit(timeLimit) ? this.options.dueDates.due(created, timeLimit).toISOString() : null,
         timeLimit,
         priority: 50,
         state: 'open',
@@ -280,17 +537,37 @@ export class ProcessRuntime {
         completedBy: null,
       };
       uow.newTasks.push({ row: task, groups: model?.candidateGroups ?? [] });
+      if (task.due) {
+        // The legal limit is a host timer too: when it passes with the task still open, the task escalates.
+        uow.newTimers.push({
+          id: randomUUID(),
+          kind: 'task-due',
+          processInstanceId: row.id,
+          processDefinitionKey: row.processDefinitionKey,
+          activityId: activity.id,
+          executionId: task.id,
+          timerType: 'timeLimit',
+          timerValue: timeLimit,
+          createdAt: created.toISOString(),
+          dueAt: task.due,
+          state: 'pending',
+          firedAt: null,
+        });
+      }
       uow.history.push(this.historyRow(row.id, 'task-created', activity.id, task.name, null, { taskId: task.id, candidateGroups: model?.candidateGroups ?? [], due: task.due, timeLimit }));
     }
     const stillWaiting = new Set(waiting.map((a) => a.executionId));
     for (const task of open) {
-      if (task.id === completingTaskId || stillWaiting.has(task.executionId)) continue;
+      // A task completed in this operation is already moving (its parent may be advanced again when a child ends at once).
+      if (task.id === completingTaskId || stillWaiting.has(task.executionId) || uow.taskTransitions.some((t) => t.id === task.id)) continue;
       uow.taskTransitions.push({ id: task.id, expectedState: 'open', patch: { state: 'cancelled', completedAt: created.toISOString() } });
+      await this.endTaskDueTimer(uow, task.id);
       uow.history.push(this.historyRow(row.id, 'task-cancelled', task.taskDefinitionKey, task.name, null, { taskId: task.id }));
     }
   }
 
-  private recordEvents(uow: UnitOfWork, instanceId: string, outcome: StepOutcome): void {
+  private recordEvents(uow: UnitOfWork, instanceId: string, outcome: StepOutcome, processDefinitionKey: string): void {
+    recordCoverage(processDefinitionKey, outcome.events.filter((e) => e.type === 'activity-end' || e.type === 'flow-taken').map((e) => e.activityId));
     for (const event of outcome.events) {
       uow.history.push({
         processInstanceId: instanceId,

@@ -7,12 +7,35 @@ import { userVariables } from './variables';
 /** What the host asks of one step: start a new execution, or resume a saved one and deliver a signal. */
 export type StepCommand =
   | { kind: 'start'; variables: Variables }
-  | { kind: 'signal'; engineState: string; activityId: string; executionId: string; variables: Variables };
+  /** Resume a saved execution as it is: a service task that was executing runs again (retry of an incident). */
+  | { kind: 'resume'; engineState: string }
+  | { kind: 'signal'; engineState: string; activityId: string; executionId: string; variables: Variables }
+  /** A called process ended at an error end event: the call activity throws that BPMN error. */
+  | { kind: 'error'; engineState: string; activityId: string; executionId: string; variables: Variables; code: string; message: string }
+  /** The host's timer for a waiting timer event is due: the event fires. */
+  | { kind: 'timer'; engineState: string; activityId: string; executionId: string };
 
 export interface StepIdentity {
   instanceId: string;
   businessKey: string | null;
   processDefinitionKey: string;
+  startedBy?: string | null;
+  /** The reglament a called flow serves (its own key for a top-level instance). */
+  rootProcessDefinitionKey?: string;
+  /** `camunda:property` values of service tasks by element id, handed to their handlers. */
+  serviceProperties?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
+/** A timer event that now waits; the host stores it and fires it when due. */
+export interface ArmedTimer {
+  activityId: string;
+  /** Execution id of the waiting event activity (what getPostponed lists). */
+  executionId: string;
+  timerType: string;
+  /** The resolved ISO 8601 duration, for timeDuration timers. */
+  timeDuration?: string;
+  /** The engine's expiry, used for timeDate timers (an absolute date). */
+  expireAt?: Date;
 }
 
 export interface ActiveActivity {
@@ -39,6 +62,20 @@ export interface StepOutcome {
   /** Id of the last end event reached, when the execution ended. */
   outcome: string | null;
   events: StepEvent[];
+  timers: ArmedTimer[];
+  /**
+   * A handler failed technically (its system unreachable, a timeout): the outcome is the execution
+   * as it was when that service task began, so that a retry runs the handler again.
+   */
+  incident?: { activityId: string; handler: string; message: string };
+}
+
+interface Snapshot {
+  state: any;
+  active: ActiveActivity[];
+  variables: Variables;
+  eventCount: number;
+  timerCount: number;
 }
 
 export interface StepRunnerOptions {
@@ -60,9 +97,19 @@ export class StepRunner {
 
   async run(identity: StepIdentity, sourceContext: SourceContext, command: StepCommand): Promise<StepOutcome> {
     const events: StepEvent[] = [];
+    const timers: ArmedTimer[] = [];
     const inFlight = new Set<Promise<unknown>>();
     let failure: unknown;
+    let incident: { snapshot: Snapshot; activityId: string; handler: string; message: string } | undefined;
     let lastEndEvent: string | null = null;
+    let engineRef: any;
+    const snapshot = (): Snapshot => ({
+      state: engineRef.execution.getState(),
+      active: (engineRef.execution.getPostponed() ?? []).map((a: any) => ({ id: a.id, name: a.name, type: a.type, executionId: a.executionId })),
+      variables: this.processVariables(engineRef),
+      eventCount: events.length,
+      timerCount: timers.length,
+    });
 
     const extensions: Record<string, EngineExtension> = {
       assignTaskVariables: (activity) => {
@@ -82,16 +129,27 @@ export class StepRunner {
         activity.behaviour.Service = function HandlerService() {
           return {
           type: 'reglament:handler',
-          execute: (_executionMessage: unknown, callback: (err: unknown, output?: unknown) => void) => {
+          execute: (executionMessage: any, callback: (err: unknown, output?: unknown) => void) => {
             const registration = topic ? runner.options.handlers.get(topic) : undefined;
             if (!registration) {
               failure = new AppError(500, 'HANDLER_MISSING', `Service task "${activity.id}" names handler "${topic}", which is not registered`);
               callback(failure);
               return;
             }
+            // Taken before the handler runs: if it fails technically, this is where the instance waits.
+            const before = snapshot();
+            // The executing service task is not among the postponed (waiting) activities; it is where the instance stands.
+            if (!before.active.some((a) => a.id === activity.id)) {
+              before.active.push({ id: activity.id, name: activity.name, type: activity.type, executionId: executionMessage?.content?.executionId ?? activity.id });
+            }
             const work = registration
               .handler({
-                ...identity,
+                instanceId: identity.instanceId,
+                businessKey: identity.businessKey,
+                processDefinitionKey: identity.processDefinitionKey,
+                startedBy: identity.startedBy ?? null,
+                rootProcessDefinitionKey: identity.rootProcessDefinitionKey ?? identity.processDefinitionKey,
+                properties: identity.serviceProperties?.get(activity.id) ?? {},
                 activityId: activity.id,
                 activityName: activity.name,
                 variables: userVariables(activity.environment.variables),
@@ -112,13 +170,11 @@ export class StepRunner {
                     callback(bpmnError);
                     return;
                   }
-                  failure = new AppError(
-                    502,
-                    'HANDLER_FAILED',
-                    `Handler "${topic}" of service task "${activity.id}" failed: ${err instanceof Error ? err.message : String(err)}`,
-                    { activityId: activity.id, handler: topic },
-                  );
-                  callback(failure);
+                  if (!incident) {
+                    incident = { snapshot: before, activityId: activity.id, handler: topic ?? '', message: err instanceof Error ? err.message : String(err) };
+                  }
+                  // The engine is abandoned after this step; nothing it does from here on is kept.
+                  callback(Object.assign(new Error(incident.message), { name: 'HandlerFailure' }));
                 },
               );
             inFlight.add(work);
@@ -134,28 +190,70 @@ export class StepRunner {
       events.push({ at: this.options.now(), type: 'activity-end', activityId: api.id, activityName: api.name, data: { type: api.type } });
       if (api.type === 'bpmn:EndEvent') lastEndEvent = api.id;
     });
+    listener.on('activity.timer', (api: any) => {
+      const content = api.content ?? {};
+      timers.push({
+        activityId: api.id,
+        executionId: content.parent?.executionId ?? api.executionId,
+        timerType: content.timerType,
+        ...(typeof content.timeDuration === 'string' ? { timeDuration: content.timeDuration } : {}),
+        ...(content.expireAt ? { expireAt: new Date(content.expireAt) } : {}),
+      });
+    });
     listener.on('flow.take', (api: any) => {
       events.push({ at: this.options.now(), type: 'flow-taken', activityId: api.id });
     });
 
     const engine = createEngine({ name: identity.instanceId, sourceContext, extensions });
+    engineRef = engine;
     let engineError: unknown;
     engine.once('error', (err: unknown) => (engineError = err));
 
     if (command.kind === 'start') {
       await engine.execute({ listener, variables: command.variables } as any);
+    } else if (command.kind === 'resume') {
+      engine.recover(JSON.parse(command.engineState));
+      await engine.resume({ listener } as any);
     } else {
       engine.recover(JSON.parse(command.engineState));
       await engine.resume({ listener } as any);
       const target = engine.execution?.getPostponed().find((a: any) => a.executionId === command.executionId || a.id === command.activityId);
-      if (!target) {
+      if (!target && command.kind !== 'timer') {
         throw new AppError(409, 'NOT_WAITING', `Activity "${command.activityId}" of instance ${identity.instanceId} is not waiting`);
       }
-      engine.execution!.signal({ id: command.activityId, executionId: command.executionId, variables: command.variables });
+      if (command.kind === 'timer' && !target) {
+        // bpmn-elements completes a timer whose expiry (by the real time) passed while the
+        // instance was resumed: the event already fired in this step, as the host's row said it should.
+      } else if (command.kind === 'signal') {
+        engine.execution!.signal({ id: command.activityId, executionId: command.executionId, variables: command.variables });
+      } else if (command.kind === 'error') {
+        // The child's variables come back before the error is routed, as with a normal end.
+        for (const process of engine.execution?.definitions?.[0]?.getProcesses?.() ?? []) Object.assign(process.environment.variables, command.variables);
+        target!.sendApiMessage('error', { message: command.message, code: command.code, name: 'BpmnError' });
+      } else {
+        // Cancelling a timer event completes it: the event fires (bpmn-elements TimerEventDefinition).
+        // Addressed by element id: the timer definition listens on its own sub-execution id, not the event's.
+        engine.execution!.cancelActivity({ id: command.activityId });
+      }
     }
 
-    await this.settle(engine, inFlight);
+    await this.settle(engine, inFlight, () => events.length + timers.length);
     if (failure) throw failure;
+    if (incident) {
+      const { snapshot: at } = incident;
+      for (const definition of at.state.definitions ?? []) delete definition.source;
+      if (engine.state === 'running') await engine.stop();
+      return {
+        ended: false,
+        engineState: JSON.stringify(at.state),
+        variables: at.variables,
+        active: at.active,
+        outcome: null,
+        events: events.slice(0, at.eventCount),
+        timers: timers.slice(0, at.timerCount),
+        incident: { activityId: incident.activityId, handler: incident.handler, message: incident.message },
+      };
+    }
     if (engineError) {
       const message = engineError instanceof Error ? engineError.message : String(engineError);
       throw new AppError(422, 'ENGINE_ERROR', `The process failed in the engine: ${message}`);
@@ -175,15 +273,22 @@ export class StepRunner {
     }
     // stop() resolves on the engine's stop event, which an ended execution never emits.
     if (!ended) await engine.stop();
-    return { ended, engineState, variables: processVariables, active, outcome: ended ? lastEndEvent : null, events };
+    return { ended, engineState, variables: processVariables, active, outcome: ended ? lastEndEvent : null, events, timers };
   }
 
   /** Waits until no handler is running and the engine is no longer executing. */
-  private async settle(engine: any, inFlight: Set<Promise<unknown>>): Promise<void> {
+  private async settle(engine: any, inFlight: Set<Promise<unknown>>, progress: () => number): Promise<void> {
+    const quiet = () => inFlight.size === 0 && (engine.state !== 'running' || engine.activityStatus !== 'executing');
     for (let rounds = 0; rounds < 10_000; rounds++) {
       if (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await new Promise((resolve) => setImmediate(resolve));
-      if (inFlight.size === 0 && (engine.state !== 'running' || engine.activityStatus !== 'executing')) return;
+      if (!quiet()) continue;
+      // Quiet once is not enough: part of bpmn-elements' work (e.g. routing an error to a boundary
+      // event) may still be queued behind a timer tick. Settled means still quiet, with no new
+      // event, after one more macrotask.
+      const seen = progress();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (quiet() && progress() === seen) return;
     }
     throw new AppError(500, 'ENGINE_STALLED', 'The engine kept executing without reaching a wait state');
   }

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../api/errors';
-import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow } from '../persistence/entities';
+import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, TimerRow, IncidentEntity, IncidentRow, NotificationEntity, NotificationRow } from '../persistence/entities';
 
 export interface TaskInsert {
   row: TaskRow;
@@ -10,7 +10,7 @@ export interface TaskInsert {
 export interface TaskTransition {
   id: string;
   /** The state the task must still be in; otherwise someone else got there first. */
-  expectedState: 'open';
+  expectedState: 'open' | 'open-not-escalated';
   patch: Partial<TaskRow>;
 }
 
@@ -25,6 +25,12 @@ export class UnitOfWork {
   readonly newTasks: TaskInsert[] = [];
   readonly taskTransitions: TaskTransition[] = [];
   readonly history: HistoryRow[] = [];
+  readonly newTimers: TimerRow[] = [];
+  /** Incidents to insert or update (by id). */
+  readonly incidents: IncidentRow[] = [];
+  readonly notifications: NotificationRow[] = [];
+  /** Timers leaving `pending` (fired or cancelled); the update must find them still pending. */
+  readonly timerTransitions: { id: string; patch: Partial<TimerRow> }[] = [];
 
   async commit(dataSource: DataSource): Promise<void> {
     await dataSource.transaction(async (manager) => this.write(manager));
@@ -52,7 +58,7 @@ export class UnitOfWork {
         .createQueryBuilder()
         .update(TaskEntity)
         .set(patch)
-        .where('id = :id AND state = :state', { id, state: expectedState })
+        .where(expectedState === 'open' ? 'id = :id AND state = :state' : 'id = :id AND state = :state AND escalatedAt IS NULL', { id, state: 'open' })
         .execute();
       if (!result.affected) throw new AppError(409, 'TASK_NOT_OPEN', `Task ${id} is no longer open`);
     }
@@ -60,6 +66,13 @@ export class UnitOfWork {
       await manager.getRepository(TaskEntity).insert(row);
       if (groups.length > 0) await manager.getRepository(TaskGroupEntity).insert(groups.map((groupId) => ({ taskId: row.id, groupId })));
     }
+    for (const { id, patch } of this.timerTransitions) {
+      const result = await manager.createQueryBuilder().update(TimerEntity).set(patch).where('id = :id AND state = :state', { id, state: 'pending' }).execute();
+      if (!result.affected) throw new AppError(409, 'TIMER_NOT_PENDING', `Timer ${id} has already fired or was cancelled`);
+    }
+    for (const timer of this.newTimers) await manager.getRepository(TimerEntity).insert(timer);
+    for (const incident of this.incidents) await manager.getRepository(IncidentEntity).save(incident);
+    if (this.notifications.length > 0) await manager.getRepository(NotificationEntity).insert(this.notifications);
     if (this.history.length > 0) await manager.getRepository(HistoryEntity).insert(this.history);
   }
 }

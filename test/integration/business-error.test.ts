@@ -32,19 +32,37 @@ describe('business errors from handlers', () => {
     expect(paid.body).toMatchObject({ state: 'completed', outcome: 'paid' });
   });
 
-  it('stores nothing when a handler fails technically, and says which handler', async () => {
-    const handlers = createDefaultHandlers().register('test.check-payment', 'Always down', async () => {
-      throw new Error('connect ECONNREFUSED 127.0.0.1:9');
+  it('a handler that fails technically opens an incident; an admin retries it once the system is back', async () => {
+    let down = true;
+    const handlers = createDefaultHandlers().register('test.check-payment', 'Down until told otherwise', async () => {
+      if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:9');
+      return { paymentConfirmed: true };
     });
-    const down = await startTestHost({ processesDir: path.resolve(__dirname, '../fixtures/processes/business-error'), handlers });
+    const host = await startTestHost({ processesDir: path.resolve(__dirname, '../fixtures/processes/business-error'), handlers });
     try {
-      const res = await down.call('olga-office', 'POST', '/process-definitions/test-payment/start', { variables: { paid: true } });
-      expect(res.status).toBe(502);
-      expect(res.body.error).toMatchObject({ code: 'HANDLER_FAILED', details: { activityId: 'check-payment', handler: 'test.check-payment' } });
-      expect(res.body.error.message).toContain('ECONNREFUSED');
-      expect((await down.call('admin', 'GET', '/process-instances')).body.total).toBe(0);
+      const res = await host.call('olga-office', 'POST', '/process-definitions/test-payment/start', { variables: { paid: true } });
+      expect(res.status).toBe(201);
+      const id = res.body.id;
+      const waiting = (await host.call('admin', 'GET', `/process-instances/${id}`)).body;
+      expect(waiting.state).toBe('running');
+      expect(waiting.activeActivities).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'check-payment' })]));
+      expect(waiting.incidents).toEqual([expect.objectContaining({ activityId: 'check-payment', handler: 'test.check-payment', attempts: 1, resolvedAt: null })]);
+      expect(waiting.incidents[0].message).toContain('ECONNREFUSED');
+      expect((await host.call('admin', 'GET', '/incidents')).body.map((i: any) => i.processInstanceId)).toEqual([id]);
+
+      expect((await host.call('olga-office', 'POST', `/process-instances/${id}/retry`)).status).toBe(403);
+      const stillDown = await host.call('admin', 'POST', `/process-instances/${id}/retry`);
+      expect(stillDown.status).toBe(200);
+      expect(stillDown.body).toMatchObject({ resolved: false, incidents: [expect.objectContaining({ attempts: 2 })] });
+
+      down = false;
+      const back = await host.call('admin', 'POST', `/process-instances/${id}/retry`);
+      expect(back.body).toMatchObject({ resolved: true, incidents: [], instance: { state: 'completed', outcome: 'paid' } });
+      expect((await host.call('admin', 'POST', `/process-instances/${id}/retry`)).status).toBe(409);
+      const history = (await host.call('admin', 'GET', `/process-instances/${id}/history`)).body.map((h: any) => h.type);
+      expect(history.filter((t: string) => t.startsWith('incident-'))).toEqual(['incident-created', 'incident-retried', 'incident-retry-failed', 'incident-retried', 'incident-resolved']);
     } finally {
-      await down.close();
+      await host.close();
     }
   });
 });

@@ -3,6 +3,8 @@ import { startTestHost, TEST_USERS, TestHost, TestUserId } from '../support/test
 /*
  * Drives the first reglament through the HTTP API only, once per path, with a different user
  * per role. At every step the task must be listed for its role's users and for nobody else.
+ * No channel is given, so every run is the paper application at the provider's office (the
+ * default branch); the electronic channels are driven in reglaments/cotton-warehouse-license.test.ts.
  */
 const KEY = 'cotton-warehouse-license';
 const ROLE_USER: Record<string, TestUserId> = {
@@ -120,7 +122,9 @@ describe(`${KEY} through the HTTP API`, () => {
       }
       const listed = (await t.call(owner, 'GET', `/tasks?processInstanceId=${id}`)).body.items[0];
       expect(listed.candidateGroups).toEqual([group]);
-      expect(listed.due).not.toBeNull();
+      // Steps the reglament gives no duration (the motivated refusals, lines 110-115) have no due date.
+      if (listed.timeLimit === 'not stated') expect(listed.due).toBeNull();
+      else expect(listed.due).not.toBeNull();
       const outsider = group === 'office' ? 'hasan-head' : 'olga-office';
       expect((await t.call(outsider, 'POST', `/tasks/${listed.id}/complete`, { variables })).status).toBe(403);
       expect((await t.call(owner, 'POST', `/tasks/${listed.id}/claim`)).status).toBe(200);

@@ -17,6 +17,15 @@ describe('the diagrams in processes/', () => {
   });
 
   const fixtures = fs.readdirSync(fixturesDir).filter((f) => f.endsWith('.json'));
+
+  it('every diagram with user tasks has a time-limit fixture transcribed from its seed', async () => {
+    const withoutFixture: string[] = [];
+    for (const file of findBpmnFiles(processesDir)) {
+      const model = describeProcess((await parseBpmn(fs.readFileSync(file, 'utf8'))).definitions!);
+      if (model.userTasks.size > 0 && !fixtures.includes(`${model.key}.json`)) withoutFixture.push(model.key);
+    }
+    expect(withoutFixture).toEqual([]);
+  });
   it.each(fixtures)('every user task of %s has the time limit transcribed from the seed', async (fixtureFile) => {
     const key = fixtureFile.replace(/\.json$/, '');
     const expected: Record<string, { timeLimit: string }> = JSON.parse(fs.readFileSync(path.join(fixturesDir, fixtureFile), 'utf8'));

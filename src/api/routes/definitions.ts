@@ -32,7 +32,7 @@ export function definitionRoutes(host: HostContext): Router {
       throw badRequest('"businessKey" must be a string of at most 255 characters');
     }
     const row = await host.runtime.start(req.params.key, { businessKey: (businessKey as string | undefined) ?? null, variables }, currentUser(req));
-    const presented = presentInstance(row);
+    const presented = presentInstance(row, host.clock.now());
     res.status(201).json({ id: presented.id, processDefinitionKey: presented.processDefinitionKey, version: presented.version, state: presented.state, businessKey: presented.businessKey, activeActivities: presented.activeActivities, outcome: presented.outcome });
   });
 

@@ -2,11 +2,11 @@ import { Request, Router } from 'express';
 import { InstanceEntity } from '../../persistence/entities';
 import { instanceHistory, queryInstances, userMaySeeInstance } from '../../persistence/queries';
 import { isAdmin } from '../../runtime/process-runtime';
-import { currentUser } from '../auth';
+import { currentUser, requireGroup } from '../auth';
 import { HostContext } from '../context';
 import { notFound } from '../errors';
 import { oneOf, page, str } from '../params';
-import { presentHistory, presentInstance } from '../presenters';
+import { presentHistory, presentIncident, presentInstance } from '../presenters';
 
 export function instanceRoutes(host: HostContext): Router {
   const router = Router();
@@ -29,11 +29,27 @@ export function instanceRoutes(host: HostContext): Router {
       businessKey: str(req.query, 'businessKey'),
       visibleGroups: isAdmin(user) ? undefined : user.groups,
     });
-    res.json({ items: result.items.map(presentInstance), total: result.total });
+    res.json({ items: result.items.map((r) => presentInstance(r, host.clock.now())), total: result.total });
   });
 
   router.get('/process-instances/:id', async (req, res) => {
-    res.json(presentInstance(await visibleInstance(req)));
+    const row = await visibleInstance(req);
+    res.json({ ...presentInstance(row, host.clock.now()), incidents: (await host.runtime.openIncidents(row.id)).map(presentIncident) });
+  });
+
+  /** Runs the failed service task of an instance with an open incident again (admin). */
+  router.post('/process-instances/:id/retry', async (req, res) => {
+    const user = requireGroup(req, 'admin');
+    const result = await host.runtime.retry(req.params.id as string, user);
+    const row = await host.dataSource.getRepository(InstanceEntity).findOneOrFail({ where: { id: req.params.id as string } });
+    res.json({ resolved: result.resolved, incidents: result.incidents.map(presentIncident), instance: presentInstance(row, host.clock.now()) });
+  });
+
+  router.get('/incidents', async (req, res) => {
+    requireGroup(req, 'admin');
+    const open = str(req.query, 'open');
+    const rows = await host.runtime.listIncidents({ processInstanceId: str(req.query, 'processInstanceId'), open: open === undefined ? true : open !== 'false' });
+    res.json(rows.map(presentIncident));
   });
 
   router.get('/process-instances/:id/history', async (req, res) => {

@@ -110,6 +110,7 @@ describe('describeProcess', () => {
       laneId: 'lane-specialist',
       laneName: 'Бөлімнің маманы',
       calledElement: 'test-qualification-check',
+      inputs: [],
     });
   });
 
@@ -174,8 +175,8 @@ describe('describeProcess edge cases', () => {
       { id: 'outer', name: 'Outer' },
       { id: 'inner', name: 'Inner' },
     ]);
-    expect(model.serviceTasks.get('java')).toEqual({ id: 'java', type: 'bpmn:ServiceTask' });
-    expect(model.callActivities.get('call')).toEqual({ id: 'call', type: 'bpmn:CallActivity' });
+    expect(model.serviceTasks.get('java')).toEqual({ id: 'java', type: 'bpmn:ServiceTask', properties: {} });
+    expect(model.callActivities.get('call')).toEqual({ id: 'call', type: 'bpmn:CallActivity', inputs: [] });
     expect(model.startFormFields).toEqual([]);
   });
 

@@ -1,0 +1,252 @@
+/**
+ * Ratio 1 (host against bare bpmn-engine) and the host side of ratio 5 (stored state at each
+ * waiting point), plus the templates the database fill clones (rows exactly as the runtime wrote them).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Adapters, createAdapters } from '../../src/adapters';
+import { loadConfig } from '../../src/config';
+import { createDefaultHandlers } from '../../src/handlers';
+import { HandlerRegistry } from '../../src/handlers/registry';
+import { createHost, Host } from '../../src/host';
+import { UserDirectory } from '../../src/identity/users';
+import { HistoryEntity, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TimerEntity } from '../../src/persistence/entities';
+import { Simulators, startSimulators } from '../../src/simulators';
+import { Applicant, Applicants } from './applicants';
+import { bareRun } from './bare';
+import { applicantKindOf, candidatePlans, Catalog, CatalogEntry, NEGATIVE_OUTCOME } from './catalog';
+import { log, userIdOf, writeUsersFile } from './common';
+import { fullRun, HostDriver, httpDriver, OpenTask, runtimeDriver } from './drive';
+import { Template } from './fill';
+
+export interface Environment {
+  catalog: Catalog;
+  simulators: Simulators;
+  adapters: Adapters;
+  handlers: HandlerRegistry;
+  applicants: Applicants;
+  usersFile: string;
+  work: string;
+}
+
+export async function startEnvironment(catalog: Catalog, work: string): Promise<Environment> {
+  const { file: usersFile, users } = writeUsersFile(work, catalog.groups);
+  const simulators = await startSimulators({ host: '127.0.0.1', employees: users.map((u) => u.id), dataDir: path.join(work, 'simulators') });
+  const adapters = createAdapters({
+    urls: {
+      egovPortal: simulators.urls['egov-portal'],
+      paymentGateway: simulators.urls['payment-gateway'],
+      elicense: simulators.urls.elicense,
+      gbd: simulators.urls.gbd,
+      stateCorporation: simulators.urls['state-corporation'],
+      cabinet: simulators.urls.cabinet,
+      ca: simulators.urls.ca,
+    },
+    timeoutMs: 30_000,
+    attempts: 3,
+    backoffMs: 50,
+    trustedRoots: async () => [simulators.ca.root],
+    provider: async () => {
+      const p = await simulators.ca.providerCredentials();
+      return { privateKey: p.privateKey, certificate: p.certificate };
+    },
+  });
+  return { catalog, simulators, adapters, handlers: createDefaultHandlers(adapters), applicants: new Applicants(simulators), usersFile, work };
+}
+
+/** Environment of a server process using the bench's simulators (so that prepared applicants are known to it). */
+export function serverEnv(env: Environment, extra: Record<string, string>): Record<string, string> {
+  const u = env.simulators.urls;
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    HOST: '127.0.0.1',
+    PROCESSES_DIR: env.catalog.dir,
+    USERS_FILE: env.usersFile,
+    EGOV_PORTAL_URL: u['egov-portal'],
+    PAYMENT_GATEWAY_URL: u['payment-gateway'],
+    ELICENSE_URL: u.elicense,
+    GBD_URL: u.gbd,
+    STATE_CORPORATION_URL: u['state-corporation'],
+    CABINET_URL: u.cabinet,
+    CA_URL: u.ca,
+    EXTERNAL_TIMEOUT_MS: '30000',
+    ...extra,
+  };
+}
+
+export async function startInProcessHost(env: Environment, dir: string): Promise<Host> {
+  fs.mkdirSync(dir, { recursive: true });
+  const config = loadConfig({ DATA_DIR: dir, DB_FILE: path.join(dir, 'host.sqlite'), PROCESSES_DIR: env.catalog.dir, USERS_FILE: env.usersFile, PORT: '0' });
+  const host = await createHost({ config, users: UserDirectory.fromFile(env.usersFile), handlers: env.handlers, timerPollMs: 0 });
+  await host.deployProcessDirectory();
+  return host;
+}
+
+export interface Job {
+  key: string;
+  applicant: Applicant;
+  businessKey: string;
+}
+
+/** Applicants for `rounds` runs of every reglament, prepared before any clock starts. */
+export async function prepareJobs(env: Environment, rounds: number, prefix: string): Promise<Job[]> {
+  const jobs: Job[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const entry of env.catalog.reglaments) {
+      jobs.push({ key: entry.key, applicant: await env.applicants.prepare(applicantKindOf(entry), entry.key), businessKey: `${prefix}-${entry.key}-${r}-${Math.random().toString(36).slice(2, 8)}` });
+    }
+  }
+  return jobs;
+}
+
+/** Runs the jobs `concurrency` at a time; returns seconds taken and tasks completed. */
+export async function runJobs(jobs: Job[], concurrency: number, run: (job: Job) => Promise<{ tasks: number; outcome: string | null; key: string }>, outcomes?: Map<string, string>) {
+  const started = process.hrtime.bigint();
+  let next = 0;
+  let tasks = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      const result = await run(job);
+      tasks += result.tasks;
+      outcomes?.set(result.key, String(result.outcome));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { seconds, tasks, runs: jobs.length };
+}
+
+/**
+ * For every reglament, the first channel and applicant kind (see candidatePlans) whose run through
+ * the host ends at an outcome that is not a refusal; kept on the catalog entry for every later run.
+ */
+export async function discoverPlans(env: Environment, host: Host): Promise<void> {
+  const driver = runtimeDriver(host);
+  for (const entry of env.catalog.reglaments) {
+    let first: CatalogEntry['plan'];
+    for (const candidate of candidatePlans(entry)) {
+      entry.plan = { ...candidate, outcome: null, positive: false };
+      const applicant = await env.applicants.prepare(candidate.kind, entry.key);
+      const result = await fullRun(driver, env.catalog, entry, applicant, `plan-${entry.key}-${candidate.channel}-${candidate.kind}`);
+      entry.plan = { ...candidate, outcome: result.outcome, positive: !!result.outcome && !NEGATIVE_OUTCOME.test(result.outcome) };
+      first ??= entry.plan;
+      if (entry.plan.positive) break;
+    }
+    if (!entry.plan?.positive) {
+      entry.plan = first;
+      log(`  ${entry.key}: no channel / applicant kind reached a positive outcome; using ${first?.channel ?? '-'} / ${first?.kind} -> ${first?.outcome}`);
+    }
+    log(`  ${entry.key.padEnd(40)} channel ${String(entry.plan?.channel ?? '-').padEnd(18)} applicant ${String(entry.plan?.kind).padEnd(13)} -> ${entry.plan?.outcome}`);
+  }
+}
+
+export interface ThroughputResult {
+  host: { seconds: number; tasks: number; runs: number };
+  bare: { seconds: number; tasks: number; runs: number };
+  http: { seconds: number; tasks: number; runs: number };
+  hostOutcomes: Map<string, string>;
+  bareOutcomes: Map<string, string>;
+  httpOutcomes: Map<string, string>;
+}
+
+export async function measureThroughput(env: Environment, rounds: number, concurrency: number, httpLeg = true): Promise<ThroughputResult> {
+  const host = await startInProcessHost(env, path.join(env.work, 'throughput'));
+  const { url } = await host.listen(0, '127.0.0.1');
+  const runtime = runtimeDriver(host);
+  const http = httpDriver(url);
+  const byKey = env.catalog.byKey;
+  const hostRun = (driver: HostDriver) => (job: Job) => fullRun(driver, env.catalog, byKey.get(job.key)!, job.applicant, job.businessKey);
+  const bareOptions = { catalog: env.catalog, handlers: env.handlers };
+  const bare = (job: Job) => bareRun(bareOptions, byKey.get(job.key)!, job.applicant, job.businessKey);
+  try {
+    log('  positive path of every reglament (channel, applicant kind), found through the host; also the warm-up');
+    await discoverPlans(env, host);
+    log('  warm-up over HTTP and on the bare engine');
+    if (httpLeg) await runJobs(await prepareJobs(env, 1, 'warm-http'), concurrency, hostRun(http));
+    await runJobs(await prepareJobs(env, 1, 'warm-bare'), concurrency, bare);
+    const hostJobs = await prepareJobs(env, rounds, 'host');
+    const bareJobs = await prepareJobs(env, rounds, 'bare');
+    const httpJobs = httpLeg ? await prepareJobs(env, rounds, 'http') : [];
+    const hostOutcomes = new Map<string, string>();
+    const bareOutcomes = new Map<string, string>();
+    const httpOutcomes = new Map<string, string>();
+    // Interleaved halves, so that a drift of the machine (another load, a GC phase) hits both sides alike.
+    const half = (jobs: Job[], i: number) => jobs.slice(i * Math.ceil(jobs.length / 2), (i + 1) * Math.ceil(jobs.length / 2));
+    const sum = (a: { seconds: number; tasks: number; runs: number }, b: { seconds: number; tasks: number; runs: number }) => ({ seconds: a.seconds + b.seconds, tasks: a.tasks + b.tasks, runs: a.runs + b.runs });
+    let h = { seconds: 0, tasks: 0, runs: 0 };
+    let b = { seconds: 0, tasks: 0, runs: 0 };
+    let w = { seconds: 0, tasks: 0, runs: 0 };
+    for (const i of [0, 1]) {
+      log(`  timed half ${i + 1}/2: host (runtime), bare engine, host over HTTP`);
+      h = sum(h, await runJobs(half(hostJobs, i), concurrency, hostRun(runtime), hostOutcomes));
+      b = sum(b, await runJobs(half(bareJobs, i), concurrency, bare, bareOutcomes));
+      if (httpLeg) w = sum(w, await runJobs(half(httpJobs, i), concurrency, hostRun(http), httpOutcomes));
+    }
+    return { host: h, bare: b, http: w, hostOutcomes, bareOutcomes, httpOutcomes };
+  } finally {
+    await host.close();
+  }
+}
+
+/** Stored bytes of the host's state columns at a waiting point, and the rows to clone for the fill. */
+export interface WaitingPoint {
+  rootKey: string;
+  taskKeys: string[];
+  stateBytes: number;
+  template: Template;
+}
+
+const utf8 = (s: string | null | undefined) => (s ? Buffer.byteLength(s, 'utf8') : 0);
+
+/**
+ * One run of every reglament through the in-process host; at each waiting point the rows of the
+ * application (all instances, tasks, candidate groups, timers and history of its business key) are
+ * read back as the runtime wrote them. The bare engine's default getState() is taken at the same
+ * points by a separate bare run.
+ */
+export async function harvest(env: Environment): Promise<{ points: WaitingPoint[]; bareState: Map<string, number> }> {
+  const host = await startInProcessHost(env, path.join(env.work, 'harvest'));
+  const ds = host.dataSource;
+  const points: WaitingPoint[] = [];
+  try {
+    for (const entry of env.catalog.reglaments) {
+      const applicant = await env.applicants.prepare(applicantKindOf(entry), entry.key);
+      const businessKey = `harvest-${entry.key}`;
+      await fullRun(runtimeDriver(host), env.catalog, entry, applicant, businessKey, async (open: OpenTask[]) => {
+        const instances = await ds.getRepository(InstanceEntity).find({ where: { businessKey } });
+        const ids = instances.map((i) => i.id);
+        const tasks = await ds.getRepository(TaskEntity).createQueryBuilder('t').where('t.processInstanceId IN (:...ids)', { ids }).getMany();
+        const groups = tasks.length ? await ds.getRepository(TaskGroupEntity).createQueryBuilder('g').where('g.taskId IN (:...ids)', { ids: tasks.map((t) => t.id) }).getMany() : [];
+        const timers = await ds.getRepository(TimerEntity).createQueryBuilder('t').where('t.processInstanceId IN (:...ids)', { ids }).getMany();
+        const history = await ds.getRepository(HistoryEntity).createQueryBuilder('h').where('h.processInstanceId IN (:...ids)', { ids }).orderBy('h.id', 'ASC').getMany();
+        const running = instances.filter((i: InstanceRow) => i.state === 'running');
+        const stateBytes = running.reduce((n, i) => n + utf8(i.engineState) + utf8(i.variables) + utf8(i.activeActivities), 0);
+        points.push({ rootKey: entry.key, taskKeys: open.map((t) => t.taskDefinitionKey), stateBytes, template: { instances, tasks, groups, timers, history: history.map(({ id: _id, ...rest }) => rest) } });
+      });
+    }
+  } finally {
+    await host.close();
+  }
+  const bareState = new Map<string, number>();
+  for (const entry of env.catalog.reglaments) {
+    const applicant = await env.applicants.prepare(applicantKindOf(entry), entry.key);
+    await bareRun(
+      {
+        catalog: env.catalog,
+        handlers: env.handlers,
+        measureState: (rootKey, taskKey, bytes) => {
+          const k = `${rootKey}:${taskKey}`;
+          if (!bareState.has(k)) bareState.set(k, bytes);
+        },
+      },
+      entry,
+      applicant,
+      `harvest-bare-${entry.key}`,
+    );
+  }
+  return { points, bareState };
+}
+
+export { userIdOf };

@@ -1,0 +1,135 @@
+/**
+ * The HTTP client every adapter uses: a base URL, a timeout per call, retries with exponential
+ * backoff for idempotent calls, and ExternalSystemUnavailableError when the system stays down
+ * (connection refused, timeout, 5xx). A 4xx answer is the system's answer and goes back to the
+ * adapter, which decides what it means.
+ */
+export class ExternalSystemUnavailableError extends Error {
+  readonly code = 'EXTERNAL_SYSTEM_UNAVAILABLE';
+  constructor(
+    readonly system: string,
+    readonly url: string,
+    readonly reason: string,
+    readonly attempts: number,
+  ) {
+    super(`${system} is unavailable at ${url} after ${attempts} attempt(s): ${reason}`);
+    this.name = 'ExternalSystemUnavailableError';
+  }
+}
+
+/** The system answered with something the adapter does not understand (a protocol error). */
+export class ExternalSystemProtocolError extends Error {
+  constructor(
+    readonly system: string,
+    readonly url: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`${system} answered ${status} at ${url}: ${typeof body === 'string' ? body : JSON.stringify(body)}`);
+    this.name = 'ExternalSystemProtocolError';
+  }
+}
+
+export interface HttpClientOptions {
+  /** Name of the external system (shown in errors and incidents). */
+  system: string;
+  baseUrl: string;
+  /** Per-attempt timeout in milliseconds. Default 5000. */
+  timeoutMs?: number;
+  /** Attempts for idempotent calls (1 = no retry). Default 3. */
+  attempts?: number;
+  /** First backoff delay in milliseconds, doubled after each failed attempt. Default 200. */
+  backoffMs?: number;
+}
+
+export interface HttpResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | undefined>;
+  /** Idempotent calls (GET, PUT with a key) are retried; others get one attempt. Default: GET/PUT/DELETE. */
+  idempotent?: boolean;
+  /** Raw bytes instead of JSON. */
+  raw?: boolean;
+  headers?: Record<string, string>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class HttpClient {
+  readonly system: string;
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly attempts: number;
+  readonly backoffMs: number;
+
+  constructor(options: HttpClientOptions) {
+    this.system = options.system;
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.attempts = Math.max(1, options.attempts ?? 3);
+    this.backoffMs = options.backoffMs ?? 200;
+  }
+
+  url(path: string, query?: Record<string, string | undefined>): string {
+    const url = new URL(/^https?:\/\//.test(path) ? path : `${this.baseUrl}${path.startsWith('/') ? '' : '/'}${path}`);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    return url.toString();
+  }
+
+  get<T = any>(path: string, options: RequestOptions = {}) {
+    return this.request<T>('GET', path, options);
+  }
+  put<T = any>(path: string, body: unknown, options: RequestOptions = {}) {
+    return this.request<T>('PUT', path, { ...options, body });
+  }
+  post<T = any>(path: string, body: unknown, options: RequestOptions = {}) {
+    return this.request<T>('POST', path, { ...options, body });
+  }
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const url = this.url(path, options.query);
+    const idempotent = options.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(method);
+    const attempts = idempotent ? this.attempts : 1;
+    let reason = 'no attempt made';
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (attempt > 1) await sleep(this.backoffMs * 2 ** (attempt - 2));
+      try {
+        const headers: Record<string, string> = { accept: options.raw ? '*/*' : 'application/json', ...options.headers };
+        let body: string | undefined;
+        if (options.body !== undefined) {
+          body = JSON.stringify(options.body);
+          headers['content-type'] = 'application/json';
+        }
+        const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+        if (response.status >= 500) {
+          reason = `HTTP ${response.status} ${(await response.text()).slice(0, 200)}`.trim();
+          continue;
+        }
+        if (options.raw) return { status: response.status, body: new Uint8Array(await response.arrayBuffer()) as T, headers: response.headers };
+        const text = await response.text();
+        let parsed: unknown = text;
+        try {
+          parsed = text ? JSON.parse(text) : undefined;
+        } catch {
+          // keep the text
+        }
+        return { status: response.status, body: parsed as T, headers: response.headers };
+      } catch (error) {
+        reason = describeFetchError(error, this.timeoutMs);
+      }
+    }
+    throw new ExternalSystemUnavailableError(this.system, url, reason, attempts);
+  }
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  if (e?.cause?.code) return `${e.cause.code}${e.cause.message ? ` (${e.cause.message})` : ''}`;
+  return e?.message ?? String(error);
+}

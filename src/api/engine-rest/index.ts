@@ -1,0 +1,326 @@
+import express, { NextFunction, Request, Response, Router } from 'express';
+import { DefinitionEntity, DeploymentEntity, DefinitionRow } from '../../persistence/entities';
+import { DeployedDefinition } from '../../definitions/definition-service';
+import { User } from '../../identity/users';
+import { HostContext } from '../context';
+import { AppError } from '../errors';
+import { camundaVariablesToPlain } from './variables';
+import { parseMultipart, MultipartLimitError } from './multipart';
+
+/** The Camunda 7 version this subset answers to (Camunda Modeler reads it for its version checks). */
+export const CAMUNDA_VERSION = '7.22.0';
+
+/** Groups allowed to deploy through /engine-rest. */
+export const DEPLOY_GROUPS = ['admin', 'deployer'];
+
+/** Camunda 7 error body: `{ type, message }` (plus `details` for parse errors). */
+class CamundaError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A compatible subset of the Camunda 7 REST API, enough for an unchanged Camunda Modeler to test
+ * its connection, deploy diagrams and start instances:
+ *
+ * - `GET /version`
+ * - `GET /deployment` (`firstResult`, `maxResults`, `name`, `source`; the modeler's connection check sends `maxResults=0`)
+ * - `GET /deployment/{id}`
+ * - `POST /deployment/create` (multipart: `deployment-name`, `deployment-source`, `enable-duplicate-filtering`,
+ *   `deploy-changed-only`, `tenant-id`, one file part per resource)
+ * - `GET /process-definition`, `GET /process-definition/{id}`, `GET /process-definition/key/{key}`
+ * - `POST /process-definition/{id}/start`, `POST /process-definition/key/{key}/start`
+ *   (Camunda-typed variables `{ name: { value, type } }`, `businessKey`)
+ *
+ * Authentication: `Authorization: Bearer <token>` or HTTP Basic with the user id and the token as
+ * password. Deploying needs group admin or deployer. Content that equals the latest version of a
+ * process never makes a new version (the server always filters duplicates per resource).
+ */
+export function engineRestRoutes(host: HostContext): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '5mb' }));
+
+  router.get('/version', (_req, res) => {
+    res.json({ version: CAMUNDA_VERSION });
+  });
+
+  router.use((req, res, next) => {
+    const user = authenticateCamunda(host, req.headers.authorization);
+    if (!user) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="reglament"');
+      return next(new CamundaError(401, 'AuthenticationException', 'Send "Authorization: Bearer <token>" or HTTP Basic with your user id and token'));
+    }
+    req.user = user;
+    next();
+  });
+
+  router.get('/deployment', async (req, res) => {
+    const { firstResult, maxResults } = paging(req.query);
+    const qb = host.dataSource.getRepository(DeploymentEntity).createQueryBuilder('d');
+    const name = typeof req.query.name === 'string' ? req.query.name : undefined;
+    const source = typeof req.query.source === 'string' ? req.query.source : undefined;
+    if (name) qb.andWhere('d.name = :name', { name });
+    if (source) qb.andWhere('d.source = :source', { source });
+    if (maxResults === 0) return res.json([]);
+    const rows = await qb.orderBy('d.deployedAt', 'ASC').addOrderBy('d.id', 'ASC').skip(firstResult).take(maxResults).getMany();
+    res.json(rows.map((d) => presentDeployment(req, d)));
+  });
+
+  router.get('/deployment/count', async (_req, res) => {
+    res.json({ count: await host.dataSource.getRepository(DeploymentEntity).count() });
+  });
+
+  router.get('/deployment/:id', async (req, res) => {
+    const row = await host.dataSource.getRepository(DeploymentEntity).findOne({ where: { id: req.params.id as string } });
+    if (!row) throw new CamundaError(404, 'InvalidRequestException', `Deployment with id '${req.params.id}' does not exist`);
+    res.json(presentDeployment(req, row));
+  });
+
+  router.post('/deployment/create', async (req, res) => {
+    const user = req.user!;
+    if (!DEPLOY_GROUPS.some((g) => user.groups.includes(g))) {
+      throw new CamundaError(403, 'AuthorizationException', `The user with id '${user.id}' does not have 'CREATE' permission on resource 'Deployment' (needs group ${DEPLOY_GROUPS.join(' or ')})`);
+    }
+    const contentType = req.headers['content-type'] ?? '';
+    if (!/^multipart\/form-data/i.test(contentType)) {
+      throw new CamundaError(400, 'InvalidRequestException', 'Send the deployment as multipart/form-data (fields deployment-name, deployment-source, enable-duplicate-filtering, deploy-changed-only, tenant-id and one file part per resource)');
+    }
+    let form;
+    try {
+      form = await parseMultipart(req);
+    } catch (err) {
+      if (err instanceof MultipartLimitError) throw new CamundaError(413, 'InvalidRequestException', err.message);
+      throw new CamundaError(400, 'InvalidRequestException', `The multipart body could not be read: ${(err as Error).message}`);
+    }
+    const tenantId = form.fields['tenant-id'];
+    if (tenantId) throw new CamundaError(400, 'InvalidRequestException', `This server has no tenants; deploy without a tenant id (got '${tenantId}')`);
+    const resources = form.files
+      .filter((f) => /\.bpmn(20\.xml)?$/i.test(f.filename || f.field) || /<(\w+:)?definitions[\s>]/.test(f.content.slice(0, 4096)))
+      .map((f) => ({ name: f.filename || f.field, source: f.content }));
+    if (resources.length === 0) {
+      throw new CamundaError(400, 'InvalidRequestException', 'No BPMN resource in the deployment: add one file part per diagram (*.bpmn)');
+    }
+    const name = form.fields['deployment-name'] || resources.map((r) => r.name).join(', ');
+    const source = form.fields['deployment-source'] || 'engine-rest';
+    let result;
+    try {
+      result = await host.definitions.deploy(resources, { name, source, user: user.id });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INVALID_DEFINITION') throw parseException(err);
+      throw err;
+    }
+    const created = result.definitions.filter((d) => d.created);
+    const definitionRows = await definitionsById(host, result.definitions);
+    const deploymentId = result.id ?? definitionRows.get(result.definitions[0].id)?.deploymentId ?? null;
+    const deployment = deploymentId ? await host.dataSource.getRepository(DeploymentEntity).findOne({ where: { id: deploymentId } }) : null;
+    const deployed: Record<string, unknown> = {};
+    for (const d of created) {
+      const row = definitionRows.get(d.id);
+      if (row) deployed[d.id] = presentDefinition(req, row);
+    }
+    res.json({
+      ...(deployment ? presentDeployment(req, deployment) : { links: [], id: deploymentId, name, source, deploymentTime: result.deployedAt, tenantId: null }),
+      deployedProcessDefinitions: created.length > 0 ? deployed : null,
+      deployedCaseDefinitions: null,
+      deployedDecisionDefinitions: null,
+      deployedDecisionRequirementsDefinitions: null,
+    });
+  });
+
+  router.get('/process-definition', async (req, res) => {
+    const latestOnly = req.query.latestVersion === 'true';
+    const key = typeof req.query.key === 'string' ? req.query.key : undefined;
+    let rows = await host.definitions.list(!latestOnly);
+    if (key) rows = rows.filter((r) => r.key === key);
+    res.json(rows.map((r) => presentDefinition(req, r)));
+  });
+
+  router.get('/process-definition/key/:key', async (req, res) => {
+    res.json(presentDefinition(req, await findLatest(host, req.params.key as string)));
+  });
+
+  router.get('/process-definition/:id', async (req, res) => {
+    res.json(presentDefinition(req, await findById(host, req.params.id as string)));
+  });
+
+  router.post('/process-definition/key/:key/start', async (req, res) => {
+    const row = await findLatest(host, req.params.key as string);
+    res.json(await startInstance(host, req, row));
+  });
+
+  router.post('/process-definition/:id/start', async (req, res) => {
+    const row = await findById(host, req.params.id as string);
+    const latest = await host.definitions.latest(row.key);
+    if (latest.id !== row.id) {
+      throw new CamundaError(400, 'InvalidRequestException', `Process definition '${row.id}' is not the latest version of '${row.key}' (that is '${latest.id}'); new instances start on the latest version`);
+    }
+    res.json(await startInstance(host, req, row));
+  });
+
+  router.use((req, _res, next) => next(new CamundaError(404, 'NotFoundException', `This server implements a subset of the Camunda 7 REST API; ${req.method} ${req.baseUrl}${req.path} is not part of it`)));
+  router.use(camundaErrorHandler);
+  return router;
+}
+
+function authenticateCamunda(host: HostContext, header: string | undefined): User | undefined {
+  if (!header) return undefined;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+  if (bearer) return host.users.authenticate(bearer[1]);
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const userId = decoded.slice(0, colon);
+  const user = host.users.authenticate(decoded.slice(colon + 1));
+  // The password is the token; the user name must be the token's owner.
+  return user && user.id === userId ? user : undefined;
+}
+
+function paging(query: Request['query']): { firstResult: number; maxResults: number } {
+  const num = (name: string, fallback: number) => {
+    const v = query[name];
+    if (v === undefined || v === '') return fallback;
+    if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new CamundaError(400, 'InvalidRequestException', `Query parameter '${name}' must be a non-negative whole number`);
+    return Number(v);
+  };
+  return { firstResult: num('firstResult', 0), maxResults: Math.min(num('maxResults', 1000), 1000) };
+}
+
+function baseUrl(req: Request): string {
+  return `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+}
+
+function presentDeployment(req: Request, d: { id: string; name: string | null; source: string | null; deployedAt: string }) {
+  return {
+    links: [{ method: 'GET', href: `${baseUrl(req)}/deployment/${d.id}`, rel: 'self' }],
+    id: d.id,
+    name: d.name,
+    source: d.source,
+    deploymentTime: camundaDate(d.deployedAt),
+    tenantId: null,
+  };
+}
+
+function presentDefinition(_req: Request, row: DefinitionRow) {
+  return {
+    id: row.id,
+    key: row.key,
+    category: 'http://bpmn.io/schema/bpmn',
+    description: null,
+    name: row.name,
+    version: row.version,
+    resource: row.resourceName,
+    deploymentId: row.deploymentId,
+    diagram: null,
+    suspended: false,
+    tenantId: null,
+    versionTag: null,
+    historyTimeToLive: null,
+    startableInTasklist: true,
+  };
+}
+
+/** Camunda's default date format: `yyyy-MM-dd'T'HH:mm:ss.SSSZ`, e.g. 2013-01-23T14:42:45.000+0000. */
+export function camundaDate(iso: string): string {
+  return iso.replace(/Z$/, '+0000');
+}
+
+async function definitionsById(host: HostContext, defs: DeployedDefinition[]): Promise<Map<string, DefinitionRow>> {
+  const map = new Map<string, DefinitionRow>();
+  const repo = host.dataSource.getRepository(DefinitionEntity);
+  for (const d of defs) {
+    const row = await repo.findOne({ where: { id: d.id } });
+    if (row) map.set(row.id, row);
+  }
+  return map;
+}
+
+async function findById(host: HostContext, id: string): Promise<DefinitionRow> {
+  const row = await host.dataSource.getRepository(DefinitionEntity).findOne({ where: { id } });
+  if (!row) throw new CamundaError(404, 'InvalidRequestException', `No matching definition with id ${id}`);
+  return row;
+}
+
+async function findLatest(host: HostContext, key: string): Promise<DefinitionRow> {
+  const row = await host.dataSource.getRepository(DefinitionEntity).findOne({ where: { key }, order: { version: 'DESC' } });
+  if (!row) throw new CamundaError(404, 'InvalidRequestException', `No matching process definition with key: ${key} and no tenant-id`);
+  return row;
+}
+
+async function startInstance(host: HostContext, req: Request, row: DefinitionRow) {
+  const body = (req.body ?? {}) as { businessKey?: unknown; variables?: unknown };
+  if (typeof body !== 'object' || Array.isArray(body)) throw new CamundaError(400, 'InvalidRequestException', 'The body must be a JSON object { businessKey?, variables? }');
+  if (body.businessKey !== undefined && body.businessKey !== null && typeof body.businessKey !== 'string') {
+    throw new CamundaError(400, 'InvalidRequestException', 'businessKey must be a string');
+  }
+  let variables: Record<string, unknown>;
+  try {
+    variables = camundaVariablesToPlain(body.variables);
+  } catch (err) {
+    throw new CamundaError(400, 'InvalidRequestException', (err as Error).message);
+  }
+  const instance = await host.runtime.start(row.key, { businessKey: (body.businessKey as string | undefined) || null, variables }, req.user!);
+  return {
+    links: [{ method: 'GET', href: `${baseUrl(req)}/process-instance/${instance.id}`, rel: 'self' }],
+    id: instance.id,
+    definitionId: instance.definitionId,
+    businessKey: instance.businessKey,
+    caseInstanceId: null,
+    ended: instance.state !== 'running',
+    suspended: false,
+    tenantId: null,
+  };
+}
+
+/**
+ * A rejected diagram answers like Camunda 7's ParseException: the message starts with
+ * `ENGINE-09005 Could not parse BPMN process.` (Camunda Modeler recognises it and shows the message
+ * in its log) and lists every problem: resource, element id, rule, message.
+ */
+function parseException(err: AppError): CamundaError {
+  const problems = ((err.details as { problems?: { file?: string; elementId?: string; rule: string; message: string }[] })?.problems ?? []);
+  const lines = problems.map((p) => `* ${p.elementId ?? '(diagram)'}: [${p.rule}] ${p.message}${p.file ? ` | resource ${p.file}` : ''}`);
+  const details: Record<string, { errors: unknown[]; warnings: unknown[] }> = {};
+  for (const p of problems) {
+    const key = p.file ?? 'deployment';
+    (details[key] ??= { errors: [], warnings: [] }).errors.push({ message: `[${p.rule}] ${p.message}`, line: 0, column: 0, mainElementId: p.elementId ?? null, elementIds: p.elementId ? [p.elementId] : [] });
+  }
+  return new CamundaError(
+    400,
+    'ParseException',
+    `ENGINE-09005 Could not parse BPMN process. Errors: ${problems.length} problem${problems.length === 1 ? '' : 's'}, nothing was deployed:\n${lines.join('\n')}`,
+    details,
+  );
+}
+
+function camundaErrorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  if (err instanceof CamundaError) {
+    res.status(err.status).json({ type: err.type, message: err.message, ...(err.details ? { details: err.details } : {}) });
+    return;
+  }
+  if (err instanceof AppError) {
+    const fields = (err.details as { fields?: { field: string; message: string }[] } | undefined)?.fields;
+    const message = fields && fields.length > 0 ? `${err.message}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}` : err.message;
+    const type = err.status === 401 ? 'AuthenticationException' : err.status === 403 ? 'AuthorizationException' : err.status === 404 ? 'InvalidRequestException' : err.status >= 500 ? 'ProcessEngineException' : 'InvalidRequestException';
+    res.status(err.status).json({ type, message });
+    return;
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === 'entity.parse.failed') {
+    res.status(400).json({ type: 'InvalidRequestException', message: 'The request body is not valid JSON' });
+    return;
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    res.status(e.status).json({ type: 'InvalidRequestException', message: e.message ?? 'Bad request' });
+    return;
+  }
+  console.error('Unhandled error in /engine-rest:', err);
+  res.status(500).json({ type: 'ProcessEngineException', message: 'Internal server error; the operation was not applied' });
+}

@@ -1,0 +1,39 @@
+import { Router } from 'express';
+import { Brackets } from 'typeorm';
+import { NotificationEntity } from '../../persistence/entities';
+import { isAdmin } from '../../runtime/process-runtime';
+import { currentUser } from '../auth';
+import { HostContext } from '../context';
+import { notFound } from '../errors';
+import { bool, page } from '../params';
+
+/** Notifications for the signed-in user: those to one of their groups or to them (admins see all). */
+export function notificationRoutes(host: HostContext): Router {
+  const router = Router();
+  router.get('/notifications', async (req, res) => {
+    const user = currentUser(req);
+    const { firstResult, maxResults } = page(req.query);
+    const qb = host.dataSource.getRepository(NotificationEntity).createQueryBuilder('n');
+    if (!isAdmin(user)) {
+      qb.where(
+        new Brackets((w) => {
+          w.where('n.userId = :user', { user: user.id });
+          if (user.groups.length > 0) w.orWhere('n.groupId IN (:...groups)', { groups: user.groups });
+        }),
+      );
+    }
+    if (bool(req.query, 'unread') === true) qb.andWhere('n.readAt IS NULL');
+    const [items, total] = await qb.orderBy('n.createdAt', 'DESC').addOrderBy('n.id', 'ASC').skip(firstResult).take(maxResults).getManyAndCount();
+    res.json({ items, total });
+  });
+  router.post('/notifications/:id/read', async (req, res) => {
+    const user = currentUser(req);
+    const repo = host.dataSource.getRepository(NotificationEntity);
+    const row = await repo.findOne({ where: { id: req.params.id as string } });
+    const mine = row && (isAdmin(user) || row.userId === user.id || (row.groupId !== null && user.groups.includes(row.groupId)));
+    if (!row || !mine) throw notFound(`No notification with id "${req.params.id}"`);
+    if (!row.readAt) await repo.update({ id: row.id }, { readAt: host.clock.now().toISOString(), readBy: user.id });
+    res.json(await repo.findOneOrFail({ where: { id: row.id } }));
+  });
+  return router;
+}

@@ -1,0 +1,5 @@
+import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+import { TimerLeases1763910000000 } from './1763910000000-timer-leases';
+
+/** Every schema migration, oldest first; the host runs the pending ones at start. */
+export const migrations = [InitialSchema1763900000000, TimerLeases1763910000000];

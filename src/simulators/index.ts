@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { CaOptions, CertificationAuthority, createCaSimulator } from './ca-simulator';
+import { CabinetState, createCabinetSimulator } from './cabinet-simulator';
+import { createEgovPortalSimulator, EgovPortalState } from './egov-portal-simulator';
+import { createElicenseSimulator, ElicenseState } from './elicense-simulator';
+import { createGbdSimulator, GbdState } from './gbd-simulator';
+import { createPaymentGatewaySimulator, PaymentGatewayState } from './payment-gateway-simulator';
+import { SimulatorServer } from './simulator-server';
+import { createStateCorporationSimulator, StateCorporationState } from './state-corporation-simulator';
+
+export const SIMULATED_SYSTEMS = ['ca', 'egov-portal', 'payment-gateway', 'elicense', 'gbd', 'state-corporation', 'cabinet'] as const;
+export type SimulatedSystem = (typeof SIMULATED_SYSTEMS)[number];
+
+export interface Simulators {
+  urls: Record<SimulatedSystem, string>;
+  ca: CertificationAuthority;
+  portal: EgovPortalState;
+  payments: PaymentGatewayState;
+  elicense: ElicenseState;
+  gbd: GbdState;
+  stateCorporation: StateCorporationState;
+  cabinet: CabinetState;
+  servers: Record<SimulatedSystem, SimulatorServer>;
+  /** Makes a system unreachable (its port refuses connections); its data stays. */
+  stop(system: SimulatedSystem): Promise<void>;
+  /** Starts a stopped system again on the same port. */
+  start(system: SimulatedSystem): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartSimulatorsOptions {
+  host?: string;
+  /** Fixed ports per system (0 or absent = a free port). */
+  ports?: Partial<Record<SimulatedSystem, number>>;
+  /** The CA keeps its root and the provider's key here (e.g. DATA_DIR/simulators). */
+  dataDir?: string;
+  ca?: Omit<CaOptions, 'stateDir'>;
+  /** User ids the E-licensing simulator lets log in. */
+  employees?: string[];
+}
+
+/** Starts every simulator on its own port; returns their base URLs, their state and close(). */
+export async function startSimulators(options: StartSimulatorsOptions = {}): Promise<Simulators> {
+  const host = options.host ?? '127.0.0.1';
+  const { app: caApp, ca } = await createCaSimulator({ ...options.ca, stateDir: options.dataDir ? path.join(options.dataDir, 'ca') : undefined });
+  const portal = createEgovPortalSimulator();
+  const payments = createPaymentGatewaySimulator();
+  const elicense = createElicenseSimulator();
+  const gbd = createGbdSimulator();
+  const sc = createStateCorporationSimulator();
+  const cabinet = createCabinetSimulator();
+  elicense.state.addEmployee(...(options.employees ?? []));
+  const port = (s: SimulatedSystem) => options.ports?.[s] ?? 0;
+  const servers: Record<SimulatedSystem, SimulatorServer> = {
+    ca: new SimulatorServer('ca', caApp, host, port('ca')),
+    'egov-portal': new SimulatorServer('egov-portal', portal.app, host, port('egov-portal')),
+    'payment-gateway': new SimulatorServer('payment-gateway', payments.app, host, port('payment-gateway')),
+    elicense: new SimulatorServer('elicense', elicense.app, host, port('elicense')),
+    gbd: new SimulatorServer('gbd', gbd.app, host, port('gbd')),
+    'state-corporation': new SimulatorServer('state-corporation', sc.app, host, port('state-corporation')),
+    cabinet: new SimulatorServer('cabinet', cabinet.app, host, port('cabinet')),
+  };
+  try {
+    for (const s of SIMULATED_SYSTEMS) await servers[s].start();
+  } catch (error) {
+    await Promise.all(SIMULATED_SYSTEMS.map((s) => servers[s].stop()));
+    throw error;
+  }
+  ca.baseUrl = servers.ca.url;
+  const urls = Object.fromEntries(SIMULATED_SYSTEMS.map((s) => [s, servers[s].url])) as Record<SimulatedSystem, string>;
+  return {
+    urls,
+    ca,
+    portal: portal.state,
+    payments: payments.state,
+    elicense: elicense.state,
+    gbd: gbd.state,
+    stateCorporation: sc.state,
+    cabinet: cabinet.state,
+    servers,
+    stop: (system) => servers[system].stop(),
+    start: async (system) => {
+      await servers[system].start();
+    },
+    close: async () => {
+      await Promise.all(SIMULATED_SYSTEMS.map((s) => servers[s].stop()));
+    },
+  };
+}
+
+export { CertificationAuthority } from './ca-simulator';

@@ -1,0 +1,102 @@
+import { api, Definition } from '../api';
+import { addMarker, Diagram, onElementClick, showDiagram } from '../diagram';
+import { clear, h } from '../dom';
+import { describeElement, ElementInfo } from '../elements';
+import { t } from '../i18n';
+import type { Page } from '../main';
+
+/**
+ * For analysts: every deployed reglament and shared flow with its versions and diagram. Clicking an
+ * element shows its Kazakh name, English meaning, legal source, time limit, candidate group and
+ * handler; a call activity links to the process it calls.
+ */
+export const catalogPage: Page = async (root, params, query) => {
+  const tx = t();
+  const all = await api<Definition[]>('/process-definitions?all=true');
+  const byKey = new Map<string, Definition[]>();
+  for (const d of all) byKey.set(d.key, [...(byKey.get(d.key) ?? []), d]);
+  const latest = [...byKey.values()].map((versions) => versions[versions.length - 1]);
+  // Shared flows: processes another process calls.
+  const sources = await Promise.all(latest.map((d) => api<string>(`/process-definitions/${encodeURIComponent(d.key)}/xml`).catch(() => '')));
+  const called = new Set<string>();
+  for (const xml of sources) for (const m of xml.matchAll(/calledElement="([^"]+)"/g)) called.add(m[1]);
+
+  const key = params.key ?? latest[0]?.key;
+  const versions = key ? byKey.get(key) ?? [] : [];
+  const wanted = Number(query.get('version'));
+  const selected = versions.find((v) => v.version === wanted) ?? versions[versions.length - 1];
+
+  const list = h(
+    'ul',
+    { class: 'catalog-list' },
+    latest.map((d) =>
+      h(
+        'li',
+        { class: d.key === key ? 'active' : null, 'data-key': d.key },
+        h('a', { href: `/catalog/${d.key}` }, d.name ?? d.key),
+        h('div', { class: 'muted' }, d.key, called.has(d.key) ? h('span', { class: 'badge shared' }, tx.sharedFlow) : null),
+      ),
+    ),
+  );
+  const panel = h('aside', { class: 'element-panel', 'data-panel': 'element' }, h('p', { class: 'hint' }, tx.clickElement));
+  const canvas = h('div', { class: 'diagram' });
+  clear(
+    root,
+    h('h1', {}, tx.catalog),
+    h(
+      'div',
+      { class: 'catalog' },
+      list,
+      h(
+        'div',
+        { class: 'catalog-main' },
+        selected
+          ? [
+              h('h2', {}, selected.name ?? selected.key),
+              h(
+                'div',
+                { class: 'versions' },
+                `${tx.versions}: `,
+                versions.map((v) => h('a', { href: `/catalog/${v.key}?version=${v.version}`, class: v.version === selected.version ? 'active' : null, 'data-version': v.version }, `${v.version}`)),
+              ),
+              h('div', { class: 'split' }, canvas, panel),
+            ]
+          : h('p', {}, tx.noData),
+      ),
+    ),
+  );
+  if (!selected) return;
+
+  const xml = await api<string>(`/process-definitions/${encodeURIComponent(selected.key)}/xml?version=${selected.version}`);
+  const diagram: Diagram = await showDiagram(canvas, xml);
+  let marked: string | null = null;
+  onElementClick(diagram, (bo) => {
+    if (!bo || bo.$type === 'bpmn:Collaboration') return;
+    if (marked) diagram.canvas.removeMarker(marked, 'rg-selected');
+    marked = bo.id;
+    addMarker(diagram, bo.id, 'rg-selected');
+    showElement(panel, describeElement(diagram.process, bo), byKey);
+  });
+  return () => diagram.destroy();
+};
+
+function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, Definition[]>) {
+  const tx = t();
+  const row = (label: string, value: Node | string | null | undefined, name: string) => (value ? [h('dt', {}, label), h('dd', { 'data-info': name }, value)] : null);
+  clear(
+    panel,
+    h('h3', { 'data-element-id': info.id }, info.name ?? info.id),
+    h(
+      'dl',
+      { class: 'facts' },
+      row(tx.type, `${info.type.replace('bpmn:', '')} · ${info.id}`, 'type'),
+      row(tx.kazakhName, info.name, 'name'),
+      row(tx.englishMeaning, info.meaning ? h('span', { lang: 'en' }, info.meaning) : null, 'meaning'),
+      row(tx.legalSource, info.source, 'source'),
+      row(tx.timeLimit, info.timeLimit, 'timeLimit'),
+      row(tx.candidateGroup, info.candidateGroups.join(', '), 'candidateGroup'),
+      row(tx.handler, info.handler, 'handler'),
+      row(tx.calls, info.calledElement ? (byKey.has(info.calledElement) ? h('a', { href: `/catalog/${info.calledElement}` }, info.calledElement) : info.calledElement) : null, 'calls'),
+    ),
+  );
+}

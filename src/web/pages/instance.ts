@@ -1,0 +1,107 @@
+import { activeIds, api, HistoryEntry, Instance, Task } from '../api';
+import { addMarker, addOverlay, Diagram, showDiagram } from '../diagram';
+import { clear, h } from '../dom';
+import { formatDateTime, t } from '../i18n';
+import type { Page } from '../main';
+
+export function variablesTable(variables: Record<string, unknown>) {
+  const names = Object.keys(variables).sort();
+  return h(
+    'table',
+    { class: 'grid vars' },
+    h('tbody', {}, names.map((name) => h('tr', { 'data-variable': name }, h('th', {}, name), h('td', {}, typeof variables[name] === 'object' ? JSON.stringify(variables[name]) : String(variables[name]))))),
+  );
+}
+
+/**
+ * An instance: the diagram of its version with completed elements, the current element(s), the
+ * sequence flows taken and incidents marked; the history beside it; its variables; the due date of
+ * the current step against its legal limit.
+ */
+export const instancePage: Page = async (root, params) => {
+  const tx = t();
+  const id = encodeURIComponent(params.id);
+  const [instance, history, tasks] = await Promise.all([
+    api<Instance>(`/process-instances/${id}`),
+    api<HistoryEntry[]>(`/process-instances/${id}/history`),
+    api<{ items: Task[] }>(`/tasks?processInstanceId=${id}&maxResults=100`),
+  ]);
+  const xml = await api<string>(`/process-definitions/${encodeURIComponent(instance.processDefinitionKey)}/xml?version=${instance.version}`);
+
+  const canvas = h('div', { class: 'diagram', 'data-diagram': instance.processDefinitionKey });
+  const current = tasks.items.map((task) =>
+    h(
+      'li',
+      { 'data-current-task': task.taskDefinitionKey },
+      h('a', { href: `/tasks/${task.id}` }, task.name ?? task.taskDefinitionKey),
+      ` — ${tx.due}: ${formatDateTime(task.due)} · ${tx.legalLimit}: ${task.timeLimit ?? tx.notStated}`,
+      task.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null,
+    ),
+  );
+  clear(
+    root,
+    h('h1', {}, tx.instance, ' ', h('span', { class: 'muted' }, instance.businessKey ?? instance.id)),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, tx.reglament),
+      h('dd', {}, h('a', { href: `/catalog/${instance.processDefinitionKey}?version=${instance.version}` }, `${instance.processDefinitionKey} · ${tx.version} ${instance.version}`)),
+      h('dt', {}, tx.state),
+      h('dd', { 'data-state': instance.state }, instance.state, instance.outcome ? ` (${instance.outcome})` : ''),
+      h('dt', {}, tx.started),
+      h('dd', {}, formatDateTime(instance.startedAt)),
+      instance.endedAt ? [h('dt', {}, tx.ended), h('dd', {}, formatDateTime(instance.endedAt))] : null,
+      h('dt', {}, tx.deadline),
+      h('dd', {}, formatDateTime(instance.deadline), instance.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null),
+    ),
+    current.length ? h('section', {}, h('h2', {}, tx.currentStep), h('ul', { class: 'current' }, current)) : null,
+    h(
+      'div',
+      { class: 'legend' },
+      `${tx.legend}: `,
+      h('span', { class: 'chip done' }, tx.legendDone),
+      h('span', { class: 'chip current' }, tx.legendCurrent),
+      h('span', { class: 'chip incident' }, tx.legendIncident),
+    ),
+    h(
+      'div',
+      { class: 'split' },
+      canvas,
+      h(
+        'section',
+        { class: 'history' },
+        h('h2', {}, tx.history),
+        h(
+          'table',
+          { class: 'grid' },
+          h('thead', {}, h('tr', {}, h('th', {}, tx.when), h('th', {}, tx.event), h('th', {}, tx.element), h('th', {}, tx.user))),
+          h(
+            'tbody',
+            {},
+            history
+              .filter((e) => e.type !== 'flow-taken')
+              .map((e) => h('tr', { 'data-history': e.type }, h('td', {}, formatDateTime(e.at)), h('td', {}, e.type), h('td', {}, e.activityName ?? e.activityId ?? ''), h('td', {}, e.user ?? ''))),
+          ),
+        ),
+      ),
+    ),
+    h('section', {}, h('h2', {}, tx.variables), variablesTable(instance.variables)),
+    instance.incidents?.length
+      ? h('section', {}, h('h2', {}, tx.incidents), h('ul', {}, instance.incidents.map((i) => h('li', { 'data-incident': i.activityId }, `${i.activityId} (${i.handler}): ${i.message}`))))
+      : null,
+  );
+
+  const diagram: Diagram = await showDiagram(canvas, xml);
+  const active = new Set(activeIds(instance));
+  for (const e of history) {
+    if (!e.activityId) continue;
+    if (e.type === 'activity-end' || e.type === 'task-completed') addMarker(diagram, e.activityId, 'rg-done');
+    if (e.type === 'flow-taken') addMarker(diagram, e.activityId, 'rg-taken');
+  }
+  for (const activityId of active) addMarker(diagram, activityId, 'rg-current');
+  for (const incident of instance.incidents ?? []) {
+    addMarker(diagram, incident.activityId, 'rg-incident');
+    addOverlay(diagram, incident.activityId, h('div', { class: 'overlay incident', title: incident.message }, '!'));
+  }
+  return () => diagram.destroy();
+};

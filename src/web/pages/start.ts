@@ -1,0 +1,36 @@
+import { api, Definition } from '../api';
+import { showDiagram } from '../diagram';
+import { clear, h } from '../dom';
+import { startFormFields } from '../elements';
+import { generateForm } from '../form';
+import { t } from '../i18n';
+import { flash, navigate, Page } from '../main';
+
+/** Registers a new application: the start form of a reglament, generated from its start event. */
+export const startPage: Page = async (root, params) => {
+  const tx = t();
+  const definitions = await api<Definition[]>('/process-definitions');
+  const picker = h('select', { name: 'reglament', 'data-filter': 'reglament' }, h('option', { value: '' }, tx.chooseReglament), definitions.map((d) => h('option', { value: d.key }, d.name ?? d.key)));
+  picker.value = params.key ?? '';
+  picker.addEventListener('change', () => navigate(picker.value ? `/start/${picker.value}` : '/start'));
+  clear(root, h('h1', {}, tx.startTitle), h('label', { class: 'picker' }, tx.reglament, ' ', picker));
+  if (!params.key) return;
+
+  const xml = await api<string>(`/process-definitions/${encodeURIComponent(params.key)}/xml`);
+  // The diagram is parsed (and shown small) to read its start form as the server does.
+  const preview = h('div', { class: 'diagram small' });
+  const businessKey = h('input', { id: 'businessKey', name: 'businessKey', type: 'text', autocomplete: 'off' });
+  const section = h('section', { class: 'task-form' });
+  root.append(h('div', { class: 'field' }, h('label', { for: 'businessKey' }, tx.businessKey), businessKey), section, preview);
+  const diagram = await showDiagram(preview, xml);
+  const form = generateForm(startFormFields(diagram.process), {}, tx.start, async (variables) => {
+    const started = await api<{ id: string }>(`/process-definitions/${encodeURIComponent(params.key)}/start`, {
+      method: 'POST',
+      body: { businessKey: businessKey.value.trim() || undefined, variables },
+    });
+    flash(tx.started_ok);
+    navigate(`/instances/${started.id}`);
+  });
+  section.append(form.element);
+  return () => diagram.destroy();
+};
