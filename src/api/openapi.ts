@@ -157,12 +157,15 @@ export function openApiDocument() {
       '/process-definitions/{key}/start': {
         post: {
           summary: 'Start an instance of the latest version',
-          parameters: [path('key', 'Process key')],
+          description:
+            'With an Idempotency-Key header the instance id is derived from the key: a repeated request of the same user with the same business key answers 200 with the instance the first one started (header Idempotent-Replayed: true), also after a server crash; the key used by another user or for another business key is a 409.',
+          parameters: [path('key', 'Process key'), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' }, description: 'A client-chosen key (a UUID, say) naming this one start request' }],
           requestBody: {
             content: { 'application/json': { schema: { type: 'object', properties: { businessKey: { type: 'string' }, variables: { type: 'object', additionalProperties: true } } } } },
           },
           responses: {
             '201': json({ type: 'object', properties: { id: { type: 'string' }, processDefinitionKey: { type: 'string' }, version: { type: 'integer' }, state: { type: 'string' } } }, 'Started'),
+            '200': json({ type: 'object', properties: { id: { type: 'string' }, processDefinitionKey: { type: 'string' }, version: { type: 'integer' }, state: { type: 'string' } } }, 'A repeated request (same Idempotency-Key): the instance the first one started'),
             ...standardErrors,
             '502': errorResponse('A service handler failed; nothing was stored'),
           },

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppError, notFound } from '../api/errors';
 import { HandlerRegistry } from '../handlers/registry';
 import { DefinitionEntity, DefinitionRow, DeploymentEntity, DeploymentRow } from '../persistence/entities';
+import { isUniqueViolation } from '../persistence/errors';
 import { buildSourceContext, SourceContext } from '../runtime/engine-factory';
 import { DefinitionProblem, lintDefinition } from './lint';
 import { describeProcess, executableProcesses, ProcessModel } from './model';
@@ -178,12 +179,4 @@ export class DefinitionService {
 export function describeProblems(problems: DefinitionProblem[]): string {
   const lines = problems.map((p) => `${p.file ?? ''}${p.elementId ? ` ${p.elementId}` : ''}: [${p.rule}] ${p.message}`);
   return `The deployment was rejected, nothing was deployed (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
-}
-
-/** A lost race with another process's deployment: unique violation (PostgreSQL 23505, sqlite SQLITE_CONSTRAINT) or a busy sqlite. */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string }; message?: string };
-  const code = e.code ?? e.driverError?.code;
-  // SQLITE_BUSY: the other process's write won the lock while ours read the latest versions.
-  return code === '23505' || code === 'SQLITE_CONSTRAINT' || code === 'SQLITE_BUSY' || /UNIQUE constraint failed|SQLITE_BUSY/.test(e.message ?? '');
 }

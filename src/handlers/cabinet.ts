@@ -14,13 +14,18 @@ export const cabinetNotify =
     const recipient = stringVar(variables, 'applicantIinBin');
     if (!recipient) return { notificationId: null };
     const notice = propertyOf(context, 'notice') ?? stringVar(variables, 'notice') ?? 'message';
-    const notificationId = await adapters.cabinet.notify(`${instanceId}:${activityId}`, {
+    const document = notice === 'result' ? stringVar(variables, 'resultDocument') : undefined;
+    const sent = await adapters.cabinet.notify(`${instanceId}:${activityId}`, {
       recipient,
       notice,
       subject: context.activityName,
       processKey: serviceKeyOf(context) ?? context.processDefinitionKey,
-      document: notice === 'result' ? stringVar(variables, 'resultDocument') : undefined,
+      document,
       data: { edsFailure: variables.edsFailure ?? undefined, portalAuthorizationReason: variables.portalAuthorizationReason ?? undefined, licenceNumber: variables.licenceNumber ?? undefined, decision: variables.decision ?? undefined },
     });
-    return { notificationId };
+    // The recipient already holds a result from a run of this step that a crash discarded before
+    // its commit: signing is not repeatable byte for byte (ECDSA, signing time), so the instance
+    // keeps the document the recipient got, not the one it signed again.
+    if (!sent.created && document && sent.document && sent.document !== document) return { notificationId: sent.notificationId, resultDocument: sent.document };
+    return { notificationId: sent.notificationId };
   };

@@ -14,6 +14,8 @@ import { validateVariables } from './form-validation';
 import { KeyedMutex } from './keyed-mutex';
 import { StepCommand, StepOutcome, StepRunner } from './step-runner';
 import { UnitOfWork } from './unit-of-work';
+import { deterministicId } from './deterministic-id';
+import { isUniqueViolation } from '../persistence/errors';
 
 /** Computes a task's due date from its creation time and the diagram's time limit. */
 export interface DueDateCalculator {
@@ -73,15 +75,43 @@ export class ProcessRuntime {
 
   constructor(private readonly options: ProcessRuntimeOptions) {}
 
-  async start(key: string, input: { businessKey?: string | null; variables?: unknown }, user: User): Promise<InstanceRow> {
+  /**
+   * Starts an instance of the latest version of `key`. With an idempotency key (the client's
+   * Idempotency-Key header) the instance id is derived from it: a repeated request, say after the
+   * connection broke while the first one ran, returns the instance the first one made
+   * (`replayed`), and one whose first attempt a crash discarded makes the same instance again, so
+   * the external systems it called see the same request id twice, not two requests.
+   */
+  async start(key: string, input: { businessKey?: string | null; variables?: unknown }, user: User, options: { idempotencyKey?: string } = {}): Promise<InstanceRow & { replayed?: boolean }> {
     const definition = await this.options.definitions.latest(key);
     const loaded = await this.options.definitions.load(definition.id);
     const problems = validateVariables(loaded.model.startFormFields, input.variables);
     if (problems.length > 0) throw validationFailed(`Invalid start variables for "${key}"`, { fields: problems });
+    const businessKey = input.businessKey ?? null;
+    const id = options.idempotencyKey === undefined ? undefined : deterministicId('start', key, options.idempotencyKey);
+    if (id) {
+      const earlier = await this.options.dataSource.getRepository(InstanceEntity).findOne({ where: { id } });
+      if (earlier) return this.replayedStart(earlier, businessKey, user, options.idempotencyKey!);
+    }
     const uow = new UnitOfWork();
-    const instance = await this.startInstance(uow, loaded, { businessKey: input.businessKey ?? null, variables: (input.variables ?? {}) as Variables, user });
-    await this.commit(uow);
+    const instance = await this.startInstance(uow, loaded, { id, businessKey, variables: (input.variables ?? {}) as Variables, user });
+    try {
+      await this.commit(uow);
+    } catch (error) {
+      // The same request, at the same moment, from another connection or server: it won.
+      const earlier = id && isUniqueViolation(error) ? await this.options.dataSource.getRepository(InstanceEntity).findOne({ where: { id } }) : null;
+      if (earlier) return this.replayedStart(earlier, businessKey, user, options.idempotencyKey!);
+      throw error;
+    }
     return instance.row;
+  }
+
+  private replayedStart(earlier: InstanceRow, businessKey: string | null, user: User, idempotencyKey: string): InstanceRow & { replayed: boolean } {
+    // A key names one request of one user; reused for something else it is a client error, not a replay.
+    if (earlier.startedBy !== user.id || earlier.businessKey !== businessKey) {
+      throw conflict(`Idempotency-Key "${idempotencyKey}" was already used for another request (instance ${earlier.id}, business key ${earlier.businessKey ?? 'none'}); send a new key for a new application`);
+    }
+    return { ...earlier, replayed: true };
   }
 
   async completeTask(taskId: string, variables: unknown, user: User): Promise<TaskRow> {
@@ -181,11 +211,11 @@ export class ProcessRuntime {
   private async startInstance(
     uow: UnitOfWork,
     loaded: LoadedDefinition,
-    input: { businessKey: string | null; variables: Variables; user: User; parent?: { instanceId: string; activityId: string; executionId: string; rootKey: string } },
+    input: { id?: string; businessKey: string | null; variables: Variables; user: User; parent?: { instanceId: string; activityId: string; executionId: string; rootKey: string } },
   ): Promise<TrackedInstance> {
     const now = this.options.clock.now().toISOString();
     const row: InstanceRow = {
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       definitionId: loaded.row.id,
       processDefinitionKey: loaded.row.key,
       version: loaded.row.version,
@@ -258,7 +288,11 @@ export class ProcessRuntime {
       const callerVariables = JSON.parse(tracked.row.variables) as Variables;
       const inputs = this.callInputs(loaded.model.callActivities.get(activity.id)?.inputs ?? [], callerVariables, activity.id);
       uow.history.push(this.historyRow(row.id, 'call-started', activity.id, activity.name ?? null, null, { calledElement: calledKey, inputs }));
+      // Derived from what the step started from (the caller's committed revision), so a step re-run
+      // after a crash calls the same child, and the systems it calls see the same request id.
+      const earlierCalls = [...uow.instances.values()].filter((i) => i.row.parentInstanceId === row.id && i.row.parentActivityId === activity.id).length;
       await this.startInstance(uow, calledLoaded, {
+        id: deterministicId('call', row.id, row.rev, activity.id, earlierCalls),
         businessKey: row.businessKey,
         variables: { ...callerVariables, ...inputs },
         user,

@@ -56,8 +56,8 @@ export async function whoIs(token: string): Promise<Me | null> {
   return (await response.json()) as Me;
 }
 
-export async function api<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+export async function api<T = unknown>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  const headers: Record<string, string> = { ...init.headers, accept: 'application/json' };
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   let body: string | undefined;
   if (init.body !== undefined) {

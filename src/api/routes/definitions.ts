@@ -31,10 +31,19 @@ export function definitionRoutes(host: HostContext): Router {
     if (businessKey !== undefined && businessKey !== null && (typeof businessKey !== 'string' || businessKey.length > 255)) {
       throw badRequest('"businessKey" must be a string of at most 255 characters');
     }
-    const row = await host.runtime.start(req.params.key, { businessKey: (businessKey as string | undefined) ?? null, variables }, currentUser(req));
+    const row = await host.runtime.start(req.params.key, { businessKey: (businessKey as string | undefined) ?? null, variables }, currentUser(req), { idempotencyKey: idempotencyKeyOf(req.get('idempotency-key')) });
     const presented = presentInstance(row, host.clock.now());
-    res.status(201).json({ id: presented.id, processDefinitionKey: presented.processDefinitionKey, version: presented.version, state: presented.state, businessKey: presented.businessKey, activeActivities: presented.activeActivities, outcome: presented.outcome });
+    // A repeated request with the same Idempotency-Key answers with the instance the first one started.
+    if (row.replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(row.replayed ? 200 : 201).json({ id: presented.id, processDefinitionKey: presented.processDefinitionKey, version: presented.version, state: presented.state, businessKey: presented.businessKey, activeActivities: presented.activeActivities, outcome: presented.outcome });
   });
 
   return router;
+}
+
+/** The optional Idempotency-Key header of a start: 1-255 visible ASCII characters. */
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(header)) throw badRequest('The Idempotency-Key header must be 1-255 visible ASCII characters (a UUID, say)', { field: 'Idempotency-Key' });
+  return header;
 }

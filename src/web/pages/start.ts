@@ -23,10 +23,16 @@ export const startPage: Page = async (root, params) => {
   const section = h('section', { class: 'task-form' });
   root.append(h('div', { class: 'field' }, h('label', { for: 'businessKey' }, tx.businessKey), businessKey), section, preview);
   const diagram = await showDiagram(preview, xml);
+  // One key per form shown (and business key): a submission repeated because its answer was lost
+  // returns the application the first one registered instead of registering a second.
+  // (getRandomValues, not randomUUID: the latter exists only in secure contexts, and the server may be reached over plain HTTP.)
+  const formKey = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   const form = generateForm(startFormFields(diagram.process), {}, tx.start, async (variables) => {
+    const key = businessKey.value.trim();
     const started = await api<{ id: string }>(`/process-definitions/${encodeURIComponent(params.key)}/start`, {
       method: 'POST',
-      body: { businessKey: businessKey.value.trim() || undefined, variables },
+      body: { businessKey: key || undefined, variables },
+      headers: { 'idempotency-key': `${formKey}:${encodeURIComponent(key)}`.slice(0, 255) },
     });
     flash(tx.started_ok);
     navigate(`/instances/${started.id}`);

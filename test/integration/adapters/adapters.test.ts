@@ -85,8 +85,9 @@ describe('adapters against their simulators (real HTTP)', () => {
     const r1 = await a.stateCorporation.register('instance-9', { applicantIinBin: IIN, applicantName: 'Е', serviceKey: 'expert-attestation' });
     expect(await a.stateCorporation.register('instance-9', { applicantIinBin: IIN, applicantName: 'Е', serviceKey: 'expert-attestation' })).toBe(r1);
     const n1 = await a.cabinet.notify('instance-9:notify', { recipient: IIN, notice: 'result' });
-    expect(await a.cabinet.notify('instance-9:notify', { recipient: IIN, notice: 'result' })).toBe(n1);
-    expect((await a.cabinet.list(IIN)).map((n) => n.notificationId)).toEqual([n1]);
+    expect(n1.created).toBe(true);
+    expect(await a.cabinet.notify('instance-9:notify', { recipient: IIN, notice: 'result' })).toEqual({ ...n1, created: false });
+    expect((await a.cabinet.list(IIN)).map((n) => n.notificationId)).toEqual([n1.notificationId]);
   });
 
   it('a stopped system -> ExternalSystemUnavailableError { system, url, reason, attempts } after the retries; it works again once started', async () => {

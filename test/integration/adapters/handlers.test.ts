@@ -80,6 +80,14 @@ describe('information-system handlers', () => {
     expect(inbox[0]).toMatchObject({ notice: 'result', document: signed.resultDocument });
     const sc = (await run('state-corporation.register', applicant, ctx))!;
     expect(await run('state-corporation.register', applicant, ctx)).toEqual(sc);
+
+    // A crash after the notification and before the step's commit: the re-run signs again (a new
+    // ECDSA signature, another signing time) and the instance must keep the document the recipient got.
+    const resigned = (await run('result.sign', { ...decided, ...d1 }, { ...ctx, now: new Date(now.getTime() + 60_000) }))!;
+    expect(resigned.resultDocument).not.toBe(signed.resultDocument);
+    const again = (await run('cabinet.notify', { ...decided, ...resigned }, { ...ctx, activityId: 'send-to-cabinet', properties: { notice: 'result' } }))!;
+    expect(again).toEqual({ notificationId: n1.notificationId, resultDocument: signed.resultDocument });
+    expect(sims.cabinet.of(applicant.applicantIinBin)).toHaveLength(1);
   });
 
   it('a system that stays down makes the handler fail with ExternalSystemUnavailableError; after a restart the retry has no duplicate effect', async () => {
