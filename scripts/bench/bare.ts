@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import * as elements from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
 import { BusinessError, HandlerRegistry, Variables } from '../../src/handlers/registry';
-import { moddleOptions } from '../../src/runtime/engine-factory';
+import { engineLogger, moddleOptions } from '../../src/runtime/engine-factory';
 import { createExpressions } from '../../src/runtime/expressions';
 import { userVariables } from '../../src/runtime/variables';
 import { Applicant } from './applicants';
@@ -125,6 +125,7 @@ function runProcess(ctx: BareContext, key: string, variables: Variables): Promis
       moddleOptions,
       expressions,
       extensions: extensionsFor(ctx, entry, instanceId),
+      ...engineLogger,
       timers: new (elements as any).Timers({ setTimeout: () => undefined, clearTimeout: () => undefined }),
     } as any);
     ctx.engines.add(engine);

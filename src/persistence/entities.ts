@@ -77,12 +77,26 @@ export interface TaskRow {
   completedBy: string | null;
   /** When the task passed its due date while open (escalated once). */
   escalatedAt?: string | null;
+  /** `due`, or DUE_SORT_NONE: the task list's due order without a COALESCE that no index serves. */
+  dueSort?: string;
 }
 
+/**
+ * A task's candidate group, with a copy of what the task list filters and sorts on (state, due
+ * order, creation): a group's first page by due date is then read in index order, without looking
+ * at the group's other open tasks.
+ */
 export interface TaskGroupRow {
   taskId: string;
   groupId: string;
+  state: TaskState;
+  /** The due date, or DUE_SORT_NONE when the task has none (sorts after every dated task). */
+  dueSort: string;
+  created: string;
 }
+
+/** Sort key of a task without a due date: after every dated one, whichever the direction. */
+export const DUE_SORT_NONE = '9999-12-31T23:59:59.999Z';
 
 export interface HistoryRow {
   id?: number;
@@ -181,10 +195,13 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     completedAt: tsNullable,
     completedBy: { type: 'varchar', length: 100, nullable: true },
     escalatedAt: tsNullable,
+    dueSort: { type: 'varchar', length: 24, default: DUE_SORT_NONE },
   },
   uniques: [{ name: 'uq_task_execution', columns: ['processInstanceId', 'executionId'] }],
   indices: [
     { name: 'ix_task_state_due', columns: ['state', 'due'] },
+    { name: 'ix_task_state_due_sort', columns: ['state', 'dueSort', 'created', 'id'] },
+    { name: 'ix_task_state_created', columns: ['state', 'created', 'id'] },
     { name: 'ix_task_state_assignee', columns: ['state', 'assignee'] },
     { name: 'ix_task_instance', columns: ['processInstanceId'] },
   ],
@@ -196,8 +213,15 @@ export const TaskGroupEntity = new EntitySchema<TaskGroupRow>({
   columns: {
     taskId: { ...id, primary: true },
     groupId: { type: 'varchar', length: 100, primary: true },
+    state: { type: 'varchar', length: 12, default: 'open' },
+    dueSort: { type: 'varchar', length: 24, default: DUE_SORT_NONE },
+    created: { type: 'varchar', length: 24, default: '' },
   },
-  indices: [{ name: 'ix_task_group_group', columns: ['groupId', 'taskId'] }],
+  indices: [
+    { name: 'ix_task_group_group', columns: ['groupId', 'taskId'] },
+    { name: 'ix_task_group_due', columns: ['groupId', 'state', 'dueSort', 'created', 'taskId'] },
+    { name: 'ix_task_group_created', columns: ['groupId', 'state', 'created', 'taskId'] },
+  ],
 });
 
 export const HistoryEntity = new EntitySchema<HistoryRow>({

@@ -136,12 +136,17 @@ export class StepRunner {
               callback(failure);
               return;
             }
-            // Taken before the handler runs: if it fails technically, this is where the instance waits.
-            const before = snapshot();
-            // The executing service task is not among the postponed (waiting) activities; it is where the instance stands.
-            if (!before.active.some((a) => a.id === activity.id)) {
-              before.active.push({ id: activity.id, name: activity.name, type: activity.type, executionId: executionMessage?.content?.executionId ?? activity.id });
-            }
+            // Where the instance waits if the handler fails technically: the execution as it stands
+            // while this task still executes. Taken only then (before the engine hears of the
+            // failure), not before every handler: getState() serialises the whole execution.
+            const standing = (): Snapshot => {
+              const at = snapshot();
+              // The executing service task is not among the postponed (waiting) activities; it is where the instance stands.
+              if (!at.active.some((a) => a.id === activity.id)) {
+                at.active.push({ id: activity.id, name: activity.name, type: activity.type, executionId: executionMessage?.content?.executionId ?? activity.id });
+              }
+              return at;
+            };
             const work = registration
               .handler({
                 instanceId: identity.instanceId,
@@ -171,7 +176,7 @@ export class StepRunner {
                     return;
                   }
                   if (!incident) {
-                    incident = { snapshot: before, activityId: activity.id, handler: topic ?? '', message: err instanceof Error ? err.message : String(err) };
+                    incident = { snapshot: standing(), activityId: activity.id, handler: topic ?? '', message: err instanceof Error ? err.message : String(err) };
                   }
                   // The engine is abandoned after this step; nothing it does from here on is kept.
                   callback(Object.assign(new Error(incident.message), { name: 'HandlerFailure' }));

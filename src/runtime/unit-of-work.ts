@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../api/errors';
-import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, TimerRow, IncidentEntity, IncidentRow, NotificationEntity, NotificationRow } from '../persistence/entities';
+import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, DUE_SORT_NONE, TimerRow, IncidentEntity, IncidentRow, NotificationEntity, NotificationRow } from '../persistence/entities';
 
 export interface TaskInsert {
   row: TaskRow;
@@ -61,10 +61,13 @@ export class UnitOfWork {
         .where(expectedState === 'open' ? 'id = :id AND state = :state' : 'id = :id AND state = :state AND escalatedAt IS NULL', { id, state: 'open' })
         .execute();
       if (!result.affected) throw new AppError(409, 'TASK_NOT_OPEN', `Task ${id} is no longer open`);
+      // The group rows' copy of the state keeps the task list's index in step with the task.
+      if (patch.state) await manager.createQueryBuilder().update(TaskGroupEntity).set({ state: patch.state }).where('taskId = :id', { id }).execute();
     }
     for (const { row, groups } of this.newTasks) {
-      await manager.getRepository(TaskEntity).insert(row);
-      if (groups.length > 0) await manager.getRepository(TaskGroupEntity).insert(groups.map((groupId) => ({ taskId: row.id, groupId })));
+      const dueSort = row.due ?? DUE_SORT_NONE;
+      await manager.getRepository(TaskEntity).insert({ ...row, dueSort });
+      if (groups.length > 0) await manager.getRepository(TaskGroupEntity).insert(groups.map((groupId) => ({ taskId: row.id, groupId, state: row.state, dueSort, created: row.created })));
     }
     for (const { id, patch } of this.timerTransitions) {
       const result = await manager.createQueryBuilder().update(TimerEntity).set(patch).where('id = :id AND state = :state', { id, state: 'pending' }).execute();
