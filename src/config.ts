@@ -9,6 +9,10 @@ export interface AppConfig {
   timerPollMs: number;
   /** DATABASE_SCHEMA: PostgreSQL schema (default public). */
   databaseSchema?: string;
+  /** ENGINE_CACHE_SIZE: engines kept after a step for the instance's next step (default 100; 0 = none). */
+  engineCacheSize: number;
+  /** ENGINE_CACHE_IDLE_MS: a kept engine unused this long is let go (default 30000). */
+  engineCacheIdleMs: number;
   database: string;
   processesDir: string;
   usersFile?: string;
@@ -81,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
+    engineCacheSize: positiveInt(env, 'ENGINE_CACHE_SIZE', 100),
+    engineCacheIdleMs: positiveInt(env, 'ENGINE_CACHE_IDLE_MS', 30_000),
     timerPollMs: env.TIMER_POLL_MS !== undefined && /^\d+$/.test(env.TIMER_POLL_MS) ? Number(env.TIMER_POLL_MS) : 1000,
     database: path.resolve(cwd, env.DB_FILE ?? path.join(dataDir, 'reglament.sqlite')),
     processesDir: path.resolve(cwd, env.PROCESSES_DIR ?? 'processes'),

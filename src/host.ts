@@ -27,6 +27,8 @@ export interface HostOptions {
 }
 
 export interface Host extends HostContext {
+  /** Runs instances' steps; keeps the engines of recently active instances (see StepRunner). */
+  steps: StepRunner;
   deployProcessDirectory(): Promise<DeploymentResult>;
   listen(port?: number, hostname?: string): Promise<{ server: http.Server; url: string }>;
   close(): Promise<void>;
@@ -40,7 +42,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dueDates = options.dueDates ?? calendarDueDates(config.calendarFile);
   const dataSource: DataSource = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, sqliteFile: config.database });
   const definitions = new DefinitionService(dataSource, handlers, () => clock.now());
-  const runtime = new ProcessRuntime({ dataSource, definitions, steps: new StepRunner({ handlers, now: () => clock.now() }), clock, dueDates });
+  const steps = new StepRunner({ handlers, now: () => clock.now(), engineCacheSize: config.engineCacheSize, engineCacheIdleMs: config.engineCacheIdleMs });
+  const runtime = new ProcessRuntime({ dataSource, definitions, steps, clock, dueDates });
   const workingMinutes = dueDates.workingMinutes ?? ((from: Date, to: Date) => (to.getTime() - from.getTime()) / 60000);
   const context: HostContext = { dataSource, definitions, runtime, users: options.users, handlers, clock, workingMinutes: (a, b) => workingMinutes(a, b) };
   const servers: http.Server[] = [];
@@ -63,6 +66,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   return {
     ...context,
+    steps,
     deployProcessDirectory: () => definitions.deploy(readProcessFiles(config.processesDir), { name: 'processes/ at start', source: 'startup' }),
     async listen(port = config.port, hostname = config.host) {
       const server = http.createServer(createApp(context));
@@ -77,6 +81,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async close() {
       if (poller) clearInterval(poller);
       await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeAllConnections(); })));
+      await steps.clear();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };

@@ -117,9 +117,9 @@ export function compileTemplate(ds: DataSource, template: Template): CompiledTem
 }
 
 /** A new database with the schema and the deployed processes of `processesDir`. */
-export async function createDatabase(file: string, processesDir: string): Promise<DataSource> {
+export async function createDatabase(file: string, processesDir: string, postgres?: { url: string; schema: string }): Promise<DataSource> {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
-  const ds = await openDatabase({ sqliteFile: file });
+  const ds = await openDatabase(postgres ? { databaseUrl: postgres.url, schema: postgres.schema, sqliteFile: file } : { sqliteFile: file });
   await new DefinitionService(ds, createDefaultHandlers(), () => new Date()).deploy(readProcessFiles(processesDir), { name: 'processes/ at start', source: 'startup' });
   return ds;
 }

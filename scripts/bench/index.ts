@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DataSource } from 'typeorm';
 import { defaultProcessesDir, loadCatalog } from './catalog';
 import { log, machine, median, repoRoot, settings } from './common';
 import { compileTemplate, createDatabase, fill } from './fill';
@@ -109,17 +110,29 @@ async function main(): Promise<void> {
       detail: `${fmt(hostBytes / matched / 1024, 1)} KiB (engineState + variables + activeActivities of the running instance rows) vs ${fmt(bareBytes / matched / 1024, 1)} KiB, mean of ${matched} waiting points; the whole database grows by ${fmt(perInstanceDb / 1024, 1)} KiB per open application (all rows, history and indexes)`,
     });
 
-    // 6. One and two server processes on one database
-    log(`\n[6] ${s.clients} clients completing tasks through one, then two server processes on one sqlite database (${s.twoServerSeconds} s each)`);
+    // 6. One and two server processes on one database: PostgreSQL, the multi-node mode (sqlite has
+    // one writer at a time, so a second process there only waits for the lock).
+    const postgresUrl = await reachablePostgres(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+    const dbKind = postgresUrl ? 'PostgreSQL' : 'sqlite (PostgreSQL unreachable)';
+    log(`\n[6] ${s.clients} clients completing tasks through one, then two server processes on one ${dbKind} database (${s.twoServerSeconds} s each)`);
     const poolSize = s.scale === 'small' ? 80 : 600;
     const results: TwoServerMeasure[] = [];
+    const cpu: string[] = [];
     for (const servers of [1, 2]) {
       const dir = path.join(work, `servers-${servers}`);
       fs.mkdirSync(dir, { recursive: true });
       const dbFile = path.join(dir, 'reglament.sqlite');
-      await (await createDatabase(dbFile, processesDir)).destroy();
+      const schema = `bench_servers_${servers}_${process.pid}`;
+      const postgres = postgresUrl ? { url: postgresUrl, schema } : undefined;
+      await (await createDatabase(dbFile, processesDir, postgres)).destroy();
       const pool = await prepareJobs(env, Math.ceil(poolSize / catalog.reglaments.length), `servers${servers}`);
-      results.push(await measureServers(env, dbFile, dir, servers, s.clients, s.twoServerSeconds, pool));
+      const busyBefore = cpuBusy();
+      try {
+        results.push(await measureServers(env, dbFile, dir, servers, s.clients, s.twoServerSeconds, pool, postgres ? { DATABASE_URL: postgres.url, DATABASE_SCHEMA: schema } : {}));
+      } finally {
+        if (postgres) await dropSchema(postgres.url, schema);
+      }
+      cpu.push(`${servers} server(s): machine ${fmt(cpuBusy(busyBefore), 0)}% busy`);
       const m = results[results.length - 1];
       log(`  ${servers} server(s): ${m.tasks} tasks in ${fmt(m.seconds, 1)} s, ${m.runs} runs, ${m.retries} retried requests, ${m.timeouts} timed out, ${m.errors} failed runs, ${m.stuckClients} clients stuck`);
     }
@@ -127,11 +140,11 @@ async function main(): Promise<void> {
     const tps = (m: TwoServerMeasure) => m.tasks / m.seconds;
     lines.push({
       n: 6,
-      what: 'Two server processes on one sqlite database / one',
+      what: `Two server processes on one ${postgresUrl ? 'PostgreSQL' : 'sqlite'} database / one`,
       ratio: tps(two) / tps(one),
       goal: '>= 1.7',
       met: tps(two) / tps(one) >= 1.7,
-      detail: `${fmt(tps(two), 1)} vs ${fmt(tps(one), 1)} tasks/s with ${s.clients} clients (retried requests ${two.retries} vs ${one.retries}, requests timed out ${two.timeouts} vs ${one.timeouts}, failed runs ${two.errors} vs ${one.errors}, clients stuck at the end ${two.stuckClients} vs ${one.stuckClients})`,
+      detail: `${fmt(tps(two), 1)} vs ${fmt(tps(one), 1)} tasks/s with ${s.clients} clients (retried requests ${two.retries} vs ${one.retries}, requests timed out ${two.timeouts} vs ${one.timeouts}, failed runs ${two.errors} vs ${one.errors}, clients stuck at the end ${two.stuckClients} vs ${one.stuckClients}); ${cpu.join(', ')} (${os.cpus().length} cores for the servers, the database, the simulators and the clients)`,
     });
   } finally {
     await env.simulators.close();
@@ -174,3 +187,35 @@ void main().then(() => process.exit(0)).catch((error) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });
+
+/** The URL when a PostgreSQL server answers there, else undefined. */
+async function reachablePostgres(url: string): Promise<string | undefined> {
+  const probe = new DataSource({ type: 'postgres', url });
+  try {
+    await probe.initialize();
+    await probe.destroy();
+    return url;
+  } catch {
+    return undefined;
+  }
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const admin = new DataSource({ type: 'postgres', url });
+  await admin.initialize();
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Share of the machine's CPU time spent busy since `since` (percent), or the counters now. */
+function cpuBusy(): { idle: number; total: number };
+function cpuBusy(since: { idle: number; total: number }): number;
+function cpuBusy(since?: { idle: number; total: number }): number | { idle: number; total: number } {
+  const now = os.cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq }), { idle: 0, total: 0 });
+  if (!since) return now;
+  const total = now.total - since.total;
+  return total > 0 ? (100 * (total - (now.idle - since.idle))) / total : NaN;
+}

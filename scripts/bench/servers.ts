@@ -119,10 +119,10 @@ export interface TwoServerMeasure {
  * `clients` concurrent clients, each driving whole applications (start, then every task) through
  * one server (client i -> server i mod n) for `seconds`; throughput = tasks completed in the window.
  */
-export async function measureServers(env: Environment, dbFile: string, dataDir: string, servers: number, clients: number, seconds: number, pool: Job[]): Promise<TwoServerMeasure> {
+export async function measureServers(env: Environment, dbFile: string, dataDir: string, servers: number, clients: number, seconds: number, pool: Job[], extraEnv: Record<string, string> = {}): Promise<TwoServerMeasure> {
   const probe = { user: ADMIN, route: '/tasks?maxResults=1' };
   const running: RunningServer[] = [];
-  for (let i = 0; i < servers; i++) running.push(await startServer(env, { dbFile, dataDir, probe }));
+  for (let i = 0; i < servers; i++) running.push(await startServer(env, { dbFile, dataDir, probe, extraEnv }));
   // Warm-up, untimed: one application through each server (first handler calls, CRL, caches).
   for (const server of running) {
     const job = pool.pop();

@@ -77,7 +77,9 @@ export function serverEnv(env: Environment, extra: Record<string, string>): Reco
 
 export async function startInProcessHost(env: Environment, dir: string): Promise<Host> {
   fs.mkdirSync(dir, { recursive: true });
-  const config = loadConfig({ DATA_DIR: dir, DB_FILE: path.join(dir, 'host.sqlite'), PROCESSES_DIR: env.catalog.dir, USERS_FILE: env.usersFile, PORT: '0' });
+  // ENGINE_CACHE_SIZE=0 npm run bench measures the host without kept engines (docs/performance.md).
+  const cache = process.env.ENGINE_CACHE_SIZE !== undefined ? { ENGINE_CACHE_SIZE: process.env.ENGINE_CACHE_SIZE } : {};
+  const config = loadConfig({ DATA_DIR: dir, DB_FILE: path.join(dir, 'host.sqlite'), PROCESSES_DIR: env.catalog.dir, USERS_FILE: env.usersFile, PORT: '0', ...cache });
   const host = await createHost({ config, users: UserDirectory.fromFile(env.usersFile), handlers: env.handlers, timerPollMs: 0 });
   await host.deployProcessDirectory();
   return host;

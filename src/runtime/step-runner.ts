@@ -81,6 +81,36 @@ interface Snapshot {
 export interface StepRunnerOptions {
   handlers: HandlerRegistry;
   now: () => Date;
+  /**
+   * Engines kept after a step, ready for the instance's next step (at most this many; 0 keeps none).
+   * A kept engine is used only when the state the next step starts from is exactly the one it
+   * produced, so it never stands in for a state another operation or server process stored.
+   */
+  engineCacheSize?: number;
+  /** A kept engine unused for this long is let go (ms): idle instances hold no engine. */
+  engineCacheIdleMs?: number;
+}
+
+/** What one run collects; a kept engine's listeners and handlers report to the run using it now. */
+interface RunScope {
+  identity: StepIdentity;
+  events: StepEvent[];
+  timers: ArmedTimer[];
+  inFlight: Set<Promise<unknown>>;
+  failure?: unknown;
+  incident?: { snapshot: Snapshot; activityId: string; handler: string; message: string };
+  lastEndEvent: string | null;
+  engineError?: unknown;
+}
+
+interface LiveEngine {
+  engine: any;
+  listener: EventEmitter;
+  sourceContext: SourceContext;
+  scope: RunScope;
+  /** The saved state this engine is at (what its last step stored). */
+  engineState: string;
+  lastUsed: number;
 }
 
 const ACTIVITY_TYPES_WAITING_FOR_HOST = new Set(['bpmn:UserTask', 'bpmn:CallActivity', 'bpmn:ManualTask', 'bpmn:ReceiveTask']);
@@ -93,126 +123,36 @@ const ACTIVITY_TYPES_WAITING_FOR_HOST = new Set(['bpmn:UserTask', 'bpmn:CallActi
  * it was.
  */
 export class StepRunner {
-  constructor(private readonly options: StepRunnerOptions) {}
+  private readonly kept = new Map<string, LiveEngine>();
+  private readonly cacheSize: number;
+  private readonly cacheIdleMs: number;
+
+  constructor(private readonly options: StepRunnerOptions) {
+    this.cacheSize = options.engineCacheSize ?? 100;
+    this.cacheIdleMs = options.engineCacheIdleMs ?? 30_000;
+  }
+
+  /** Lets go of every kept engine (the host is closing). */
+  async clear(): Promise<void> {
+    const engines = [...this.kept.values()];
+    this.kept.clear();
+    await Promise.all(engines.map((live) => this.release(live)));
+  }
+
+  /** How many engines are kept now (for tests and diagnostics). */
+  get keptEngines(): number {
+    return this.kept.size;
+  }
 
   async run(identity: StepIdentity, sourceContext: SourceContext, command: StepCommand): Promise<StepOutcome> {
-    const events: StepEvent[] = [];
-    const timers: ArmedTimer[] = [];
-    const inFlight = new Set<Promise<unknown>>();
-    let failure: unknown;
-    let incident: { snapshot: Snapshot; activityId: string; handler: string; message: string } | undefined;
-    let lastEndEvent: string | null = null;
-    let engineRef: any;
-    const snapshot = (): Snapshot => ({
-      state: engineRef.execution.getState(),
-      active: (engineRef.execution.getPostponed() ?? []).map((a: any) => ({ id: a.id, name: a.name, type: a.type, executionId: a.executionId })),
-      variables: this.processVariables(engineRef),
-      eventCount: events.length,
-      timerCount: timers.length,
-    });
-
-    const extensions: Record<string, EngineExtension> = {
-      assignTaskVariables: (activity) => {
-        if (!ACTIVITY_TYPES_WAITING_FOR_HOST.has(activity.type)) return;
-        // The signal that completes a user task (or resumes a call activity) carries the
-        // variables; they become process variables before the outgoing flows are evaluated.
-        activity.on('end', (api: any) => {
-          const assigned = api.content?.output?.variables;
-          if (assigned && typeof assigned === 'object') Object.assign(activity.environment.variables, assigned);
-        });
-      },
-      serviceHandlers: (activity) => {
-        if (activity.type !== 'bpmn:ServiceTask') return;
-        const topic: string | undefined = activity.behaviour?.topic;
-        // bpmn-elements instantiates the Service with `new`, so it must be a constructor function.
-        const runner = this; // eslint-disable-line @typescript-eslint/no-this-alias
-        activity.behaviour.Service = function HandlerService() {
-          return {
-          type: 'reglament:handler',
-          execute: (executionMessage: any, callback: (err: unknown, output?: unknown) => void) => {
-            const registration = topic ? runner.options.handlers.get(topic) : undefined;
-            if (!registration) {
-              failure = new AppError(500, 'HANDLER_MISSING', `Service task "${activity.id}" names handler "${topic}", which is not registered`);
-              callback(failure);
-              return;
-            }
-            // Where the instance waits if the handler fails technically: the execution as it stands
-            // while this task still executes. Taken only then (before the engine hears of the
-            // failure), not before every handler: getState() serialises the whole execution.
-            const standing = (): Snapshot => {
-              const at = snapshot();
-              // The executing service task is not among the postponed (waiting) activities; it is where the instance stands.
-              if (!at.active.some((a) => a.id === activity.id)) {
-                at.active.push({ id: activity.id, name: activity.name, type: activity.type, executionId: executionMessage?.content?.executionId ?? activity.id });
-              }
-              return at;
-            };
-            const work = registration
-              .handler({
-                instanceId: identity.instanceId,
-                businessKey: identity.businessKey,
-                processDefinitionKey: identity.processDefinitionKey,
-                startedBy: identity.startedBy ?? null,
-                rootProcessDefinitionKey: identity.rootProcessDefinitionKey ?? identity.processDefinitionKey,
-                properties: identity.serviceProperties?.get(activity.id) ?? {},
-                activityId: activity.id,
-                activityName: activity.name,
-                variables: userVariables(activity.environment.variables),
-                now: runner.options.now(),
-              })
-              .then(
-                (output) => {
-                  const produced = output ?? {};
-                  Object.assign(activity.environment.variables, produced);
-                  events.push({ at: runner.options.now(), type: 'service-completed', activityId: activity.id, activityName: activity.name, data: { handler: topic, output: produced } });
-                  callback(null, produced);
-                },
-                (err: unknown) => {
-                  if (err instanceof BusinessError) {
-                    Object.assign(activity.environment.variables, err.variables, { lastErrorCode: err.code, lastErrorMessage: err.message });
-                    events.push({ at: runner.options.now(), type: 'business-error', activityId: activity.id, activityName: activity.name, data: { handler: topic, code: err.code, message: err.message } });
-                    const bpmnError = Object.assign(new Error(err.message), { code: err.code, name: 'BusinessError' });
-                    callback(bpmnError);
-                    return;
-                  }
-                  if (!incident) {
-                    incident = { snapshot: standing(), activityId: activity.id, handler: topic ?? '', message: err instanceof Error ? err.message : String(err) };
-                  }
-                  // The engine is abandoned after this step; nothing it does from here on is kept.
-                  callback(Object.assign(new Error(incident.message), { name: 'HandlerFailure' }));
-                },
-              );
-            inFlight.add(work);
-            void work.finally(() => inFlight.delete(work));
-          },
-          };
-        };
-      },
-    };
-
-    const listener = new EventEmitter();
-    listener.on('activity.end', (api: any) => {
-      events.push({ at: this.options.now(), type: 'activity-end', activityId: api.id, activityName: api.name, data: { type: api.type } });
-      if (api.type === 'bpmn:EndEvent') lastEndEvent = api.id;
-    });
-    listener.on('activity.timer', (api: any) => {
-      const content = api.content ?? {};
-      timers.push({
-        activityId: api.id,
-        executionId: content.parent?.executionId ?? api.executionId,
-        timerType: content.timerType,
-        ...(typeof content.timeDuration === 'string' ? { timeDuration: content.timeDuration } : {}),
-        ...(content.expireAt ? { expireAt: new Date(content.expireAt) } : {}),
-      });
-    });
-    listener.on('flow.take', (api: any) => {
-      events.push({ at: this.options.now(), type: 'flow-taken', activityId: api.id });
-    });
-
-    const engine = createEngine({ name: identity.instanceId, sourceContext, extensions });
-    engineRef = engine;
-    let engineError: unknown;
-    engine.once('error', (err: unknown) => (engineError = err));
+    const scope: RunScope = { identity, events: [], timers: [], inFlight: new Set(), lastEndEvent: null };
+    this.evictIdle();
+    let live = command.kind === 'start' || command.kind === 'resume' ? undefined : this.checkOut(identity.instanceId, sourceContext, command.engineState);
+    const recovered = !live;
+    live ??= this.createLive(identity.instanceId, sourceContext, scope);
+    live.scope = scope;
+    const { engine, listener } = live;
+    const { events, timers, inFlight } = scope;
 
     if (command.kind === 'start') {
       await engine.execute({ listener, variables: command.variables } as any);
@@ -220,10 +160,13 @@ export class StepRunner {
       engine.recover(JSON.parse(command.engineState));
       await engine.resume({ listener } as any);
     } else {
-      engine.recover(JSON.parse(command.engineState));
-      await engine.resume({ listener } as any);
+      if (recovered) {
+        engine.recover(JSON.parse(command.engineState));
+        await engine.resume({ listener } as any);
+      }
       const target = engine.execution?.getPostponed().find((a: any) => a.executionId === command.executionId || a.id === command.activityId);
       if (!target && command.kind !== 'timer') {
+        await this.release(live);
         throw new AppError(409, 'NOT_WAITING', `Activity "${command.activityId}" of instance ${identity.instanceId} is not waiting`);
       }
       if (command.kind === 'timer' && !target) {
@@ -242,12 +185,20 @@ export class StepRunner {
       }
     }
 
-    await this.settle(engine, inFlight, () => events.length + timers.length);
-    if (failure) throw failure;
-    if (incident) {
-      const { snapshot: at } = incident;
-      for (const definition of at.state.definitions ?? []) delete definition.source;
-      if (engine.state === 'running') await engine.stop();
+    try {
+      await this.settle(engine, inFlight, () => events.length + timers.length);
+    } catch (error) {
+      await this.release(live);
+      throw error;
+    }
+    if (scope.failure) {
+      await this.release(live);
+      throw scope.failure;
+    }
+    if (scope.incident) {
+      const { snapshot: at } = scope.incident;
+      // The engine went past the failed task; it is abandoned, the instance waits at the snapshot.
+      await this.release(live);
       return {
         ended: false,
         engineState: JSON.stringify(at.state),
@@ -256,11 +207,12 @@ export class StepRunner {
         outcome: null,
         events: events.slice(0, at.eventCount),
         timers: timers.slice(0, at.timerCount),
-        incident: { activityId: incident.activityId, handler: incident.handler, message: incident.message },
+        incident: { activityId: scope.incident.activityId, handler: scope.incident.handler, message: scope.incident.message },
       };
     }
-    if (engineError) {
-      const message = engineError instanceof Error ? engineError.message : String(engineError);
+    if (scope.engineError) {
+      await this.release(live);
+      const message = scope.engineError instanceof Error ? scope.engineError.message : String(scope.engineError);
       throw new AppError(422, 'ENGINE_ERROR', `The process failed in the engine: ${message}`);
     }
 
@@ -271,14 +223,171 @@ export class StepRunner {
       : (engine.execution?.getPostponed() ?? []).map((a: any) => ({ id: a.id, name: a.name, type: a.type, executionId: a.executionId }));
     let engineState: string | null = null;
     if (!ended) {
-      const state: any = await engine.getState();
-      // The definition source is stored once per deployed version, not once per instance.
-      for (const definition of state.definitions ?? []) delete definition.source;
-      engineState = JSON.stringify(state);
+      engineState = JSON.stringify(await stateWithoutSource(engine));
+      this.keep(identity.instanceId, live, engineState);
     }
-    // stop() resolves on the engine's stop event, which an ended execution never emits.
-    if (!ended) await engine.stop();
-    return { ended, engineState, variables: processVariables, active, outcome: ended ? lastEndEvent : null, events, timers };
+    return { ended, engineState, variables: processVariables, active, outcome: ended ? scope.lastEndEvent : null, events, timers };
+  }
+
+  /** The kept engine of an instance if it is at exactly `engineState`; it is taken out while a run uses it. */
+  private checkOut(instanceId: string, sourceContext: SourceContext, engineState: string): LiveEngine | undefined {
+    const live = this.kept.get(instanceId);
+    if (!live) return undefined;
+    this.kept.delete(instanceId);
+    if (live.sourceContext === sourceContext && live.engineState === engineState) return live;
+    void this.release(live);
+    return undefined;
+  }
+
+  private keep(instanceId: string, live: LiveEngine, engineState: string): void {
+    if (this.cacheSize <= 0) {
+      void this.release(live);
+      return;
+    }
+    live.engineState = engineState;
+    live.lastUsed = Date.now();
+    const previous = this.kept.get(instanceId);
+    if (previous && previous !== live) void this.release(previous);
+    this.kept.delete(instanceId);
+    this.kept.set(instanceId, live);
+    // Least recently used first (a Map keeps insertion order).
+    for (const [id, oldest] of this.kept) {
+      if (this.kept.size <= this.cacheSize) break;
+      this.kept.delete(id);
+      void this.release(oldest);
+    }
+  }
+
+  private evictIdle(): void {
+    const limit = Date.now() - this.cacheIdleMs;
+    for (const [id, live] of this.kept) {
+      if (live.lastUsed > limit) break;
+      this.kept.delete(id);
+      void this.release(live);
+    }
+  }
+
+  /** stop() resolves on the engine's stop event, which an ended execution never emits. */
+  private async release(live: LiveEngine): Promise<void> {
+    if (live.engine.state === 'running') await live.engine.stop();
+  }
+
+  /** A new engine whose extensions and listener report to whatever run uses it (`live.scope`). */
+  private createLive(instanceId: string, sourceContext: SourceContext, scope: RunScope): LiveEngine {
+    const runner = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    const live = { scope, sourceContext, engineState: '', lastUsed: Date.now() } as LiveEngine;
+    const snapshot = (): Snapshot => ({
+      state: executionStateWithoutSource(live.engine),
+      active: (live.engine.execution.getPostponed() ?? []).map((a: any) => ({ id: a.id, name: a.name, type: a.type, executionId: a.executionId })),
+      variables: this.processVariables(live.engine),
+      eventCount: live.scope.events.length,
+      timerCount: live.scope.timers.length,
+    });
+
+    const extensions: Record<string, EngineExtension> = {
+      assignTaskVariables: (activity) => {
+        if (!ACTIVITY_TYPES_WAITING_FOR_HOST.has(activity.type)) return;
+        // The signal that completes a user task (or resumes a call activity) carries the
+        // variables; they become process variables before the outgoing flows are evaluated.
+        activity.on('end', (api: any) => {
+          const assigned = api.content?.output?.variables;
+          if (assigned && typeof assigned === 'object') Object.assign(activity.environment.variables, assigned);
+        });
+      },
+      serviceHandlers: (activity) => {
+        if (activity.type !== 'bpmn:ServiceTask') return;
+        const topic: string | undefined = activity.behaviour?.topic;
+        // bpmn-elements instantiates the Service with `new`, so it must be a constructor function.
+        activity.behaviour.Service = function HandlerService() {
+          return {
+            type: 'reglament:handler',
+            execute: (executionMessage: any, callback: (err: unknown, output?: unknown) => void) => {
+              const run = live.scope;
+              const registration = topic ? runner.options.handlers.get(topic) : undefined;
+              if (!registration) {
+                run.failure = new AppError(500, 'HANDLER_MISSING', `Service task "${activity.id}" names handler "${topic}", which is not registered`);
+                callback(run.failure);
+                return;
+              }
+              // Where the instance waits if the handler fails technically: the execution as it stands
+              // while this task still executes. Taken only then (before the engine hears of the
+              // failure), not before every handler: getState() serialises the whole execution.
+              const standing = (): Snapshot => {
+                const at = snapshot();
+                // The executing service task is not among the postponed (waiting) activities; it is where the instance stands.
+                if (!at.active.some((a) => a.id === activity.id)) {
+                  at.active.push({ id: activity.id, name: activity.name, type: activity.type, executionId: executionMessage?.content?.executionId ?? activity.id });
+                }
+                return at;
+              };
+              const { identity } = run;
+              const work = registration
+                .handler({
+                  instanceId: identity.instanceId,
+                  businessKey: identity.businessKey,
+                  processDefinitionKey: identity.processDefinitionKey,
+                  startedBy: identity.startedBy ?? null,
+                  rootProcessDefinitionKey: identity.rootProcessDefinitionKey ?? identity.processDefinitionKey,
+                  properties: identity.serviceProperties?.get(activity.id) ?? {},
+                  activityId: activity.id,
+                  activityName: activity.name,
+                  variables: userVariables(activity.environment.variables),
+                  now: runner.options.now(),
+                })
+                .then(
+                  (output) => {
+                    const produced = output ?? {};
+                    Object.assign(activity.environment.variables, produced);
+                    run.events.push({ at: runner.options.now(), type: 'service-completed', activityId: activity.id, activityName: activity.name, data: { handler: topic, output: produced } });
+                    callback(null, produced);
+                  },
+                  (err: unknown) => {
+                    if (err instanceof BusinessError) {
+                      Object.assign(activity.environment.variables, err.variables, { lastErrorCode: err.code, lastErrorMessage: err.message });
+                      run.events.push({ at: runner.options.now(), type: 'business-error', activityId: activity.id, activityName: activity.name, data: { handler: topic, code: err.code, message: err.message } });
+                      const bpmnError = Object.assign(new Error(err.message), { code: err.code, name: 'BusinessError' });
+                      callback(bpmnError);
+                      return;
+                    }
+                    if (!run.incident) {
+                      run.incident = { snapshot: standing(), activityId: activity.id, handler: topic ?? '', message: err instanceof Error ? err.message : String(err) };
+                    }
+                    // The engine is abandoned after this step; nothing it does from here on is kept.
+                    callback(Object.assign(new Error(run.incident.message), { name: 'HandlerFailure' }));
+                  },
+                );
+              run.inFlight.add(work);
+              void work.finally(() => run.inFlight.delete(work));
+            },
+          };
+        };
+      },
+    };
+
+    const listener = new EventEmitter();
+    listener.on('activity.end', (api: any) => {
+      live.scope.events.push({ at: this.options.now(), type: 'activity-end', activityId: api.id, activityName: api.name, data: { type: api.type } });
+      if (api.type === 'bpmn:EndEvent') live.scope.lastEndEvent = api.id;
+    });
+    listener.on('activity.timer', (api: any) => {
+      const content = api.content ?? {};
+      live.scope.timers.push({
+        activityId: api.id,
+        executionId: content.parent?.executionId ?? api.executionId,
+        timerType: content.timerType,
+        ...(typeof content.timeDuration === 'string' ? { timeDuration: content.timeDuration } : {}),
+        ...(content.expireAt ? { expireAt: new Date(content.expireAt) } : {}),
+      });
+    });
+    listener.on('flow.take', (api: any) => {
+      live.scope.events.push({ at: this.options.now(), type: 'flow-taken', activityId: api.id });
+    });
+
+    const engine = createEngine({ name: instanceId, sourceContext, extensions });
+    engine.on('error', (err: unknown) => (live.scope.engineError = err));
+    live.engine = engine;
+    live.listener = listener;
+    return live;
   }
 
   /** Waits until no handler is running and the engine is no longer executing. */
@@ -305,4 +414,35 @@ export class StepRunner {
     for (const process of processes) Object.assign(merged, userVariables(process.environment?.variables));
     return merged;
   }
+}
+
+/** bpmn-engine's version as its states record it; read from the first full getState() of the process. */
+let engineVersion: string | undefined;
+
+/**
+ * The engine's saved state without the definition source. bpmn-engine's getState() serialises the
+ * whole definition into every state (`source`), which the host stores once per deployed version and
+ * gives back on recovery; building the state from the execution's parts skips that serialisation
+ * (a tenth of a step in the profile, docs/performance.md). Same shape as getState() minus `source`.
+ */
+async function stateWithoutSource(engine: any): Promise<any> {
+  if (engineVersion === undefined) {
+    const full: any = await engine.getState();
+    engineVersion = full.engineVersion;
+    for (const definition of full.definitions ?? []) delete definition.source;
+    return full;
+  }
+  return executionStateWithoutSource(engine);
+}
+
+function executionStateWithoutSource(engine: any): any {
+  const execution = engine.execution;
+  return {
+    name: engine.name,
+    state: execution.state,
+    stopped: execution.stopped,
+    engineVersion,
+    environment: execution.environment.getState(),
+    definitions: execution.definitions.map((definition: any) => definition.getState()),
+  };
 }
