@@ -15,7 +15,7 @@ import { DataSource, EntitySchema } from 'typeorm';
 import { DefinitionService } from '../../src/definitions/definition-service';
 import { readProcessFiles } from '../../src/definitions/process-files';
 import { createDefaultHandlers } from '../../src/handlers';
-import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskGroupRow, TaskRow, TimerEntity, TimerRow } from '../../src/persistence/entities';
+import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskGroupRow, TaskRow, TimerEntity, TimerRow, DUE_SORT_NONE } from '../../src/persistence/entities';
 import { openDatabase } from '../../src/persistence/data-source';
 import { Progress } from './common';
 
@@ -27,7 +27,8 @@ export interface Template {
   history: Omit<HistoryRow, 'id'>[];
 }
 
-const TIMESTAMP_COLUMNS = new Set(['startedAt', 'endedAt', 'deadline', 'created', 'due', 'completedAt', 'escalatedAt', 'createdAt', 'dueAt', 'firedAt', 'lockedUntil', 'at']);
+// dueSort (tasks and their group rows) is the due date, or DUE_SORT_NONE, which stays as it is.
+const TIMESTAMP_COLUMNS = new Set(['startedAt', 'endedAt', 'deadline', 'created', 'due', 'dueSort', 'completedAt', 'escalatedAt', 'createdAt', 'dueAt', 'firedAt', 'lockedUntil', 'at']);
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 type Cell = (ids: string[], shiftMs: number) => unknown;
@@ -91,7 +92,7 @@ export function compileTemplate(ds: DataSource, template: Template): CompiledTem
         columns.map(({ prop }): Cell => {
           const value = (row as Record<string, unknown>)[prop];
           if (typeof value === 'string') {
-            if (TIMESTAMP_COLUMNS.has(prop) && ISO.test(value)) {
+            if (TIMESTAMP_COLUMNS.has(prop) && ISO.test(value) && value !== DUE_SORT_NONE) {
               const t = Date.parse(value);
               return (_ids, shift) => new Date(t + shift).toISOString();
             }
@@ -166,6 +167,9 @@ export async function fill(ds: DataSource, templates: CompiledTemplate[], count:
       progress.update(done);
     }
     progress.done();
+    // The rows went in around the runtime, so the open-task counters the runtime keeps are set here.
+    await runner.query('DELETE FROM "task_group_counts"');
+    await runner.query(`INSERT INTO "task_group_counts" ("groupId", "open") SELECT "groupId", COUNT(*) FROM "task_candidate_groups" WHERE "state" = 'open' GROUP BY "groupId"`);
     await runner.query('PRAGMA wal_checkpoint(TRUNCATE)');
   } finally {
     await runner.release();

@@ -132,7 +132,8 @@ async function main(): Promise<void> {
       } finally {
         if (postgres) await dropSchema(postgres.url, schema);
       }
-      cpu.push(`${servers} server(s): machine ${fmt(cpuBusy(busyBefore), 0)}% busy`);
+      const last = results[results.length - 1];
+      cpu.push(`${servers} server(s): machine ${fmt(cpuBusy(busyBefore), 0)}% busy, server process(es) ${last.serverCores.map((c) => fmt(c)).join(' + ')} cores, clients and simulators ${fmt(last.benchCores)} cores`);
       const m = results[results.length - 1];
       log(`  ${servers} server(s): ${m.tasks} tasks in ${fmt(m.seconds, 1)} s, ${m.runs} runs, ${m.retries} retried requests, ${m.timeouts} timed out, ${m.errors} failed runs, ${m.stuckClients} clients stuck`);
     }

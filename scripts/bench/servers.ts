@@ -3,6 +3,7 @@
  * task-list request, task-list latency and resident memory (ratios 2-4), and one against two
  * processes on one database (ratio 6).
  */
+import fs from 'node:fs';
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { User } from '../../src/identity/users';
@@ -113,6 +114,20 @@ export interface TwoServerMeasure {
   timeouts: number;
   /** Clients still waiting for an answer when the window closed (plus a grace of 5 s). */
   stuckClients: number;
+  /** CPU used in the window, in cores: each server process, and this process (clients and simulators). */
+  serverCores: number[];
+  benchCores: number;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /**
@@ -145,6 +160,8 @@ export async function measureServers(env: Environment, dbFile: string, dataDir: 
       },
     });
     const started = Date.now();
+    const cpuBefore = running.map((r) => cpuSecondsOf(r.proc.pid));
+    const benchBefore = process.cpuUsage();
     deadline = started + seconds * 1000;
     let finished = 0;
     const all = Promise.all(
@@ -166,10 +183,15 @@ export async function measureServers(env: Environment, dbFile: string, dataDir: 
       }),
     );
     // A client whose server hangs on the database is abandoned after the window and a grace period.
-    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 5_000))]);
+    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+    const window = (Date.now() - started) / 1000;
+    const serverCores = running.map((r, i) => (cpuSecondsOf(r.proc.pid) - cpuBefore[i]) / window);
+    const benchUsage = process.cpuUsage(benchBefore);
+    const benchCores = (benchUsage.user + benchUsage.system) / 1e6 / window;
+    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 5_000))]);
     if (finished < clients) log(`    ${clients - finished} client(s) still waiting for an answer after the window: a server is stuck`);
     if (next >= pool.length) log('    (the prepared applicants ran out before the window closed)');
-    return { servers, seconds: Math.min(seconds, (Date.now() - started) / 1000), tasks, runs, retries: stats.retries, errors, timeouts: stats.timeouts, stuckClients: clients - finished };
+    return { servers, seconds: Math.min(seconds, (Date.now() - started) / 1000), tasks, runs, retries: stats.retries, errors, timeouts: stats.timeouts, stuckClients: clients - finished, serverCores, benchCores };
   } finally {
     for (const s of running) await s.stop();
   }

@@ -360,4 +360,22 @@ export const NotificationEntity = new EntitySchema<NotificationRow>({
   indices: [{ name: 'ix_notification_group', columns: ['groupId', 'createdAt'] }],
 });
 
-export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, HistoryEntity, TimerEntity, IncidentEntity];
+/**
+ * Open tasks per candidate group, kept by every unit of work that opens or closes a task: a clerk's
+ * task list shows its total without counting the group's open tasks (tens of thousands) each time.
+ */
+export interface TaskGroupCountRow {
+  groupId: string;
+  open: number;
+}
+
+export const TaskGroupCountEntity = new EntitySchema<TaskGroupCountRow>({
+  name: 'TaskGroupCount',
+  tableName: 'task_group_counts',
+  columns: {
+    groupId: { type: 'varchar', length: 100, primary: true },
+    open: { type: 'integer', default: 0 },
+  },
+});
+
+export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity];

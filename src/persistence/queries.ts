@@ -1,5 +1,5 @@
 import { Brackets, DataSource, In } from 'typeorm';
-import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow } from './entities';
+import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupCountEntity, TaskGroupEntity, TaskRow } from './entities';
 
 export interface Page {
   firstResult: number;
@@ -93,8 +93,12 @@ export async function queryTasks(dataSource: DataSource, filter: TaskFilter): Pr
   return { items: rows.map(({ dueSort: _dueSort, ...r }) => ({ ...r, candidateGroups: (byTask.get(r.id) ?? []).sort() })), total };
 }
 
-/** A group's tasks in a state, counted on the group index alone (no row of tasks is read). */
+/**
+ * A group's tasks in a state: open ones from the group's counter (kept by every unit of work),
+ * others counted on the group index alone (no row of tasks is read).
+ */
 async function countGroupTasks(dataSource: DataSource, groupId: string, state: TaskFilter['state']): Promise<number> {
+  if (state === 'open') return (await dataSource.getRepository(TaskGroupCountEntity).findOne({ where: { groupId } }))?.open ?? 0;
   const qb = dataSource.getRepository(TaskGroupEntity).createQueryBuilder('g').where('g.groupId = :groupId', { groupId });
   if (state !== 'all') qb.andWhere('g.state = :state', { state });
   return qb.getCount();

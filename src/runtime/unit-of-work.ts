@@ -53,6 +53,10 @@ export class UnitOfWork {
         throw new AppError(409, 'CONCURRENT_UPDATE', `Process instance ${id} was changed by another operation; reload and try again`);
       }
     }
+    // Open tasks per group change with the tasks; applied in group order so that two transactions
+    // on PostgreSQL never wait for each other's counters in opposite orders.
+    const openDelta = new Map<string, number>();
+    const addDelta = (groupId: string, n: number) => openDelta.set(groupId, (openDelta.get(groupId) ?? 0) + n);
     for (const { id, expectedState, patch } of this.taskTransitions) {
       const result = await manager
         .createQueryBuilder()
@@ -62,12 +66,22 @@ export class UnitOfWork {
         .execute();
       if (!result.affected) throw new AppError(409, 'TASK_NOT_OPEN', `Task ${id} is no longer open`);
       // The group rows' copy of the state keeps the task list's index in step with the task.
-      if (patch.state) await manager.createQueryBuilder().update(TaskGroupEntity).set({ state: patch.state }).where('taskId = :id', { id }).execute();
+      if (patch.state) {
+        await manager.createQueryBuilder().update(TaskGroupEntity).set({ state: patch.state }).where('taskId = :id', { id }).execute();
+        // The update found the task open: it leaves its groups' open counts.
+        if (patch.state !== 'open') for (const g of await manager.getRepository(TaskGroupEntity).find({ where: { taskId: id } })) addDelta(g.groupId, -1);
+      }
     }
     for (const { row, groups } of this.newTasks) {
       const dueSort = row.due ?? DUE_SORT_NONE;
       await manager.getRepository(TaskEntity).insert({ ...row, dueSort });
       if (groups.length > 0) await manager.getRepository(TaskGroupEntity).insert(groups.map((groupId) => ({ taskId: row.id, groupId, state: row.state, dueSort, created: row.created })));
+      if (row.state === 'open') for (const groupId of new Set(groups)) addDelta(groupId, 1);
+    }
+    for (const [groupId, n] of [...openDelta].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (n === 0) continue;
+      const [a, b] = manager.connection.options.type === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+      await manager.query(`INSERT INTO "task_group_counts" ("groupId", "open") VALUES (${a}, ${b}) ON CONFLICT ("groupId") DO UPDATE SET "open" = "task_group_counts"."open" + excluded."open"`, [groupId, n]);
     }
     for (const { id, patch } of this.timerTransitions) {
       const result = await manager.createQueryBuilder().update(TimerEntity).set(patch).where('id = :id AND state = :state', { id, state: 'pending' }).execute();
