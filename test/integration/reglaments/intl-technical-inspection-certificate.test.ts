@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ManualClock } from '../../../src/runtime/clock';
 import { startTestHost, TestHost } from '../../support/test-host';
 
 /*
@@ -23,6 +24,7 @@ const SHARED_TASKS: Record<string, { timeLimit: string }> = {
   'send-by-courier': { timeLimit: '3 hours' }, // process 3
   'mark-barcode': { timeLimit: '30 minutes' }, // state-corporation-result-issuance, process 5
   'issue-result': { timeLimit: '30 minutes' }, // process 6
+  'return-to-provider': { timeLimit: 'not stated' }, // after one month in storage
 };
 
 type Step = [group: string, taskKey: string, variables?: Record<string, unknown>];
@@ -108,8 +110,10 @@ const PATHS: PathSpec[] = [
 
 describe(`${KEY} through the HTTP API`, () => {
   let t: TestHost;
+  // The host's clock, moved on only by the storage-timer test (the last of the file).
+  const clock = new ManualClock(new Date());
   beforeAll(async () => {
-    t = await startTestHost();
+    t = await startTestHost({ clock });
   });
   afterAll(() => t.close());
 
@@ -201,5 +205,26 @@ describe(`${KEY} through the HTTP API`, () => {
     }
     expect((await t.call('admin', 'GET', `/process-instances/${id}`)).body.state).toBe('running');
     expect((await openTasks(owner, businessKey)).map((x) => x.taskDefinitionKey)).toEqual([taskKey]);
+  });
+  it('State corporation, the result is not collected within one month -> returned to the provider (P1M storage timer)', async () => {
+    const p = PATHS[0];
+    const businessKey = `${KEY}-returned`;
+    const id = await start(p, businessKey);
+    const steps = p.steps.slice(0, -1);
+    expect(p.steps[p.steps.length - 1][1]).toBe('issue-result');
+    for (const [group, taskKey, variables] of steps) await complete(group, taskKey, businessKey, variables);
+    const issuance = (await t.call('admin', 'GET', `/process-instances?businessKey=${businessKey}&processDefinitionKey=state-corporation-result-issuance`)).body.items[0];
+    const [timer] = (await t.call('admin', 'GET', `/timers?processInstanceId=${issuance.id}&kind=event`)).body;
+    expect(timer).toMatchObject({ activityId: 'storage-expired', timerValue: 'P1M', state: 'pending' });
+    clock.set(new Date(timer.dueAt));
+    // Older timers (the legal limits of earlier tests' open tasks) fire first; fire until this one has.
+    for (let round = 0; round < 20; round++) {
+      const fired = (await t.call('admin', 'POST', '/timers/fire-due')).body.fired as string[];
+      if (fired.includes(timer.id) || fired.length === 0) break;
+    }
+    await complete('state-corporation-issuing', 'return-to-provider', businessKey);
+    const instance = (await t.call('admin', 'GET', `/process-instances/${id}`)).body;
+    expect(instance).toMatchObject({ state: 'completed', outcome: 'result-returned-to-provider' });
+    expect(await openTasks('admin', businessKey)).toEqual([]);
   });
 });
