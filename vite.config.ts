@@ -13,6 +13,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8080', '/app/me': 'http://127.0.0.1:8080', '/engine-rest': 'http://127.0.0.1:8080' },
+    proxy: { '/api': 'http://127.0.0.1:8080', '/engine-rest': 'http://127.0.0.1:8080' },
   },
 });

@@ -1,5 +1,5 @@
 import express, { NextFunction, Request, Response } from 'express';
-import { authenticate } from './auth';
+import { authenticate, currentUser } from './auth';
 import { HostContext } from './context';
 import { AppError } from './errors';
 import { openApiDocument } from './openapi';
@@ -33,6 +33,12 @@ export function createApp(host: HostContext): express.Express {
     res.json(openApiDocument());
   });
   api.use(authenticate(host.users));
+  // Who the token belongs to: the web app's sign-in check.
+  api.get('/me', (req, res) => {
+    const user = currentUser(req);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ id: user.id, name: user.name, groups: user.groups });
+  });
   api.use(definitionRoutes(host));
   api.use(instanceRoutes(host));
   api.use(taskRoutes(host));

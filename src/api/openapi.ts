@@ -147,6 +147,12 @@ export function openApiDocument() {
       '/process-definitions/{key}': {
         get: { summary: 'Latest version of one definition', parameters: [path('key', 'Process key')], responses: { '200': json({ $ref: '#/components/schemas/ProcessDefinition' }), ...standardErrors } },
       },
+      '/me': {
+        get: {
+          summary: 'The user the bearer token belongs to (the web app signs in with it)',
+          responses: { '200': json({ type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } } } }), ...standardErrors },
+        },
+      },
       '/process-definitions/{key}/xml': {
         get: {
           summary: 'BPMN source of the latest or a given version',

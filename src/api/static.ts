@@ -20,26 +20,14 @@ The REST API is at <a href="/api/openapi.json">/api</a>, the Camunda-compatible 
 
 /**
  * The web app built by Vite, served at `/` with a fallback to index.html for the app's own
- * routes (/tasks, /instances/..., /catalog, /head). Also `GET /app/me`: who the bearer token
- * belongs to (the sign-in page's check).
+ * routes (/tasks, /instances/..., /catalog, /head).
  */
 export function webAppRoutes(host: HostContext, dir = webAppDir()): Router {
   const router = Router();
 
-  router.get('/app/me', (req, res) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const user = match ? host.users.authenticate(match[1]) : undefined;
-    res.setHeader('Cache-Control', 'no-store');
-    if (!user) {
-      res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'The token is not valid' } });
-      return;
-    }
-    res.json({ id: user.id, name: user.name, groups: user.groups });
-  });
-
   router.use(express.static(dir, { index: false, fallthrough: true, maxAge: '1h', setHeaders: (res, file) => file.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
 
-  router.get(/^\/(?!api\/|api$|engine-rest\/|engine-rest$|app\/).*/, (req, res, next) => {
+  router.get(/^\/(?!api\/|api$|engine-rest\/|engine-rest$).*/, (req, res, next) => {
     // Files with an extension that were not found above are real 404s, not app routes.
     if (path.extname(req.path) !== '') return next();
     const index = path.join(dir, 'index.html');

@@ -48,9 +48,9 @@ export function setUnauthorizedHandler(handler: () => void) {
   onUnauthorized = handler;
 }
 
-/** Who a token belongs to (GET /app/me); null when the server does not know it. */
+/** Who a token belongs to (GET /api/me); null when the server does not know it. */
 export async function whoIs(token: string): Promise<Me | null> {
-  const response = await fetch('/app/me', { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } });
   if (response.status === 401) return null;
   if (!response.ok) throw new ApiError(response.status, 'SERVER', `The server answered ${response.status}`);
   return (await response.json()) as Me;

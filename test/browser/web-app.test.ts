@@ -278,7 +278,7 @@ describe('web app in Chromium', () => {
 
   it('logs no console error on any page', () => {
     const unexpected = unexpectedErrors(consoleEntries, [
-      { status: 401, url: /\/app\/me$/ },
+      { status: 401, url: /\/api\/me$/ },
       { status: 400, url: /\/api\/tasks\/[^/]+\/complete$/ },
     ]);
     expect(unexpected).toEqual([]);
