@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { CaOptions, CertificationAuthority, createCaSimulator } from './ca-simulator';
 import { CabinetState, createCabinetSimulator } from './cabinet-simulator';
@@ -60,8 +61,27 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
     'state-corporation': new SimulatorServer('state-corporation', sc.app, host, port('state-corporation')),
     cabinet: new SimulatorServer('cabinet', cabinet.app, host, port('cabinet')),
   };
+  // The CA's URL is written into every certificate it issues (the CRL distribution point), so a
+  // CA with a state directory listens where it listened before when that port is free: results
+  // signed in an earlier run stay verifiable after a restart.
+  const caPortFile = options.dataDir && !options.ports?.ca ? path.join(options.dataDir, 'ca', 'port') : undefined;
+  const earlierCaPort = caPortFile && fs.existsSync(caPortFile) ? Number(fs.readFileSync(caPortFile, 'utf8').trim()) : 0;
+  if (Number.isInteger(earlierCaPort) && earlierCaPort > 0) servers.ca = new SimulatorServer('ca', caApp, host, earlierCaPort);
   try {
-    for (const s of SIMULATED_SYSTEMS) await servers[s].start();
+    for (const s of SIMULATED_SYSTEMS) {
+      try {
+        await servers[s].start();
+      } catch (error) {
+        // The earlier port is taken (another run): any free port, and certificates issued anew.
+        if (s !== 'ca' || !earlierCaPort || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        servers.ca = new SimulatorServer('ca', caApp, host, 0);
+        await servers.ca.start();
+      }
+    }
+    if (caPortFile) {
+      fs.mkdirSync(path.dirname(caPortFile), { recursive: true });
+      fs.writeFileSync(caPortFile, String(new URL(servers.ca.url).port));
+    }
   } catch (error) {
     await Promise.all(SIMULATED_SYSTEMS.map((s) => servers[s].stop()));
     throw error;
