@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { findBpmnFiles, formatLintReport, lintFiles, readResources } from '../src/definitions/lint/lint-files';
-import { registeredHandlerNames } from '../src/handlers/index';
+import { defaultProducedVariables, registeredHandlerNames } from '../src/handlers/index';
 
 async function main(args: string[]): Promise<number> {
   const cwd = process.cwd();
@@ -23,7 +23,7 @@ async function main(args: string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 1;
   }
-  const result = await lintFiles(resources, { handlers: registeredHandlerNames() });
+  const result = await lintFiles(resources, { handlers: registeredHandlerNames(), producedVariables: defaultProducedVariables() });
   console.log(formatLintReport(resources, result));
   return result.errors > 0 ? 1 : 0;
 }

@@ -76,7 +76,7 @@ export class DefinitionService {
       }
     }
     for (const { resource, parsed: p } of parsed) {
-      const found = await lintDefinition(p, { file: resource.name, handlers: this.handlers.names(), processKeys: knownKeys });
+      const found = await lintDefinition(p, { file: resource.name, handlers: this.handlers.names(), processKeys: knownKeys, producedVariables: this.handlers.producers() });
       problems.push(...found.map((problem) => ({ ...problem, file: problem.file ?? resource.name })));
     }
     const errors = problems.filter((p) => p.severity === 'error');

@@ -13,7 +13,7 @@ export const cabinetNotify =
     const { variables, instanceId, activityId } = context;
     const recipient = stringVar(variables, 'applicantIinBin');
     if (!recipient) return { notificationId: null };
-    const notice = propertyOf(context, 'notice') ?? stringVar(variables, 'notice') ?? 'message';
+    const notice = propertyOf(context, 'notice') ?? 'message';
     const document = notice === 'result' ? stringVar(variables, 'resultDocument') : undefined;
     const sent = await adapters.cabinet.notify(`${instanceId}:${activityId}`, {
       recipient,

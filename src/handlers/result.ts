@@ -6,13 +6,14 @@ import { serviceKeyOf, stringVar } from './support';
 /**
  * result.sign: the result document (licence, certificate, refusal ...) as JSON, signed with the
  * provider's key as CMS with the content attached (base64 in `resultDocument`); the project's
- * verifier and `openssl cms -verify` both verify it.
+ * verifier and `openssl cms -verify` both verify it. It always signs: a `resultDocument` already
+ * set is no reason to skip (it may be an earlier delivery's, or not a document at all). A re-run
+ * after a crash signs again; cabinet.notify then keeps the document the recipient already holds.
  */
 export const resultSign =
   (adapters: Adapters): Handler =>
   async (context) => {
     const { variables, now, instanceId } = context;
-    if (stringVar(variables, 'resultDocument')) return {};
     const document = {
       kind: stringVar(variables, 'resultKind') ?? null,
       decision: stringVar(variables, 'decision') ?? null,

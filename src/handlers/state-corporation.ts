@@ -1,14 +1,12 @@
 import { Adapters } from '../adapters';
 import { Handler } from './registry';
-import { serviceKeyOf, stringVar } from './support';
+import { applicationIdOf, serviceKeyOf, stringVar } from './support';
 
-/** state-corporation.register: the application in the State corporation's IS; the instance id is the request id. */
+/** state-corporation.register: the application in the State corporation's IS; the application's instance id is the request id (idempotent). */
 export const stateCorporationRegister =
   (adapters: Adapters): Handler =>
   async (context) => {
-    const existing = stringVar(context.variables, 'scReceiptNumber');
-    if (existing) return { scReceiptNumber: existing };
-    const scReceiptNumber = await adapters.stateCorporation.register(context.instanceId, {
+    const scReceiptNumber = await adapters.stateCorporation.register(applicationIdOf(context), {
       applicantIinBin: stringVar(context.variables, 'applicantIinBin') ?? '',
       applicantName: stringVar(context.variables, 'applicantName') ?? '',
       serviceKey: serviceKeyOf(context) ?? context.processDefinitionKey,

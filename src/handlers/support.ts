@@ -9,19 +9,25 @@ export function stringVar(variables: Readonly<Variables>, name: string): string 
 }
 
 /**
- * The reglament (service) key: the `serviceKey` variable when a diagram sets it, else the
- * root process key when the runtime supplies it, else the instance's own key unless it is a
- * shared IS flow (then unknown).
+ * The reglament (service) key, from the host: the top-level instance's key (a shared flow serves
+ * the reglament that called it), else the instance's own key unless it is a shared IS flow (then
+ * unknown). Never from a variable: a forged `serviceKey` would let a payment for another service count.
  */
 export function serviceKeyOf(context: HandlerContext): string | undefined {
-  const fromVariables = stringVar(context.variables, 'serviceKey') ?? stringVar(context.variables, 'reglamentKey');
-  if (fromVariables) return fromVariables;
-  const root = (context as unknown as { rootProcessDefinitionKey?: string }).rootProcessDefinitionKey;
+  const root = context.rootProcessDefinitionKey;
   if (root && !SHARED_FLOW_KEYS.has(root)) return root;
   return SHARED_FLOW_KEYS.has(context.processDefinitionKey) ? undefined : context.processDefinitionKey;
 }
 
+/**
+ * The application an external request belongs to: the top-level instance. The shared flows of one
+ * application (intake, result delivery) thus address the same request at E-licensing and the State
+ * corporation, and a re-run after a crash the same one again, without reading a number from a variable.
+ */
+export function applicationIdOf(context: HandlerContext): string {
+  return context.rootInstanceId ?? context.instanceId;
+}
+
 export function propertyOf(context: HandlerContext, name: string): string | undefined {
-  const props = (context as unknown as { properties?: Record<string, string> }).properties;
-  return props?.[name];
+  return context.properties?.[name];
 }

@@ -41,19 +41,24 @@ function checkConstraints(field: FormField, value: unknown): string | null {
 
 /**
  * Checks submitted variables against the form fields the diagram declares (type, required,
- * pattern, length and range). Variables the form does not declare are accepted as Camunda
- * does, except the names the engine reserves for itself.
+ * pattern, length and range). Only declared fields may be sent: every other name is a problem of
+ * its own, so a start or a completion cannot set what the form does not ask for (a decision taken
+ * at another step, a number a handler assigns, a routing variable).
  */
 export function validateVariables(fields: FormField[], variables: unknown): FieldProblem[] {
   if (variables === undefined || variables === null) variables = {};
   if (typeof variables !== 'object' || Array.isArray(variables)) return [{ field: 'variables', message: 'must be a JSON object of name -> value' }];
   const values = variables as Variables;
   const problems: FieldProblem[] = [];
+  const declared = new Set(fields.map((field) => field.id));
+  const notAField = `is not a field of this form (${declared.size > 0 ? `declared: ${[...declared].join(', ')}` : "this step's form declares no field"})`;
   for (const name of Object.keys(values)) {
     if (RESERVED_VARIABLE_NAMES.has(name)) problems.push({ field: name, message: `"${name}" is reserved by the engine and cannot be a variable name` });
     else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) problems.push({ field: name, message: 'a variable name must be letters, digits and _ and not start with a digit' });
+    else if (!declared.has(name)) problems.push({ field: name, message: notAField });
   }
   for (const field of fields) {
+    if (!Object.prototype.hasOwnProperty.call(values, field.id) && !field.required) continue;
     const value = values[field.id];
     const missing = value === undefined || value === null || value === '';
     if (missing) {

@@ -250,7 +250,9 @@ export class ProcessRuntime {
   private async advance(uow: UnitOfWork, tracked: TrackedInstance, command: StepCommand, user: User, completingTaskId?: string): Promise<void> {
     const { row, loaded } = tracked;
     const serviceProperties = new Map([...loaded.model.serviceTasks.values()].map((task) => [task.id, task.properties]));
-    const outcome = await this.options.steps.run({ instanceId: row.id, businessKey: row.businessKey, processDefinitionKey: row.processDefinitionKey, rootProcessDefinitionKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey, startedBy: row.startedBy, serviceProperties }, loaded.sourceContext, command);
+    // Handlers act for the application: its starter and its id, never what a variable claims.
+    const root = await this.rootOf(uow, row);
+    const outcome = await this.options.steps.run({ instanceId: row.id, businessKey: row.businessKey, processDefinitionKey: row.processDefinitionKey, rootProcessDefinitionKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey, rootInstanceId: root.id, startedBy: root.startedBy, serviceProperties }, loaded.sourceContext, command);
     if (outcome.ended && !outcome.outcome) {
       // An error end event reports its event definition's type on activity.end; find it by id.
       const ends = [...outcome.events].reverse().find((e) => e.type === 'activity-end' && loaded.model.endEvents.has(e.activityId));
@@ -299,6 +301,17 @@ export class ProcessRuntime {
         parent: { instanceId: row.id, activityId: activity.id, executionId: activity.executionId, rootKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey },
       });
     }
+  }
+
+  /** The top-level instance (the application) a called instance belongs to; the instance itself when it is top-level. */
+  private async rootOf(uow: UnitOfWork, row: InstanceRow): Promise<InstanceRow> {
+    let current = row;
+    for (let depth = 0; current.parentInstanceId && depth < 32; depth++) {
+      const parent = uow.instances.get(current.parentInstanceId)?.row ?? (await this.options.dataSource.getRepository(InstanceEntity).findOne({ where: { id: current.parentInstanceId } }));
+      if (!parent) break;
+      current = parent;
+    }
+    return current;
   }
 
   private deadlineOf(loaded: LoadedDefinition, topLevel: boolean): { deadline: string | null; deadlineDerived: boolean | null } {

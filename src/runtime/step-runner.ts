@@ -22,6 +22,8 @@ export interface StepIdentity {
   startedBy?: string | null;
   /** The reglament a called flow serves (its own key for a top-level instance). */
   rootProcessDefinitionKey?: string;
+  /** The application (top-level instance) a called flow serves; its own id for a top-level instance. */
+  rootInstanceId?: string;
   /** `camunda:property` values of service tasks by element id, handed to their handlers. */
   serviceProperties?: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
@@ -328,6 +330,7 @@ export class StepRunner {
                   processDefinitionKey: identity.processDefinitionKey,
                   startedBy: identity.startedBy ?? null,
                   rootProcessDefinitionKey: identity.rootProcessDefinitionKey ?? identity.processDefinitionKey,
+                  rootInstanceId: identity.rootInstanceId ?? identity.instanceId,
                   properties: identity.serviceProperties?.get(activity.id) ?? {},
                   activityId: activity.id,
                   activityName: activity.name,

@@ -11,7 +11,7 @@ describe('business errors from handlers', () => {
       calls.push(instanceId);
       if (variables.paid !== true) throw new BusinessError('NOT_PAID', 'No payment was found for the request');
       return { paymentChecked: true };
-    });
+    }, ['paymentChecked']);
     t = await startTestHost({ processesDir: path.resolve(__dirname, '../fixtures/processes/business-error'), handlers });
   });
   afterAll(() => t.close());
@@ -37,7 +37,7 @@ describe('business errors from handlers', () => {
     const handlers = createDefaultHandlers().register('test.check-payment', 'Down until told otherwise', async () => {
       if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:9');
       return { paymentConfirmed: true };
-    });
+    }, ['paymentConfirmed']);
     const host = await startTestHost({ processesDir: path.resolve(__dirname, '../fixtures/processes/business-error'), handlers });
     try {
       const res = await host.call('olga-office', 'POST', '/process-definitions/test-payment/start', { variables: { paid: true } });

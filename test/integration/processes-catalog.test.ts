@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describeProcess } from '../../src/definitions/model';
 import { parseBpmn } from '../../src/definitions/parse';
 import { findBpmnFiles, lintFiles, readResources } from '../../src/definitions/lint/lint-files';
-import { registeredHandlerNames } from '../../src/handlers';
+import { defaultProducedVariables, registeredHandlerNames } from '../../src/handlers';
 
 const processesDir = path.resolve(__dirname, '../../processes');
 const fixturesDir = path.resolve(__dirname, '../fixtures/time-limits');
@@ -12,7 +12,7 @@ describe('the diagrams in processes/', () => {
   it('lint clean: bpmnlint recommended plus the reglament rules (what npm run lint:bpmn checks)', async () => {
     const resources = readResources(findBpmnFiles(processesDir), processesDir);
     expect(resources.length).toBeGreaterThan(0);
-    const result = await lintFiles(resources, { handlers: registeredHandlerNames() });
+    const result = await lintFiles(resources, { handlers: registeredHandlerNames(), producedVariables: defaultProducedVariables() });
     expect(result.problems).toEqual([]);
   });
 

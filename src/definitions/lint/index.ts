@@ -26,6 +26,8 @@ export interface LintOptions {
   handlers: Iterable<string>;
   /** Known process keys (deployed, or in the same deployment); the file's own process counts too. */
   processKeys: Iterable<string>;
+  /** Variable -> producers (HandlerRegistry.producers()): names no form may declare. */
+  producedVariables?: ReadonlyMap<string, readonly string[]>;
   /** Run only these rules (names as reported, e.g. `reglament/time-limit`, `label-required`), with their usual severity and config. */
   onlyRules?: string[];
 }
@@ -41,13 +43,14 @@ export interface LintOptions {
 export const RECOMMENDED_OVERRIDES: Readonly<Record<string, RuleConfig>> = {};
 
 /** The bpmnlint config a deployment is checked with. */
-export function reglamentLintConfig(options: { handlers: Iterable<string>; processKeys: Iterable<string> }): LintConfig {
+export function reglamentLintConfig(options: { handlers: Iterable<string>; processKeys: Iterable<string>; producedVariables?: ReadonlyMap<string, readonly string[]> }): LintConfig {
   return {
     extends: ['bpmnlint:recommended', `plugin:${PLUGIN}/recommended`],
     rules: {
       ...RECOMMENDED_OVERRIDES,
       [`${PLUGIN}/service-task-handler`]: ['error', { handlers: [...options.handlers] }],
       [`${PLUGIN}/call-activity-target`]: ['error', { processKeys: [...options.processKeys] }],
+      ...(options.producedVariables ? { [`${PLUGIN}/form-field-not-produced`]: ['error', { produced: Object.fromEntries(options.producedVariables) }] as RuleConfig } : {}),
     },
   };
 }
@@ -74,7 +77,7 @@ export async function lintDefinition(parsed: ParsedDefinition, options: LintOpti
   for (const process of executableProcesses(parsed.definitions)) if (typeof process.id === 'string') processKeys.add(process.id);
 
   const linter = new Linter({ resolver: new ReglamentResolver() });
-  let config = reglamentLintConfig({ handlers: options.handlers, processKeys });
+  let config = reglamentLintConfig({ handlers: options.handlers, processKeys, producedVariables: options.producedVariables });
   if (options.onlyRules) {
     const all = await linter.resolveConfiguredRules(config);
     const rules: Record<string, RuleConfig> = {};

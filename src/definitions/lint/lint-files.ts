@@ -17,6 +17,8 @@ export interface BpmnResource {
 
 export interface LintFilesOptions {
   handlers: Iterable<string>;
+  /** Variable -> producers (HandlerRegistry.producers()): names no form may declare. */
+  producedVariables?: ReadonlyMap<string, readonly string[]>;
   /** Process keys known besides those the files define (e.g. already deployed ones). */
   processKeys?: Iterable<string>;
 }
@@ -71,7 +73,7 @@ export async function lintFiles(resources: BpmnResource[], options: LintFilesOpt
   }
   const handlers = [...options.handlers];
   for (const { resource, parsed: p } of parsed) {
-    problems.push(...(await lintDefinition(p, { file: resource.name, handlers, processKeys: keys })));
+    problems.push(...(await lintDefinition(p, { file: resource.name, handlers, processKeys: keys, producedVariables: options.producedVariables })));
   }
   problems.sort((a, b) => fileOrder(resources, a.file) - fileOrder(resources, b.file) || (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
   return {

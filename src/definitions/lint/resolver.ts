@@ -9,6 +9,7 @@ import callActivityTarget = require('./rules/call-activity-target');
 import conditionExpression = require('./rules/condition-expression');
 import executableProcess = require('./rules/executable-process');
 import formFields = require('./rules/form-fields');
+import formFieldNotProduced = require('./rules/form-field-not-produced');
 import serviceTaskHandler = require('./rules/service-task-handler');
 import timeLimit = require('./rules/time-limit');
 import userTaskCandidateGroup = require('./rules/user-task-candidate-group');
@@ -30,6 +31,7 @@ export const reglamentRules: Readonly<Record<string, RuleFactory>> = {
   'time-limit': timeLimit,
   'condition-expression': conditionExpression,
   'form-fields': formFields,
+  'form-field-not-produced': formFieldNotProduced,
   'call-activity-target': callActivityTarget,
 };
 

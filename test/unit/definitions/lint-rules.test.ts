@@ -14,6 +14,12 @@ import { validateExpression } from '../../../src/runtime/expressions';
 const FIXTURES = join(__dirname, '../../fixtures/lint');
 const HANDLERS = ['registry.assign-number', 'licence.issue', 'refusal.issue'];
 const PROCESS_KEYS = ['known-process'];
+/** Variable -> who produces it, as HandlerRegistry.producers() gives it. */
+const PRODUCED = new Map([
+  ['registrationNumber', ['registry.assign-number']],
+  ['resultDocument', ['cabinet.notify', 'result.sign']],
+  ['lastErrorCode', ['the host (BPMN error of a handler)']],
+]);
 
 type Expected = [elementId: string | undefined, message: string][];
 
@@ -99,6 +105,13 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
       ['unknown-target', 'Called process "ghost-process" is neither deployed nor part of this deployment'],
     ],
   },
+  'form-field-not-produced': {
+    'invalid.bpmn': () => [
+      ['start', 'Form field "registrationNumber" is a variable that handler registry.assign-number produces; a form may not set it (rename the field)'],
+      ['formalise', 'Form field "resultDocument" is a variable that handlers cabinet.notify, result.sign produce; a form may not set it (rename the field)'],
+      ['formalise', 'Form field "lastErrorCode" is a variable that the host (BPMN error of a handler) produces; a form may not set it (rename the field)'],
+    ],
+  },
 };
 
 function regexpError(source: string): string {
@@ -113,7 +126,7 @@ function regexpError(source: string): string {
 async function lintFixture(rule: string, file: string) {
   const parsed = await parseBpmn(readFileSync(join(FIXTURES, rule, file), 'utf8'), file);
   expect(parsed.problems).toEqual([]);
-  return lintDefinition(parsed, { file, handlers: HANDLERS, processKeys: PROCESS_KEYS, onlyRules: [`reglament/${rule}`] });
+  return lintDefinition(parsed, { file, handlers: HANDLERS, processKeys: PROCESS_KEYS, producedVariables: PRODUCED, onlyRules: [`reglament/${rule}`] });
 }
 
 const ruleNames = Object.keys(reglamentRules);
