@@ -102,7 +102,9 @@ export function startVariables(entry: CatalogEntry, applicant: Applicant): Recor
   if (channel !== undefined) known.channel = channel;
   const kindField = entry.model.startFormFields.find((f) => f.id === 'applicantKind');
   if (kindField?.values?.length && !kindField.values.some((v) => v.id === applicant.applicantKind)) delete known.applicantKind;
-  return { ...applicant, ...positiveValues(entry.model.startFormFields, known) };
+  // A start may send only the start form's fields (400 otherwise): the applicant's data the form does not ask for stays out.
+  const declared = new Set(entry.model.startFormFields.map((f) => f.id));
+  return Object.fromEntries(Object.entries({ ...applicant, ...positiveValues(entry.model.startFormFields, known) }).filter(([name]) => declared.has(name)));
 }
 
 export function starterOf(catalog: Catalog): User {

@@ -127,10 +127,10 @@ describe('concurrency: one winner per task, no lost update', () => {
     expect(instances.map((i) => i.processDefinitionKey).sort()).toEqual(['elicense-provider-intake', KEY]);
     const tasks = (await call('admin', 'GET', '/tasks?businessKey=RACE-IDEMPOTENT-START')).body.items as any[];
     expect(tasks.map((x) => x.taskDefinitionKey)).toEqual(['attach-documents']);
-    // The intake goes on once: one registration in E-licensing, under the child's id.
+    // The intake goes on once: one registration in E-licensing, under the application's (the top-level instance's) id.
     expect((await call(CLERKS[0], 'POST', `/tasks/${tasks[0].id}/complete`, { variables: { scannedDocuments: 1 } })).status).toBe(200);
-    const child = instances.find((i) => i.parentInstanceId)!;
-    expect([...simulators.elicense.requests.values()].filter((r) => r.applicantIinBin === applicant.applicantIinBin).map((r) => r.requestId)).toEqual([child.id]);
+    const application = instances.find((i) => !i.parentInstanceId)!;
+    expect([...simulators.elicense.requests.values()].filter((r) => r.applicantIinBin === applicant.applicantIinBin).map((r) => r.requestId)).toEqual([application.id]);
   });
 
   it('50 clerks each complete a different instance at once: all 50 succeed', async () => {

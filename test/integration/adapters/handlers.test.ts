@@ -38,7 +38,9 @@ describe('information-system handlers', () => {
     // Paid for another reglament only: not paid for this one.
     const other = await sim.prepareApplicant({ processKey: 'weapon-registration', certificate: 'none' });
     expect(await run('payment.check', other)).toMatchObject({ paymentConfirmed: false });
-    expect(await run('payment.check', { ...other, serviceKey: 'weapon-registration' })).toMatchObject({ paymentConfirmed: true });
+    // The service is the application's reglament as the host knows it; a serviceKey variable changes nothing.
+    expect(await run('payment.check', { ...other, serviceKey: 'weapon-registration' })).toMatchObject({ paymentConfirmed: false });
+    expect(await run('payment.check', other, { rootProcessDefinitionKey: 'weapon-registration' })).toMatchObject({ paymentConfirmed: true });
   });
 
   it('gbd.lookup-applicant: GBD FL / UL by applicant kind or stateDatabase; a malformed IIN is not found', async () => {
@@ -52,10 +54,11 @@ describe('information-system handlers', () => {
     expect(await run('gbd.lookup-applicant', { ...person, applicantIinBin: '123456789012' })).toMatchObject({ applicantFound: false, applicantLookupProblem: expect.stringMatching(/^malformed IIN/) });
   });
 
-  it('elicense.authorize-employee reads startedBy', async () => {
-    expect(await run('elicense.authorize-employee', { startedBy: 'olga-office' })).toEqual({ employeeAuthorized: true });
-    expect(await run('elicense.authorize-employee', { startedBy: 'unregistered-employee' })).toEqual({ employeeAuthorized: false });
-    expect(await run('elicense.authorize-employee', {}, { startedBy: 'olga-office' } as any)).toEqual({ employeeAuthorized: true });
+  it('elicense.authorize-employee asks about the starter the host recorded, not a startedBy variable', async () => {
+    expect(await run('elicense.authorize-employee', {}, { startedBy: 'olga-office' })).toEqual({ employeeAuthorized: true });
+    expect(await run('elicense.authorize-employee', {}, { startedBy: 'unregistered-employee' })).toEqual({ employeeAuthorized: false });
+    expect(await run('elicense.authorize-employee', { startedBy: 'olga-office' }, { startedBy: 'unregistered-employee' })).toEqual({ employeeAuthorized: false });
+    expect(await run('elicense.authorize-employee', { startedBy: 'olga-office' })).toEqual({ employeeAuthorized: false });
   });
 
   it('register, decide, sign, notify: idempotent per instance; the signed result verifies', async () => {
