@@ -21,6 +21,29 @@ export interface AppConfig {
   calendarFile?: string;
   /** External information systems (issue 4): base URLs, faults, trust and the provider's key. */
   externalSystems: ExternalSystemsConfig;
+  /** PUBLIC_URL: the address clients reach the server at, for links in answers (default: the listening address). Never taken from a request's Host. */
+  publicUrl?: string;
+  /** AUTH_FAILURE_LIMIT: failed sign-ins (wrong token) one client may make per window before it gets 429 (default 20; 0 = no limit). */
+  authFailureLimit: number;
+  /** AUTH_FAILURE_WINDOW_MS: the window of AUTH_FAILURE_LIMIT (default 900000, 15 minutes). */
+  authFailureWindowMs: number;
+}
+
+export const DEFAULT_AUTH_FAILURE_LIMIT = 20;
+export const DEFAULT_AUTH_FAILURE_WINDOW_MS = 15 * 60_000;
+
+/** An absolute http(s) URL without a trailing slash, or a clear error naming the setting. */
+function publicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`);
+  if (url.search || url.hash) throw new Error(`PUBLIC_URL must have no query or fragment, got "${raw}"`);
+  return url.toString().replace(/\/+$/, '');
 }
 
 export interface ExternalSystemsConfig {
@@ -93,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     usersFile: env.USERS_FILE ? path.resolve(cwd, env.USERS_FILE) : undefined,
     dataDir,
     calendarFile: env.CALENDAR_FILE ? path.resolve(cwd, env.CALENDAR_FILE) : undefined,
+    publicUrl: publicUrl(env.PUBLIC_URL),
+    authFailureLimit: positiveInt(env, 'AUTH_FAILURE_LIMIT', DEFAULT_AUTH_FAILURE_LIMIT),
+    authFailureWindowMs: Math.max(1000, positiveInt(env, 'AUTH_FAILURE_WINDOW_MS', DEFAULT_AUTH_FAILURE_WINDOW_MS)),
     externalSystems: {
       egovPortalUrl: env.EGOV_PORTAL_URL || undefined,
       paymentGatewayUrl: env.PAYMENT_GATEWAY_URL || undefined,

@@ -69,14 +69,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
     steps,
     deployProcessDirectory: () => definitions.deploy(readProcessFiles(config.processesDir), { name: 'processes/ at start', source: 'startup' }),
     async listen(port = config.port, hostname = config.host) {
-      const server = http.createServer(createApp(context));
+      // Links name PUBLIC_URL, or else the address this server listens on (known once it listens).
+      let publicUrl = config.publicUrl;
+      const app = createApp(context, { publicUrl: () => publicUrl ?? `http://${hostname}:${config.port}`, authFailureLimit: config.authFailureLimit, authFailureWindowMs: config.authFailureWindowMs });
+      const server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, hostname, () => resolve());
       });
       servers.push(server);
       const address = server.address() as AddressInfo;
-      return { server, url: `http://${hostname}:${address.port}` };
+      const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${address.port}`;
+      publicUrl ??= url;
+      return { server, url };
     },
     async close() {
       if (poller) clearInterval(poller);

@@ -1,5 +1,7 @@
 import express, { NextFunction, Request, Response } from 'express';
-import { authenticate, currentUser } from './auth';
+import helmet from 'helmet';
+import { authenticate, currentUser, signInLimiter, SignInLimiter } from './auth';
+import { bodyProblem } from './body-limits';
 import { HostContext } from './context';
 import { AppError } from './errors';
 import { openApiDocument } from './openapi';
@@ -15,15 +17,63 @@ import { taskRoutes } from './routes/tasks';
 
 export const MAX_BODY = '5mb';
 
+export interface AppOptions {
+  /** Where clients reach the server (PUBLIC_URL, or the listening address): the base of links in answers, never the request's Host. */
+  publicUrl(): string;
+  /** Failed sign-ins per client and window before 429 (0 = no limit). */
+  authFailureLimit: number;
+  authFailureWindowMs: number;
+}
+
+/**
+ * Headers for every answer. The web app loads only its own scripts (Vite's build has no inline
+ * script); bpmn-js sets inline styles and draws with data:/blob: images. No page may frame it. TLS
+ * and its Strict-Transport-Security belong to the proxy in front; this server speaks plain HTTP, so
+ * neither HSTS nor upgrade-insecure-requests is sent.
+ */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'script-src-attr': ["'none'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:', 'blob:'],
+      'font-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+      'object-src': ["'none'"],
+      'base-uri': ["'self'"],
+      'form-action': ["'self'"],
+      'frame-ancestors': ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  strictTransportSecurity: false,
+});
+
 /** The REST API under /api. Every error leaves as { error: { code, message, details } }. */
-export function createApp(host: HostContext): express.Express {
+export function createApp(host: HostContext, options: AppOptions = { publicUrl: () => 'http://127.0.0.1:8080', authFailureLimit: 0, authFailureWindowMs: 1000 }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Read by /engine-rest for its links.
+  app.locals.publicUrl = options.publicUrl;
+  const limiter: SignInLimiter = signInLimiter({ limit: options.authFailureLimit, windowMs: options.authFailureWindowMs });
+  app.use(securityHeaders);
+  // Answers of both APIs carry personal data (applicants, decisions) or credentials checks: never stored by a cache.
+  app.use(['/api', '/engine-rest'], (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   const api = express.Router();
   api.use(express.json({ limit: MAX_BODY }));
   api.use(express.text({ type: ['application/xml', 'text/xml', 'application/bpmn+xml'], limit: MAX_BODY }));
+  api.use((req, _res, next) => {
+    const problem = bodyProblem(req.body);
+    next(problem ? new AppError(400, problem.code, problem.message, problem.details) : undefined);
+  });
 
   api.get('/health', async (_req, res) => {
     await host.dataSource.query('SELECT 1');
@@ -32,11 +82,10 @@ export function createApp(host: HostContext): express.Express {
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
-  api.use(authenticate(host.users));
+  api.use(authenticate(host.users, limiter));
   // Who the token belongs to: the web app's sign-in check.
   api.get('/me', (req, res) => {
     const user = currentUser(req);
-    res.setHeader('Cache-Control', 'no-store');
     res.json({ id: user.id, name: user.name, groups: user.groups });
   });
   api.use(definitionRoutes(host));
@@ -50,7 +99,7 @@ export function createApp(host: HostContext): express.Express {
 
   app.use('/api', api);
   app.use('/api', errorHandler);
-  app.use('/engine-rest', engineRestRoutes(host));
+  app.use('/engine-rest', engineRestRoutes(host, limiter));
   app.use(webAppRoutes(host));
   return app;
 }

@@ -24,7 +24,7 @@ export function int(query: Query, name: string, fallback: number, min: number, m
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw badRequest(`Query parameter "${name}" must be a whole number, got "${value}"`);
   const n = Number(value);
-  if (n < min || n > max) throw badRequest(`Query parameter "${name}" must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max) throw badRequest(`Query parameter "${name}" must be between ${min} and ${max}, got ${value}`);
   return n;
 }
 

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../api/errors';
 import { HandlerRegistry } from '../handlers/registry';
 import { DefinitionEntity, DefinitionRow, DeploymentEntity, DeploymentRow } from '../persistence/entities';
 import { isUniqueViolation } from '../persistence/errors';
+import { writeTransaction } from '../persistence/write-lock';
 import { buildSourceContext, SourceContext } from '../runtime/engine-factory';
 import { DefinitionProblem, lintDefinition } from './lint';
 import { describeProcess, executableProcesses, ProcessModel } from './model';
@@ -37,6 +38,9 @@ export interface LoadedDefinition {
   model: ProcessModel;
   sourceContext: SourceContext;
 }
+
+/** Any 64-bit number unique to this application: serialises deployments across server processes. */
+const DEPLOYMENT_LOCK = 7_415_002;
 
 /** Content equality ignores line-ending differences a modeler or git checkout may introduce. */
 function contentHash(source: string): string {
@@ -100,7 +104,10 @@ export class DefinitionService {
   private async store(parsed: { resource: DeploymentResource; parsed: ParsedDefinition }[], meta: { name: string; source: string; user?: string | null }): Promise<DeploymentResult> {
     const deployedAt = this.now().toISOString();
     const deploymentId = randomUUID();
-    return this.dataSource.transaction(async (manager) => {
+    return writeTransaction(this.dataSource, async (manager) => {
+      // Deployments from other server processes on the same PostgreSQL database wait here until this
+      // one commits, so each reads the version the other made (sqlite: BEGIN IMMEDIATE does the same).
+      if (manager.connection.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock($1)', [DEPLOYMENT_LOCK]);
       const definitions: DeployedDefinition[] = [];
       const rows: DefinitionRow[] = [];
       for (const { resource, parsed: p } of parsed) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { allEntities } from './entities';
 import { migrations } from './migrations';
+import { installWriteLock } from './write-lock';
 
 export interface DatabaseOptions {
   /** `postgres://...` selects PostgreSQL; anything else is ignored in favour of `sqliteFile`. */
@@ -52,6 +53,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await dataSource.initialize();
   if (!isPostgres) await dataSource.query('PRAGMA busy_timeout = 5000');
   await migrate(dataSource, !!isPostgres);
+  // From here on every write goes through the DataSource's one write lock (see write-lock.ts).
+  installWriteLock(dataSource);
   return dataSource;
 }
 

@@ -16,6 +16,7 @@ import { StepCommand, StepOutcome, StepRunner } from './step-runner';
 import { UnitOfWork } from './unit-of-work';
 import { deterministicId } from './deterministic-id';
 import { isUniqueViolation } from '../persistence/errors';
+import { writeTransaction } from '../persistence/write-lock';
 
 /** Computes a task's due date from its creation time and the diagram's time limit. */
 export interface DueDateCalculator {
@@ -71,7 +72,6 @@ export function isAdmin(user: User): boolean {
  */
 export class ProcessRuntime {
   private readonly instanceLocks = new KeyedMutex();
-  private readonly writeLock = new KeyedMutex();
 
   constructor(private readonly options: ProcessRuntimeOptions) {}
 
@@ -144,18 +144,16 @@ export class ProcessRuntime {
     if (task.state !== 'open') throw conflict(`Task ${taskId} is already ${task.state}`);
     if (task.assignee === user.id) return task;
     if (task.assignee) throw conflict(`Task ${taskId} is already claimed by ${task.assignee}`);
-    await this.writeLock.run('db', () =>
-      this.options.dataSource.transaction(async (manager) => {
-        const result = await manager
-          .createQueryBuilder()
-          .update(TaskEntity)
-          .set({ assignee: user.id })
-          .where("id = :id AND state = 'open' AND assignee IS NULL", { id: taskId })
-          .execute();
-        if (!result.affected) throw conflict(`Task ${taskId} was claimed or completed by someone else`);
-        await manager.insert('History', this.historyRow(task.processInstanceId, 'task-claimed', task.taskDefinitionKey, task.name, user.id, { taskId }));
-      }),
-    );
+    await writeTransaction(this.options.dataSource, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(TaskEntity)
+        .set({ assignee: user.id })
+        .where("id = :id AND state = 'open' AND assignee IS NULL", { id: taskId })
+        .execute();
+      if (!result.affected) throw conflict(`Task ${taskId} was claimed or completed by someone else`);
+      await manager.insert('History', this.historyRow(task.processInstanceId, 'task-claimed', task.taskDefinitionKey, task.name, user.id, { taskId }));
+    });
     return { ...task, assignee: user.id };
   }
 
@@ -165,18 +163,16 @@ export class ProcessRuntime {
     if (task.state !== 'open') throw conflict(`Task ${taskId} is already ${task.state}`);
     if (!task.assignee) return task;
     if (task.assignee !== user.id && !isAdmin(user)) throw conflict(`Task ${taskId} is claimed by ${task.assignee}; only they or an admin can unclaim it`);
-    await this.writeLock.run('db', () =>
-      this.options.dataSource.transaction(async (manager) => {
-        const result = await manager
-          .createQueryBuilder()
-          .update(TaskEntity)
-          .set({ assignee: null })
-          .where("id = :id AND state = 'open' AND assignee = :assignee", { id: taskId, assignee: task.assignee })
-          .execute();
-        if (!result.affected) throw conflict(`Task ${taskId} changed meanwhile; reload it`);
-        await manager.insert('History', this.historyRow(task.processInstanceId, 'task-unclaimed', task.taskDefinitionKey, task.name, user.id, { taskId }));
-      }),
-    );
+    await writeTransaction(this.options.dataSource, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(TaskEntity)
+        .set({ assignee: null })
+        .where("id = :id AND state = 'open' AND assignee = :assignee", { id: taskId, assignee: task.assignee })
+        .execute();
+      if (!result.affected) throw conflict(`Task ${taskId} changed meanwhile; reload it`);
+      await manager.insert('History', this.historyRow(task.processInstanceId, 'task-unclaimed', task.taskDefinitionKey, task.name, user.id, { taskId }));
+    });
     return { ...task, assignee: null };
   }
 
@@ -523,8 +519,8 @@ export class ProcessRuntime {
    */
   private async leaseTimer(id: string, now: Date): Promise<boolean> {
     const until = new Date(now.getTime() + TIMER_LEASE_MS).toISOString();
-    const result = await this.writeLock.run('db', () =>
-      this.options.dataSource
+    const result = await writeTransaction(this.options.dataSource, (manager) =>
+      manager
         .createQueryBuilder()
         .update(TimerEntity)
         .set({ lockedBy: PROCESS_ID, lockedUntil: until })
@@ -640,8 +636,8 @@ export class ProcessRuntime {
     };
   }
 
-  /** sqlite has one writer; serialising commits in-process avoids nested-transaction errors. */
+  /** The unit of work takes the DataSource's write lock (src/persistence/write-lock.ts), as every write does. */
   private commit(uow: UnitOfWork): Promise<void> {
-    return this.writeLock.run('db', () => uow.commit(this.options.dataSource));
+    return uow.commit(this.options.dataSource);
   }
 }

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../api/errors';
+import { writeTransaction } from '../persistence/write-lock';
 import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, DUE_SORT_NONE, TimerRow, IncidentEntity, IncidentRow, NotificationEntity, NotificationRow } from '../persistence/entities';
 
 export interface TaskInsert {
@@ -32,8 +33,9 @@ export class UnitOfWork {
   /** Timers leaving `pending` (fired or cancelled); the update must find them still pending. */
   readonly timerTransitions: { id: string; patch: Partial<TimerRow> }[] = [];
 
+  /** Writes everything in one transaction under the DataSource's write lock. */
   async commit(dataSource: DataSource): Promise<void> {
-    await dataSource.transaction(async (manager) => this.write(manager));
+    await writeTransaction(dataSource, (manager) => this.write(manager));
   }
 
   private async write(manager: EntityManager): Promise<void> {

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
+import { DEFAULT_AUTH_FAILURE_LIMIT } from '../../src/config';
 import { sha256Hex } from '../../src/identity/users';
 import { startTestHost, TestHost, tokenOf } from '../support/test-host';
 
@@ -22,6 +24,8 @@ const PROCESSES = path.resolve(__dirname, '../../processes');
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 interface Fixtures {
+  /** The test host's address: links in answers start with it. */
+  url: string;
   /** Instance whose attach-documents task is open and unclaimed. */
   instanceId: string;
   openTask: string;
@@ -43,15 +47,22 @@ interface Request {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Which API: /api (default) or the Camunda subset /engine-rest (its errors are `{ type, message }`). */
+  api?: 'api' | 'engine-rest';
+  /** The loopback address the request comes from (127.0.0.1 unless given): a client of its own for the sign-in limit. */
+  from?: string;
 }
 
 interface Row {
   name: string;
   request: (f: Fixtures) => Request;
   status: number;
+  /** `error.code` on /api, `type` on /engine-rest. */
   code: string;
-  /** Further checks on the answer's body. */
-  check?: (body: any) => void;
+  /** Further checks on the answer's body and headers. */
+  check?: (body: any, headers: http.IncomingHttpHeaders) => void;
+  /** Requests sent first, inside the same before/after dump (e.g. the failed sign-ins that reach the limit). */
+  before?: (f: Fixtures) => Request[];
 }
 
 const START = `/process-definitions/${KEY}/start`;
@@ -66,6 +77,11 @@ const withIin = (f: Fixtures, applicantIinBin: unknown) => ({ variables: { ...f.
 const withoutField = (f: Fixtures, field: string) => ({ variables: Object.fromEntries(Object.entries(f.validStart).filter(([k]) => k !== field)) });
 const huge = (): string => JSON.stringify({ variables: { scannedDocuments: 1, note: 'x'.repeat(MAX_BODY_BYTES + 1024) } });
 const diagram = () => fs.readFileSync(path.join(PROCESSES, `${KEY}.bpmn`), 'utf8');
+const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+const manyVariables = (n: number, camunda = false) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`v${i}`, camunda ? { value: i, type: 'Integer' } : i]));
+const wrongTokens = (from: string, api: Request['api'] = 'api'): Request[] =>
+  Array.from({ length: DEFAULT_AUTH_FAILURE_LIMIT }, () => ({ user: null, method: 'GET', path: api === 'api' ? '/tasks' : '/deployment', api, from, headers: { authorization: 'Bearer wrong-token' } }));
+const ENGINE_START = `/process-definition/key/${KEY}/start`;
 /** A diagram with External service tasks (the reglaments call their handlers through the shared flows). */
 const withService = () => fs.readFileSync(path.join(PROCESSES, 'elicense-provider-intake.bpmn'), 'utf8');
 
@@ -266,6 +282,46 @@ const ROWS: Row[] = [
     code: 'INVALID_DEFINITION',
   },
   { name: 'XML over the 5 MB limit', request: () => ({ user: admin, method: 'POST', path: '/deployments?name=big.bpmn', body: diagram().replace('</bpmn:definitions>', `<!-- ${'x'.repeat(MAX_BODY_BYTES)} --></bpmn:definitions>`), headers: { 'content-type': 'application/xml' } }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+
+  // --- bounded requests (issue 13): nesting, variable counts, paging, links, failed sign-ins ---------
+  { name: 'start JSON nested 6,000 deep', request: () => ({ user: office, method: 'POST', path: START, body: `{"variables":{"applicantName":${nested(6000)}}}`, headers: { 'content-type': 'application/json' } }), status: 400, code: 'JSON_TOO_DEEP' },
+  { name: 'completion JSON nested 6,000 deep', request: (f) => ({ user: office, method: 'POST', path: `/tasks/${f.openTask}/complete`, body: `{"variables":{"scannedDocuments":${nested(6000)}}}`, headers: { 'content-type': 'application/json' } }), status: 400, code: 'JSON_TOO_DEEP' },
+  { name: 'start with 100,000 variables', request: (f) => ({ user: office, method: 'POST', path: START, body: { variables: { ...f.validStart, ...manyVariables(100_000) } } }), status: 400, code: 'TOO_MANY_VARIABLES', check: (b) => expect(b.error.message).toContain('at most 1000 variables') },
+  { name: 'completion with 1,001 variables', request: (f) => ({ user: office, method: 'POST', path: `/tasks/${f.openTask}/complete`, body: { variables: manyVariables(1001) } }), status: 400, code: 'TOO_MANY_VARIABLES' },
+  { name: 'engine-rest start JSON nested 6,000 deep', request: () => ({ user: office, method: 'POST', api: 'engine-rest', path: ENGINE_START, body: `{"variables":{"applicantName":{"value":${nested(6000)},"type":"Json"}}}`, headers: { 'content-type': 'application/json' } }), status: 400, code: 'InvalidRequestException', check: (b) => expect(b.message).toContain('more than 64 levels') },
+  { name: 'engine-rest start with 100,000 variables', request: () => ({ user: office, method: 'POST', api: 'engine-rest', path: ENGINE_START, body: { variables: manyVariables(100_000, true) } }), status: 400, code: 'InvalidRequestException', check: (b) => expect(b.message).toContain('at most 1000 variables') },
+  { name: 'engine-rest firstResult=99999999999999999999', request: () => ({ user: admin, method: 'GET', api: 'engine-rest', path: '/deployment?firstResult=99999999999999999999' }), status: 400, code: 'InvalidRequestException', check: (b) => expect(b.message).toContain('firstResult') },
+  { name: 'engine-rest maxResults=99999999999999999999', request: () => ({ user: admin, method: 'GET', api: 'engine-rest', path: '/deployment?maxResults=99999999999999999999' }), status: 400, code: 'InvalidRequestException', check: (b) => expect(b.message).toContain('maxResults') },
+  {
+    name: 'engine-rest links ignore a forged Host header',
+    request: () => ({ user: admin, method: 'GET', api: 'engine-rest', path: '/deployment', headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } }),
+    status: 200,
+    code: '',
+    check: (b) => {
+      expect(b.length).toBeGreaterThan(0);
+      for (const d of b) expect(d.links[0].href).toBe(`${current!.url}/engine-rest/deployment/${d.id}`);
+      expect(JSON.stringify(b)).not.toContain('evil.example');
+    },
+  },
+  {
+    name: 'a valid token from a client over the failed sign-in limit (/api)',
+    before: () => wrongTokens('127.0.0.2'),
+    request: () => ({ user: admin, method: 'GET', path: '/tasks', from: '127.0.0.2' }),
+    status: 429,
+    code: 'TOO_MANY_FAILED_SIGN_INS',
+    check: (b, h) => {
+      expect(Number(h['retry-after'])).toBeGreaterThan(0);
+      expect(b.error.details.retryAfterSeconds).toBe(Number(h['retry-after']));
+    },
+  },
+  {
+    name: 'a Basic sign-in from a client over the failed sign-in limit (/engine-rest)',
+    before: () => wrongTokens('127.0.0.3', 'engine-rest'),
+    request: () => ({ user: null, method: 'GET', api: 'engine-rest', path: '/deployment', from: '127.0.0.3', headers: { authorization: `Basic ${Buffer.from(`admin:${tokenOf(admin)}`).toString('base64')}` } }),
+    status: 429,
+    code: 'AuthenticationException',
+    check: (_b, h) => expect(Number(h['retry-after'])).toBeGreaterThan(0),
+  },
 ];
 
 /** Every table of the database (and the sqlite schema), rows in a stable order: equal dumps = equal data. */
@@ -306,7 +362,8 @@ describe('bad-input matrix: every hostile request gets its 4xx and leaves the da
   let t: TestHost;
   let f: Fixtures;
 
-  async function send(r: Request): Promise<{ status: number; body: any }> {
+  /** node:http rather than fetch: the rows set Host and the source address themselves. */
+  async function send(r: Request): Promise<{ status: number; body: any; headers: http.IncomingHttpHeaders }> {
     const headers: Record<string, string> = { ...(r.headers ?? {}) };
     if (r.user) headers.authorization = `Bearer ${tokenOf(r.user)}`;
     let body: string | undefined;
@@ -314,15 +371,24 @@ describe('bad-input matrix: every hostile request gets its 4xx and leaves the da
       body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
       if (typeof r.body !== 'string' && !headers['content-type']) headers['content-type'] = 'application/json';
     }
-    const response = await fetch(`${t.url}/api${r.path}`, { method: r.method, headers, body });
-    const text = await response.text();
+    const target = new URL(`${t.url}/${r.api ?? 'api'}${r.path}`);
+    const { status, text, responseHeaders } = await new Promise<{ status: number; text: string; responseHeaders: http.IncomingHttpHeaders }>((resolve, reject) => {
+      const req = http.request({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: r.method, headers, localAddress: r.from ?? '127.0.0.1' }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), responseHeaders: res.headers }));
+      });
+      // The server may answer (413) and close before the whole body is sent.
+      req.on('error', reject);
+      req.end(body);
+    });
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       // keep the text
     }
-    return { status: response.status, body: parsed };
+    return { status, body: parsed, headers: responseHeaders };
   }
 
   async function openTaskOf(instanceId: string): Promise<string> {
@@ -354,7 +420,7 @@ describe('bad-input matrix: every hostile request gets its 4xx and leaves the da
     const idempotentStart = { businessKey: 'BAD-INPUT-IDEMPOTENT', variables: { ...(await t.sim.prepareApplicant({ kind: 'legal-entity', processKey: KEY })), channel: 'provider', variant: 'registration', applicantKind: 'legal-entity' } };
     const first = await send({ user: office, method: 'POST', path: START, body: idempotentStart, headers: { 'idempotency-key': IDEMPOTENCY_KEY } });
     expect(first.status).toBe(201);
-    f = { instanceId, openTask, claimedTask, doneTask, endedInstanceId, validStart, idempotentInstanceId: first.body.id };
+    f = { url: t.url, instanceId, openTask, claimedTask, doneTask, endedInstanceId, validStart, idempotentInstanceId: first.body.id };
     current = f;
     // The valid start variables the rows spoil one field at a time (the same shape started the fixtures above).
     expect(Object.keys(validStart).sort()).toEqual(['applicantIinBin', 'applicantKind', 'applicantName', 'channel', 'signedRequest', 'variant']);
@@ -368,11 +434,13 @@ describe('bad-input matrix: every hostile request gets its 4xx and leaves the da
 
   it.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
     const before = await dumpDatabase(t.host.dataSource);
+    for (const earlier of row.before?.(f) ?? []) expect((await send(earlier)).status).toBe(401);
     const res = await send(row.request(f));
     const after = await dumpDatabase(t.host.dataSource);
-    expect({ status: res.status, code: res.body?.error?.code ?? '' }).toEqual({ status: row.status, code: row.code });
-    if (row.status >= 400) expect(typeof res.body?.error?.message).toBe('string');
-    row.check?.(res.body);
+    const engineRest = row.request(f).api === 'engine-rest';
+    expect({ status: res.status, code: (engineRest ? res.body?.type : res.body?.error?.code) ?? '' }).toEqual({ status: row.status, code: row.code });
+    if (row.status >= 400) expect(typeof (engineRest ? res.body?.message : res.body?.error?.message)).toBe('string');
+    row.check?.(res.body, res.headers);
     assertNoLeak(res.body);
     expect(after === before).toBe(true);
   });

@@ -4,6 +4,9 @@ import { DeployedDefinition } from '../../definitions/definition-service';
 import { User } from '../../identity/users';
 import { HostContext } from '../context';
 import { AppError } from '../errors';
+import { SignInLimiter, tooManyFailedSignIns } from '../auth';
+import { bodyProblem } from '../body-limits';
+import { int } from '../params';
 import { camundaVariablesToPlain } from './variables';
 import { parseMultipart, MultipartLimitError } from './multipart';
 
@@ -42,16 +45,27 @@ class CamundaError extends Error {
  * password. Deploying needs group admin or deployer. Content that equals the latest version of a
  * process never makes a new version (the server always filters duplicates per resource).
  */
-export function engineRestRoutes(host: HostContext): Router {
+export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Router {
   const router = express.Router();
   router.use(express.json({ limit: '5mb' }));
+  router.use((req, _res, next) => {
+    const problem = bodyProblem(req.body);
+    next(problem ? new CamundaError(400, 'InvalidRequestException', problem.message) : undefined);
+  });
 
   router.get('/version', (_req, res) => {
     res.json({ version: CAMUNDA_VERSION });
   });
 
-  router.use((req, res, next) => {
+  router.use(async (req, res, next) => {
+    const wait = limiter ? await limiter.blocked(req) : null;
+    if (wait !== null) {
+      tooManyFailedSignIns(res, wait);
+      return next(new CamundaError(429, 'AuthenticationException', `Too many failed sign-ins from this client; Retry after ${wait} seconds`));
+    }
     const user = authenticateCamunda(host, req.headers.authorization);
+    // Only a well-formed Bearer token or Basic password is a sign-in attempt that can fail.
+    if (!user && limiter && /^(Bearer|Basic)\s+\S+$/i.test(req.headers.authorization ?? '')) await limiter.failed(req, res);
     if (!user) {
       res.setHeader('WWW-Authenticate', 'Basic realm="reglament"');
       return next(new CamundaError(401, 'AuthenticationException', 'Send "Authorization: Bearer <token>" or HTTP Basic with your user id and token'));
@@ -183,18 +197,21 @@ function authenticateCamunda(host: HostContext, header: string | undefined): Use
   return user && user.id === userId ? user : undefined;
 }
 
+/** Bounded as on /api (params.ts); a larger maxResults is cut to 1000 as before, an absurd one is a 400. */
 function paging(query: Request['query']): { firstResult: number; maxResults: number } {
   const num = (name: string, fallback: number) => {
-    const v = query[name];
-    if (v === undefined || v === '') return fallback;
-    if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new CamundaError(400, 'InvalidRequestException', `Query parameter '${name}' must be a non-negative whole number`);
-    return Number(v);
+    try {
+      return int(query, name, fallback, 0, 1_000_000_000);
+    } catch (error) {
+      throw new CamundaError(400, 'InvalidRequestException', (error as Error).message);
+    }
   };
   return { firstResult: num('firstResult', 0), maxResults: Math.min(num('maxResults', 1000), 1000) };
 }
 
+/** Links are built on the configured public address (PUBLIC_URL, see createApp), never on the request's Host. */
 function baseUrl(req: Request): string {
-  return `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+  return `${(req.app.locals.publicUrl as () => string)()}${req.baseUrl}`;
 }
 
 function presentDeployment(req: Request, d: { id: string; name: string | null; source: string | null; deployedAt: string }) {

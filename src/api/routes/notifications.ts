@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { Brackets } from 'typeorm';
 import { NotificationEntity } from '../../persistence/entities';
+import { writeTransaction } from '../../persistence/write-lock';
 import { isAdmin } from '../../runtime/process-runtime';
 import { currentUser } from '../auth';
 import { HostContext } from '../context';
@@ -32,7 +33,12 @@ export function notificationRoutes(host: HostContext): Router {
     const row = await repo.findOne({ where: { id: req.params.id as string } });
     const mine = row && (isAdmin(user) || row.userId === user.id || (row.groupId !== null && user.groups.includes(row.groupId)));
     if (!row || !mine) throw notFound(`No notification with id "${req.params.id}"`);
-    if (!row.readAt) await repo.update({ id: row.id }, { readAt: host.clock.now().toISOString(), readBy: user.id });
+    // The first reader is kept: the update applies only while the notification is unread.
+    if (!row.readAt) {
+      await writeTransaction(host.dataSource, (manager) =>
+        manager.createQueryBuilder().update(NotificationEntity).set({ readAt: host.clock.now().toISOString(), readBy: user.id }).where('id = :id AND readAt IS NULL', { id: row.id }).execute(),
+      );
+    }
     res.json(await repo.findOneOrFail({ where: { id: row.id } }));
   });
   return router;
