@@ -59,6 +59,21 @@ export function splitList(value: string | undefined): string[] {
     .filter((part) => part.length > 0);
 }
 
+/**
+ * Who may start a process, as its Camunda attributes say (Camunda Modeler, process properties:
+ * "Startable" = `camunda:isStartableInTasklist`, "Candidate starter groups / users" =
+ * `camunda:candidateStarterGroups` / `camunda:candidateStarterUsers`). An absent
+ * `isStartableInTasklist` reads as true, Camunda's default.
+ */
+export function startersOf(process: ModdleElement): { startableInTasklist: boolean; groups: string[]; users: string[] } {
+  const startable = typeof process.get === 'function' ? process.get('camunda:isStartableInTasklist') : process.isStartableInTasklist;
+  return {
+    startableInTasklist: startable !== false,
+    groups: splitList(camundaAttr(process, 'candidateStarterGroups')),
+    users: splitList(camundaAttr(process, 'candidateStarterUsers')),
+  };
+}
+
 /** Text of the element's `bpmn:documentation` entries, joined by blank lines; undefined when there is none. */
 export function documentationOf(element: ModdleElement): string | undefined {
   const texts = list(element.documentation)

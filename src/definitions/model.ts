@@ -18,6 +18,7 @@ import {
   lanesOf,
   list,
   splitList,
+  startersOf,
 } from './bpmn-utils';
 import type { ModdleElement } from './parse';
 
@@ -97,6 +98,15 @@ export interface ProcessModel {
   callActivities: Map<string, CallActivityModel>;
   endEvents: Map<string, EndEventModel>;
   lanes: { id: string; name?: string; group?: string }[];
+  /**
+   * `camunda:isStartableInTasklist` (default true): false for a flow that only call activities start;
+   * no user, not even an admin, starts it (src/runtime/start-authorization.ts).
+   */
+  startableInTasklist: boolean;
+  /** `camunda:candidateStarterGroups`: the groups whose users may start it (besides admin). */
+  candidateStarterGroups: string[];
+  /** `camunda:candidateStarterUsers`: users who may start it whatever their groups. */
+  candidateStarterUsers: string[];
 }
 
 /** Constraints whose config is a number. */
@@ -176,9 +186,13 @@ export function describeProcess(definitions: ModdleElement): ProcessModel {
   const process = executableProcesses(definitions)[0];
   if (!process) throw new Error('The definitions contain no executable process (isExecutable="true")');
   const lanes = lanesOf(process);
+  const starters = startersOf(process);
 
   const model: ProcessModel = {
     key: String(process.id),
+    startableInTasklist: starters.startableInTasklist,
+    candidateStarterGroups: starters.groups,
+    candidateStarterUsers: starters.users,
     startFormFields: [],
     elements: new Map(),
     userTasks: new Map(),

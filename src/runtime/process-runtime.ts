@@ -15,6 +15,7 @@ import { KeyedMutex } from './keyed-mutex';
 import { StepCommand, StepOutcome, StepRunner } from './step-runner';
 import { UnitOfWork } from './unit-of-work';
 import { deterministicId } from './deterministic-id';
+import { assertMayStart } from './start-authorization';
 import { isUniqueViolation } from '../persistence/errors';
 import { writeTransaction } from '../persistence/write-lock';
 
@@ -85,6 +86,8 @@ export class ProcessRuntime {
   async start(key: string, input: { businessKey?: string | null; variables?: unknown }, user: User, options: { idempotencyKey?: string } = {}): Promise<InstanceRow & { replayed?: boolean }> {
     const definition = await this.options.definitions.latest(key);
     const loaded = await this.options.definitions.load(definition.id);
+    // Before anything else, the replay of an earlier start included: a refused start stores and calls nothing.
+    assertMayStart(loaded.model, user);
     const problems = validateVariables(loaded.model.startFormFields, input.variables);
     if (problems.length > 0) throw validationFailed(`Invalid start variables for "${key}"`, { fields: problems });
     const businessKey = input.businessKey ?? null;

@@ -120,6 +120,10 @@ export interface Definition {
   name: string | null;
   resourceName: string;
   deployedAt: string;
+  /** Whether the signed-in user may start it (the diagram's candidate starters; never a flow only call activities start). */
+  startable: boolean;
+  /** When not startable: the refusal a start would get. */
+  startRefusal?: { code: string; message: string };
 }
 
 export interface Instance {

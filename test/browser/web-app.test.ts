@@ -132,6 +132,23 @@ describe('web app in Chromium', () => {
     expect(instance.body).toMatchObject({ businessKey: 'COTTON-WEB-3', activeActivities: [expect.objectContaining({ id: 'register-application' })], variables: { applicantIinBin: application.applicantIinBin } });
   });
 
+  it('offers the clerk only what the office may start, and shows the server refusal for a shared flow', async () => {
+    await page.click('[data-nav="start"]');
+    await pageReady(page);
+    const offered = await page.locator('select[data-filter="reglament"] option').evaluateAll((options) => options.map((o) => o.getAttribute('value')).filter((v) => v));
+    expect(offered).toEqual([KEY]);
+
+    await page.goto(`${t.url}/start/egov-result-delivery`);
+    await pageReady(page);
+    const refusal = page.locator('[data-refusal="NOT_STARTABLE"]');
+    await refusal.waitFor();
+    const server = await t.call(CLERK, 'POST', '/process-definitions/egov-result-delivery/start', { variables: {} });
+    expect(server.status).toBe(403);
+    expect(await refusal.textContent()).toBe(server.body.error.message);
+    expect(await page.locator('form.generated-form').count()).toBe(0);
+    await screenshot(page, '03b-start-not-startable');
+  });
+
   it('claims the new task, sees an invalid IIN at the field (page and server), corrects it, completes it, and the task is gone', async () => {
     await page.click('[data-nav="tasks"]');
     await pageReady(page);

@@ -1,18 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { ManualClock } from '../../src/runtime/clock';
 import { startTestHost, TestHost } from '../support/test-host';
 
 /*
- * The shared information-system flows started on their own, with the parameters a calling
- * reglament passes, so that every path of each is shown to work whichever reglament uses it.
- * The outcome of a refusal is the error end event (its BPMN error reaches the caller, see
- * timers-and-errors.test.ts for the propagation).
+ * The shared information-system flows, each driven with the parameters a calling reglament passes,
+ * so that every path of each is shown to work whichever reglament uses it. No user starts a shared
+ * flow (camunda:isStartableInTasklist="false", see startable.test.ts): a test-only caller,
+ * test/fixtures/processes/shared-flows/shared-flow-caller.bpmn, calls the flow its start form names
+ * through a call activity, mapping its form fields onto the flow's parameters as a reglament's
+ * camunda:in mappings do. The assertions are on the called instance. The outcome of a refusal is the
+ * error end event (its BPMN error reaches the caller, see timers-and-errors.test.ts for the propagation).
  */
 const DAY = 24 * 3600 * 1000;
+const CALLER = 'test-shared-flow-caller';
+const CALLER_FILE = path.resolve(__dirname, '../fixtures/processes/shared-flows/shared-flow-caller.bpmn');
+/** A flow's parameter -> the caller's start form field mapped onto it (camunda:in source). */
+const PARAMETER_FIELDS: Record<string, string> = { paymentRequired: 'withPayment', stateDatabase: 'database', scProcedure: 'procedure', decision: 'resultDecision', resultKind: 'resultKindAsked' };
 
+async function startHost(options: Parameters<typeof startTestHost>[0] = {}): Promise<TestHost> {
+  const t = await startTestHost(options);
+  const deployed = await t.call('admin', 'POST', '/deployments', { name: 'shared-flow-caller', resources: [{ name: 'shared-flow-caller.bpmn', source: fs.readFileSync(CALLER_FILE, 'utf8') }] });
+  expect(deployed.status).toBe(201);
+  return t;
+}
+
+let runs = 0;
+/** Starts the caller for flow `key` as `user`; answers the id of the instance of `key` it called. */
 async function start(t: TestHost, user: string, key: string, variables: Record<string, unknown>) {
-  const res = await t.call(user, 'POST', `/process-definitions/${key}/start`, { variables });
+  const businessKey = `SHARED-${key}-${++runs}`;
+  const form = Object.fromEntries(Object.entries(variables).map(([name, value]) => [PARAMETER_FIELDS[name] ?? name, value]));
+  const res = await t.call(user, 'POST', `/process-definitions/${CALLER}/start`, { businessKey, variables: { sharedFlow: key, ...form } });
   expect(res.status).toBe(201);
-  return res.body.id as string;
+  // A called instance carries its caller's business key.
+  const called = (await t.call('admin', 'GET', `/process-instances?processDefinitionKey=${key}&businessKey=${businessKey}`)).body.items;
+  expect(called).toEqual([expect.objectContaining({ processDefinitionKey: key, parentInstanceId: res.body.id })]);
+  return called[0].id as string;
 }
 
 async function instance(t: TestHost, id: string) {
@@ -32,7 +55,7 @@ async function complete(t: TestHost, id: string, group: string, taskKey: string,
 describe('egov-portal-intake', () => {
   let t: TestHost;
   beforeAll(async () => {
-    t = await startTestHost();
+    t = await startHost();
   });
   afterAll(() => t.close());
 
@@ -50,7 +73,8 @@ describe('egov-portal-intake', () => {
     ['untrusted chain', { certificate: 'untrusted' }, false, 'eds-not-confirmed', 'untrusted'],
     ['no signature', { certificate: 'none' }, false, 'eds-not-confirmed', 'missing-signature'],
   ] as const)('%s', async (_name, prepare, paymentRequired, outcome, edsFailure?: string) => {
-    const applicant = await t.sim.prepareApplicant({ processKey: 'egov-portal-intake', ...prepare });
+    // A payment counts for the reglament the flow serves: here the caller.
+    const applicant = await t.sim.prepareApplicant({ processKey: CALLER, ...prepare });
     const id = await start(t, 'admin', 'egov-portal-intake', { ...applicant, paymentRequired });
     const done = await instance(t, id);
     expect(done).toMatchObject({ state: 'completed', outcome });
@@ -62,7 +86,7 @@ describe('egov-portal-intake', () => {
 describe('elicense-provider-intake', () => {
   let t: TestHost;
   beforeAll(async () => {
-    t = await startTestHost();
+    t = await startHost();
   });
   afterAll(() => t.close());
 
@@ -90,7 +114,7 @@ describe('State corporation flows', () => {
   let t: TestHost;
   const clock = new ManualClock(new Date('2026-03-02T04:00:00Z')); // Monday 09:00 in Almaty
   beforeAll(async () => {
-    t = await startTestHost({ clock });
+    t = await startHost({ clock });
   });
   afterAll(() => t.close());
 
@@ -144,7 +168,7 @@ describe('State corporation flows', () => {
 describe('egov-result-delivery', () => {
   let t: TestHost;
   beforeAll(async () => {
-    t = await startTestHost();
+    t = await startHost();
   });
   afterAll(() => t.close());
 
@@ -152,11 +176,12 @@ describe('egov-result-delivery', () => {
     ['issued', 'licence'],
     ['refused', 'refusal'],
   ])('signs the %s result (%s), records the decision and sends it to the cabinet', async (decision, resultKind) => {
-    const applicant = await t.sim.prepareApplicant({ certificate: 'none' });
-    const registered = await start(t, 'admin', 'egov-portal-intake', { ...(await t.sim.prepareApplicant({ applicantIinBin: applicant.applicantIinBin } as any)), paymentRequired: false });
-    const number = (await instance(t, registered)).variables.elicenseRequestNumber;
-    const id = await start(t, 'admin', 'egov-result-delivery', { ...applicant, elicenseRequestNumber: number, decision, resultKind });
+    // The caller registers the request through the portal intake first, as a reglament does.
+    const applicant = await t.sim.prepareApplicant();
+    const id = await start(t, 'admin', 'egov-result-delivery', { ...applicant, decision, resultKind });
     const done = await instance(t, id);
+    const request = t.simulators.elicense.byNumber(done.variables.elicenseRequestNumber);
+    expect(request).toMatchObject({ applicantIinBin: applicant.applicantIinBin, decision });
     expect(done).toMatchObject({ state: 'completed', outcome: 'result-delivered', variables: { resultDocument: expect.any(String), notificationId: expect.anything() } });
     if (decision === 'issued') expect(done.variables.licenceNumber).toEqual(expect.any(String));
   });

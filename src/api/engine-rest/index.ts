@@ -136,7 +136,7 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
     const deployed: Record<string, unknown> = {};
     for (const d of created) {
       const row = definitionRows.get(d.id);
-      if (row) deployed[d.id] = presentDefinition(req, row);
+      if (row) deployed[d.id] = await presentDefinition(host, req, row);
     }
     res.json({
       ...(deployment ? presentDeployment(req, deployment) : { links: [], id: deploymentId, name, source, deploymentTime: result.deployedAt, tenantId: null }),
@@ -152,15 +152,15 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
     const key = typeof req.query.key === 'string' ? req.query.key : undefined;
     let rows = await host.definitions.list(!latestOnly);
     if (key) rows = rows.filter((r) => r.key === key);
-    res.json(rows.map((r) => presentDefinition(req, r)));
+    res.json(await Promise.all(rows.map((r) => presentDefinition(host, req, r))));
   });
 
   router.get('/process-definition/key/:key', async (req, res) => {
-    res.json(presentDefinition(req, await findLatest(host, req.params.key as string)));
+    res.json(await presentDefinition(host, req, await findLatest(host, req.params.key as string)));
   });
 
   router.get('/process-definition/:id', async (req, res) => {
-    res.json(presentDefinition(req, await findById(host, req.params.id as string)));
+    res.json(await presentDefinition(host, req, await findById(host, req.params.id as string)));
   });
 
   router.post('/process-definition/key/:key/start', async (req, res) => {
@@ -225,7 +225,9 @@ function presentDeployment(req: Request, d: { id: string; name: string | null; s
   };
 }
 
-function presentDefinition(_req: Request, row: DefinitionRow) {
+/** `startableInTasklist` is the diagram's `camunda:isStartableInTasklist`: false for a flow only call activities start. */
+async function presentDefinition(host: HostContext, _req: Request, row: DefinitionRow) {
+  const { model } = await host.definitions.load(row.id);
   return {
     id: row.id,
     key: row.key,
@@ -240,7 +242,7 @@ function presentDefinition(_req: Request, row: DefinitionRow) {
     tenantId: null,
     versionTag: null,
     historyTimeToLive: null,
-    startableInTasklist: true,
+    startableInTasklist: model.startableInTasklist,
   };
 }
 

@@ -4,17 +4,27 @@ import { HostContext } from '../context';
 import { badRequest } from '../errors';
 import { bool, int } from '../params';
 import { presentDefinition, presentInstance } from '../presenters';
+import { DefinitionRow } from '../../persistence/entities';
+import { User } from '../../identity/users';
+import { startRefusal } from '../../runtime/start-authorization';
 
 export function definitionRoutes(host: HostContext): Router {
   const router = Router();
 
+  /** The definition plus whether the caller may start it and, if not, the refusal a start would get. */
+  async function presentForCaller(row: DefinitionRow, user: User) {
+    const refusal = startRefusal((await host.definitions.load(row.id)).model, user);
+    return { ...presentDefinition(row), startable: refusal === null, ...(refusal ? { startRefusal: { code: refusal.code, message: refusal.message } } : {}) };
+  }
+
   router.get('/process-definitions', async (req, res) => {
     const rows = await host.definitions.list(bool(req.query, 'all') === true);
-    res.json(rows.map(presentDefinition));
+    const user = currentUser(req);
+    res.json(await Promise.all(rows.map((row) => presentForCaller(row, user))));
   });
 
   router.get('/process-definitions/:key', async (req, res) => {
-    res.json(presentDefinition(await host.definitions.latest(req.params.key)));
+    res.json(await presentForCaller(await host.definitions.latest(req.params.key), currentUser(req)));
   });
 
   /** The BPMN source of the latest (or a given) version, for viewers and modelers. */

@@ -11,6 +11,7 @@ import executableProcess = require('./rules/executable-process');
 import formFields = require('./rules/form-fields');
 import formFieldNotProduced = require('./rules/form-field-not-produced');
 import serviceTaskHandler = require('./rules/service-task-handler');
+import startable = require('./rules/startable');
 import timeLimit = require('./rules/time-limit');
 import userTaskCandidateGroup = require('./rules/user-task-candidate-group');
 import type { LintConfig, RuleFactory } from './types';
@@ -33,6 +34,7 @@ export const reglamentRules: Readonly<Record<string, RuleFactory>> = {
   'form-fields': formFields,
   'form-field-not-produced': formFieldNotProduced,
   'call-activity-target': callActivityTarget,
+  startable,
 };
 
 /** Our configs: `plugin:reglament/recommended` turns every rule on as an error. */

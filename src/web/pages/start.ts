@@ -9,12 +9,20 @@ import { flash, navigate, Page } from '../main';
 /** Registers a new application: the start form of a reglament, generated from its start event. */
 export const startPage: Page = async (root, params) => {
   const tx = t();
-  const definitions = await api<Definition[]>('/process-definitions');
+  // Only what this user may start: shared flows (started by call activities) and reglaments of other units are left out.
+  const definitions = (await api<Definition[]>('/process-definitions')).filter((d) => d.startable);
   const picker = h('select', { name: 'reglament', 'data-filter': 'reglament' }, h('option', { value: '' }, tx.chooseReglament), definitions.map((d) => h('option', { value: d.key }, d.name ?? d.key)));
   picker.value = params.key ?? '';
   picker.addEventListener('change', () => navigate(picker.value ? `/start/${picker.value}` : '/start'));
   clear(root, h('h1', {}, tx.startTitle), h('label', { class: 'picker' }, tx.reglament, ' ', picker));
   if (!params.key) return;
+
+  // A key typed into the address bar: the server says whether this user may start it, and why not.
+  const definition = await api<Definition>(`/process-definitions/${encodeURIComponent(params.key)}`);
+  if (!definition.startable) {
+    root.append(h('div', { class: 'form-error', role: 'alert', 'data-refusal': definition.startRefusal?.code ?? 'NOT_STARTABLE' }, definition.startRefusal?.message ?? tx.notStartable));
+    return;
+  }
 
   const xml = await api<string>(`/process-definitions/${encodeURIComponent(params.key)}/xml`);
   // The diagram is parsed (and shown small) to read its start form as the server does.

@@ -112,7 +112,18 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
       ['formalise', 'Form field "lastErrorCode" is a variable that the host (BPMN error of a handler) produces; a form may not set it (rename the field)'],
     ],
   },
+  startable: {
+    'invalid-unstated.bpmn': () => [['unstated', unstated('unstated')]],
+    'invalid-blank.bpmn': () => [['blank', unstated('blank')]],
+    'invalid-both.bpmn': () => [
+      ['both', 'Process "both" is not startable (camunda:isStartableInTasklist="false") yet names candidate starters (office); a flow started only by call activities has none: clear "Candidate starter groups" and "Candidate starter users"'],
+    ],
+  },
 };
+
+function unstated(key: string): string {
+  return `Process "${key}" does not say who may start it: in the modeler's properties panel name the groups under "Candidate starter groups" (camunda:candidateStarterGroups) or the users under "Candidate starter users" (camunda:candidateStarterUsers), or, for a flow started only by call activities, untick "Startable" (camunda:isStartableInTasklist="false")`;
+}
 
 function regexpError(source: string): string {
   try {

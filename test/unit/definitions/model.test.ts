@@ -180,6 +180,15 @@ describe('describeProcess edge cases', () => {
     expect(model.startFormFields).toEqual([]);
   });
 
+  it.each([
+    ['nothing stated (Camunda defaults)', '', { startableInTasklist: true, candidateStarterGroups: [], candidateStarterUsers: [] }],
+    ['a flow only call activities start', 'camunda:isStartableInTasklist="false"', { startableInTasklist: false, candidateStarterGroups: [], candidateStarterUsers: [] }],
+    ['candidate starters', 'camunda:candidateStarterGroups=" office , state-corporation,," camunda:candidateStarterUsers="aigerim"', { startableInTasklist: true, candidateStarterGroups: ['office', 'state-corporation'], candidateStarterUsers: ['aigerim'] }],
+  ])('reads who may start the process: %s', async (_name, attributes, expected) => {
+    const model = await load(`${head}<bpmn:process id="main" isExecutable="true" ${attributes} /></bpmn:definitions>`);
+    expect({ startableInTasklist: model.startableInTasklist, candidateStarterGroups: model.candidateStarterGroups, candidateStarterUsers: model.candidateStarterUsers }).toEqual(expected);
+  });
+
   it('throws when there is no executable process', async () => {
     const parsed = await parseBpmn(`${head}<bpmn:process id="p" isExecutable="false" /></bpmn:definitions>`);
     expect(() => describeProcess(parsed.definitions!)).toThrow('no executable process');
