@@ -4,6 +4,7 @@
  *   npm run build && node dist/scripts/fault-injection.js [--kills 200] [--instances N] [--workers 6]
  *                                                        [--seed S] [--min-uptime-ms 150] [--max-uptime-ms 900]
  *                                                        [--latency-ms 30] [--after-side-effect 0.5] [--strict-orphans 1|0]
+ *                                                        [--deploy-every 5]
  *
  * Starts the real server (dist/src/server.js) as a child process on a fresh sqlite file (or on
  * DATABASE_URL when it is set), with the simulators of the external systems running in this
@@ -34,6 +35,13 @@
  *    (starts carry an Idempotency-Key; called instances get ids derived from their caller's state),
  *    so its repeat reaches the systems as the same request: a side effect that belongs to no
  *    instance (`orphanSideEffects`) fails the run unless `--strict-orphans 0`.
+ *  - every completion the server answered 200 is stored whole: its task is completed, the history
+ *    records the completion once and the engine left the task (its activity ended);
+ *  - every deployment answered 2xx is stored as it said: the version it reported holds the content sent.
+ * Deployments run during the whole run (`--deploy-every` steps apart, 0 = none), each under the same
+ * kills: in turn a small diagram (test/fixtures/processes/write-lock) whose documentation changes, a
+ * reglament of processes/ unchanged (no new version), and a reglament whose documentation changes (a
+ * new version: applications started after it run on it, running ones stay on theirs).
  * It prints its counts and, last, one line `FAULT-INJECTION-RESULT <json>`; exit code 0 when every
  * check passed.
  */
@@ -217,7 +225,13 @@ function makeClient(server: ServerUnderTest) {
     } catch (error) {
       throw new Cut(`${method} ${route}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    let parsed: unknown = text || undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: a diagram's XML
+    }
+    return { status: response.status, body: parsed };
   }
   /** Reads are repeated until a server answers them. */
   async function read(user: string, route: string): Promise<Answer> {
@@ -299,6 +313,10 @@ export interface FaultInjectionResult {
   cutRequests: number;
   /** Starts repeated after a kill that the server answered with the instance the first attempt made. */
   replayedStarts: number;
+  /** Deployments answered 2xx during the run (new versions among them), and those a kill cut off. */
+  deployments: { answered: number; newVersions: number; cut: number };
+  /** Completions answered 200, each checked to be stored whole. */
+  acknowledgedCompletions: number;
   outcomes: Record<string, number>;
   sideEffects: Record<string, number>;
   orphanSideEffects: Record<string, number>;
@@ -360,6 +378,9 @@ async function main(): Promise<FaultInjectionResult> {
   let steps = 0;
   let cut = 0;
   let replayedStarts = 0;
+  const acknowledged: { taskId: string; instanceId: string; activityId: string; label: string }[] = [];
+  const deployments: { key: string; version: number; source: string; created: boolean; label: string }[] = [];
+  let deploymentsCut = 0;
 
   try {
     await server.start();
@@ -415,6 +436,34 @@ async function main(): Promise<FaultInjectionResult> {
       }
     })();
 
+    // The deployer: a deployment every few steps, through the same kills.
+    const deployEvery = arg('deploy-every', 5);
+    const fixture = fs.readFileSync(path.join(ROOT, 'test/fixtures/processes/write-lock/lock-chain.bpmn'), 'utf8');
+    const deployer = (async () => {
+      if (deployEvery <= 0) return;
+      for (let n = 0; !workDone; n++) {
+        const due = steps + deployEvery;
+        while (steps < due && !workDone) await sleep(20);
+        if (workDone) break;
+        const reglament = reglaments[n % reglaments.length];
+        const original = fs.readFileSync(path.join(PROCESSES_DIR, `${reglament}.bpmn`), 'utf8');
+        const kinds = [
+          { label: `fixture lock-chain #${n}`, name: 'lock-chain.bpmn', source: fixture.replace('revision 0.', `revision ${seed}-${n}.`) },
+          { label: `${reglament} unchanged`, name: `${reglament}.bpmn`, source: original },
+          { label: `${reglament} documentation #${n}`, name: `${reglament}.bpmn`, source: original.replace('</bpmn:definitions>', `<!-- fault injection ${seed}-${n} --></bpmn:definitions>`) },
+        ];
+        const { label, name, source } = kinds[n % kinds.length];
+        try {
+          const res = await api.once('admin', 'POST', '/deployments', { name: `fault injection ${n}`, resources: [{ name, source }] });
+          if (res.status !== 201 && res.status !== 200) fail(`deployment ${label}: ${res.status} ${JSON.stringify(res.body)}`);
+          else for (const d of res.body.definitions) deployments.push({ key: d.key, version: d.version, source, created: d.created, label });
+        } catch (error) {
+          if (!(error instanceof Cut)) throw error;
+          deploymentsCut++;
+        }
+      }
+    })();
+
     const taskForms = new Map<string, FormField[]>();
     const taskValues = new Map<string, Record<string, unknown>>();
 
@@ -457,7 +506,10 @@ async function main(): Promise<FaultInjectionResult> {
       const variables = taskValues.get(task.id)!;
       try {
         const res = await api.once(user, 'POST', `/tasks/${task.id}/complete`, { variables });
-        if (res.status === 200) steps++;
+        if (res.status === 200) {
+          steps++;
+          acknowledged.push({ taskId: task.id, instanceId: task.processInstanceId, activityId: task.taskDefinitionKey, label: `${app.key}/${task.taskDefinitionKey}` });
+        }
         else if (res.status !== 409) throw new Error(`complete ${app.key}/${task.taskDefinitionKey}: ${res.status} ${JSON.stringify(res.body)}`);
       } catch (error) {
         if (!(error instanceof Cut)) throw error;
@@ -507,6 +559,7 @@ async function main(): Promise<FaultInjectionResult> {
     );
     workDone = true;
     await killer;
+    await deployer;
     if (server.kills < killsWanted) fail(`only ${server.kills} of ${killsWanted} kills happened`);
 
     // ------------------------------------------------------------------------------------------
@@ -561,6 +614,24 @@ async function main(): Promise<FaultInjectionResult> {
       const completedTasks = allTasks.filter((t) => t.processInstanceId === instance.id && t.state === 'completed').map((t) => t.id).sort();
       const completedInHistory = history.filter((h) => h.type === 'task-completed').map((h) => h.data?.taskId).sort();
       if (JSON.stringify(completedTasks) !== JSON.stringify(completedInHistory)) fail(`instance ${instance.id}: completed tasks ${completedTasks.length} vs history ${completedInHistory.length}`);
+    }
+
+    // Every completion answered 200 is stored whole; every deployment answered 2xx holds what it reported.
+    const historyOf = new Map<string, any[]>();
+    for (const { taskId, instanceId, activityId, label } of acknowledged) {
+      if (!historyOf.has(instanceId)) historyOf.set(instanceId, (await api.read('admin', `/process-instances/${instanceId}/history`)).body as any[]);
+      const history = historyOf.get(instanceId)!;
+      const task = allTasks.find((t) => t.id === taskId);
+      if (task?.state !== 'completed') fail(`completion of ${label} (task ${taskId}) was answered 200, the task is ${task?.state ?? 'missing'}`);
+      const recorded = history.filter((h) => h.type === 'task-completed' && h.data?.taskId === taskId).length;
+      if (recorded !== 1) fail(`completion of ${label} (task ${taskId}) was answered 200, the history records it ${recorded} times`);
+      if (!history.some((h) => h.type === 'activity-end' && h.activityId === activityId)) fail(`completion of ${label} (task ${taskId}) was answered 200, the engine never left the task (no successor stored)`);
+    }
+    for (const d of deployments) {
+      const stored = await api.read('admin', `/process-definitions/${d.key}/xml?version=${d.version}`);
+      if (stored.status !== 200 || stored.body !== d.source) {
+        if (d.created || stored.status !== 200) fail(`deployment ${d.label} was answered with version ${d.version} of ${d.key}, which is ${stored.status === 200 ? 'other content' : `missing (${stored.status})`}`);
+      }
     }
 
     // Side effects seen by the simulators.
@@ -638,6 +709,8 @@ async function main(): Promise<FaultInjectionResult> {
       steps,
       cutRequests: cut,
       replayedStarts,
+      deployments: { answered: deployments.length, newVersions: deployments.filter((d) => d.created).length, cut: deploymentsCut },
+      acknowledgedCompletions: acknowledged.length,
       outcomes,
       sideEffects: {
         elicenseRegistrations: simulators.elicense.requests.size,
@@ -668,6 +741,7 @@ if (require.main === module) {
       console.log(`fault injection (seed ${result.seed}): ${result.instances} applications of ${result.reglaments.length} reglaments (${result.instancesTotal} instances with shared flows), ${result.kills} kills (SIGKILL), ${result.serverStarts} server starts, ${result.steps} steps, ${result.cutRequests} requests cut off by a kill, ${result.seconds} s`);
       console.log('outcomes:');
       for (const [k, n] of Object.entries(result.outcomes).sort()) console.log(`  ${String(n).padStart(4)}  ${k}`);
+      console.log(`deployments during the run: ${result.deployments.answered} answered (${result.deployments.newVersions} new versions), ${result.deployments.cut} cut off by a kill; completions answered 200 and checked stored whole: ${result.acknowledgedCompletions}`);
       console.log(`side effects: ${JSON.stringify(result.sideEffects)}`);
       console.log(`orphan side effects (steps a kill discarded before their commit): ${JSON.stringify(result.orphanSideEffects)}`);
       console.log(result.ok ? 'every check passed' : `${result.failures.length} check(s) failed:\n  ${result.failures.join('\n  ')}`);

@@ -5,9 +5,11 @@ import { postgresFor, tempDir } from '../support/test-host';
 /*
  * Crash safety (issue 6, item 3): runs scripts/fault-injection.ts (compiled, like the server it
  * starts: `npm test` builds dist/ first) at a bounded size: 20 SIGKILLs of the real server while
- * applications of every reglament in processes/ are driven through their steps. The script checks
- * the end state itself (every instance completed or waiting on a task, each step once in every
- * history, each side effect at most once per request at the simulators); this test asserts its
+ * applications of every reglament in processes/ are driven through their steps and diagrams are
+ * deployed every few steps. The script checks the end state itself (every instance completed or
+ * waiting on a task, each step once in every history, every completion answered 200 stored whole,
+ * every deployment stored as answered, each side effect at most once per request at the
+ * simulators); this test asserts its
  * verdict and its counts. It runs on the suite's database: sqlite, or with TEST_DATABASE_URL a fresh
  * PostgreSQL schema. The full run is `npm run faults` (200 kills), which `.ci/run` runs too.
  */
@@ -47,6 +49,10 @@ describe('fault injection: SIGKILL at random moments while every reglament runs'
       expect(result.instances).toBeGreaterThanOrEqual(result.reglaments.length);
       expect(result.steps).toBeGreaterThan(result.instances);
       expect(result.cutRequests).toBeGreaterThan(0);
+      // Deployments ran among the steps (new versions included), and every acknowledged completion was checked stored whole.
+      expect(result.deployments.answered).toBeGreaterThan(0);
+      expect(result.deployments.newVersions).toBeGreaterThan(0);
+      expect(result.acknowledgedCompletions).toBeGreaterThan(result.instances);
       // Every repeat of a discarded step reached the systems as the same request: nothing without an instance.
       expect(result.orphanSideEffects).toEqual({ elicenseRegistrations: 0, stateCorporationRegistrations: 0, cabinetNotifications: 0, applicationsRegisteredTwice: 0 });
     },
