@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DefinitionEntity, HistoryEntity, InstanceEntity, TaskEntity } from '../../src/persistence/entities';
+import { DefinitionEntity, HistoryEntity, InstanceEntity, NotificationEntity, NotificationRow, TaskEntity } from '../../src/persistence/entities';
+import { writeTransaction } from '../../src/persistence/write-lock';
 import { startTestHost, TestHost } from '../support/test-host';
 
 /*
@@ -117,6 +118,54 @@ describe('every write in one lock: answers match what is stored', () => {
     expect(deployAnswers.length).toBeGreaterThanOrEqual(4);
     expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
   }, 120_000);
+
+  describe('the lock itself', () => {
+    const notification = (id: string): NotificationRow => ({ id, groupId: 'office', userId: null, type: 'lock-test', message: id, processInstanceId: null, taskId: null, createdAt: new Date().toISOString(), readAt: null, readBy: null });
+    const count = (id: string) => t.host.dataSource.getRepository(NotificationEntity).count({ where: { id } });
+
+    it('a read from outside a running transaction never sees its rows before the commit, nor after a rollback', async () => {
+      let inserted!: () => void;
+      let finish!: () => void;
+      const insertedNow = new Promise<void>((resolve) => (inserted = resolve));
+      const finishNow = new Promise<void>((resolve) => (finish = resolve));
+      const transaction = writeTransaction(t.host.dataSource, async (manager) => {
+        await manager.getRepository(NotificationEntity).insert(notification('lock-rolled-back'));
+        inserted();
+        await finishNow;
+        throw new Error('rolled back on purpose');
+      });
+      await insertedNow;
+      // On sqlite's single connection the read would run inside the open transaction and see its row.
+      const read = count('lock-rolled-back');
+      finish();
+      await expect(transaction).rejects.toThrow('rolled back on purpose');
+      expect(await read).toBe(0);
+    });
+
+    it('transactions started together run one after the other, each committed whole', async () => {
+      const ids = Array.from({ length: 8 }, (_, i) => `lock-serial-${i}`);
+      let running = 0;
+      let overlap = 0;
+      await Promise.all(
+        ids.map((id) =>
+          writeTransaction(t.host.dataSource, async (manager) => {
+            running++;
+            overlap = Math.max(overlap, running);
+            await manager.getRepository(NotificationEntity).insert(notification(id));
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            await manager.getRepository(NotificationEntity).update({ id }, { readBy: 'both-writes' });
+            running--;
+          }),
+        ),
+      );
+      expect(overlap).toBe(1);
+      for (const id of ids) expect(await t.host.dataSource.getRepository(NotificationEntity).findOneOrFail({ where: { id } })).toMatchObject({ readBy: 'both-writes' });
+    });
+
+    it('a transaction opened inside another is refused instead of joining it', async () => {
+      await expect(writeTransaction(t.host.dataSource, () => writeTransaction(t.host.dataSource, async () => undefined))).rejects.toThrow('inside another one');
+    });
+  });
 
   it('ten concurrent deploys of one changed content: all 2xx, one new version', async () => {
     const before = await versionsOf();
