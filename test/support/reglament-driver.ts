@@ -174,3 +174,101 @@ export async function snapshotOf(t: TestHost, instanceId: string, businessKey: s
   const instances = (await t.call('admin', 'GET', `/process-instances?businessKey=${encodeURIComponent(businessKey)}&maxResults=100`)).body;
   return { instance, history, tasks, instances };
 }
+
+/*
+ * The steps of a path test, without assertions (the bench and fault injection may call them outside
+ * jest): an application started from a prepared applicant and chosen start values, the task list of
+ * one user, the timers of an application, firing due timers. test/support/reglament-paths.ts runs
+ * the reglaments' path tables on them and checks each step.
+ */
+
+export interface ApplicationSpec {
+  businessKey: string;
+  /** The user who starts it. */
+  starter: string;
+  /** How the applicant is prepared in the simulators (merged over the simulators' positive defaults). */
+  applicant?: PrepareApplicantOptions;
+  /** Start form values besides the applicant's data (variant, result form, ...). */
+  form?: Record<string, unknown>;
+  /** The channel field; absent leaves it to the diagram's default branch. */
+  channel?: string;
+}
+
+const startFormCache = new WeakMap<TestHost, Map<string, Promise<{ fields: FormField[]; starterGroups: string[] }>>>();
+
+/** startFormOf, read once per host and key. */
+export function cachedStartFormOf(t: TestHost, key: string): Promise<{ fields: FormField[]; starterGroups: string[] }> {
+  let forms = startFormCache.get(t);
+  if (!forms) startFormCache.set(t, (forms = new Map()));
+  let form = forms.get(key);
+  if (!form) forms.set(key, (form = startFormOf(t, key)));
+  return form;
+}
+
+/**
+ * Prepares the applicant and starts an application of `key` with the applicant's data the start form
+ * declares (a start may send nothing else), then `form`, then the channel; answers the HTTP answer
+ * and the values sent.
+ */
+export async function startApplication(t: TestHost, key: string, spec: ApplicationSpec): Promise<{ status: number; body: any; variables: Record<string, unknown> }> {
+  const { fields } = await cachedStartFormOf(t, key);
+  const declared = new Set(fields.map((f) => f.id));
+  const applicant = await t.sim.prepareApplicant({ ...spec.applicant, processKey: key });
+  const variables: Record<string, unknown> = Object.fromEntries(Object.entries(applicant).filter(([name]) => declared.has(name)));
+  Object.assign(variables, spec.form);
+  if (spec.channel !== undefined) variables.channel = spec.channel;
+  const answer = await t.call(spec.starter, 'POST', `/process-definitions/${key}/start`, { businessKey: spec.businessKey, variables });
+  return { ...answer, variables };
+}
+
+/** The tasks of an application that `user` may see (open ones unless `state` says otherwise). */
+export async function tasksOf(t: TestHost, user: string, businessKey: string, state?: 'all'): Promise<{ status: number; items: any[] }> {
+  const res = await t.call(user, 'GET', `/tasks?businessKey=${encodeURIComponent(businessKey)}&maxResults=100${state ? `&state=${state}` : ''}`);
+  return { status: res.status, items: res.body?.items ?? [] };
+}
+
+/** The pending timers of every instance of an application (the top-level one and the called ones). */
+export async function pendingTimersOf(t: TestHost, businessKey: string): Promise<any[]> {
+  const instances = (await t.call('admin', 'GET', `/process-instances?businessKey=${encodeURIComponent(businessKey)}&maxResults=100`)).body.items as { id: string }[];
+  const timers = await Promise.all(instances.map(async (i) => (await t.call('admin', 'GET', `/timers?processInstanceId=${i.id}&state=pending`)).body as any[]));
+  return timers.flat();
+}
+
+/**
+ * Fires due timers until none is left or `until` has fired (one call fires at most a batch, and the
+ * deadlines of other applications' open tasks may be due too); answers the ids fired.
+ */
+export async function fireDueTimers(t: TestHost, until?: string): Promise<string[]> {
+  const all: string[] = [];
+  for (let round = 0; round < 20; round++) {
+    const res = await t.call('admin', 'POST', '/timers/fire-due');
+    if (res.status !== 200) throw new Error(`reglament-driver: fire-due: ${res.status} ${JSON.stringify(res.body)}`);
+    const fired = res.body.fired as string[];
+    all.push(...fired);
+    if (fired.length === 0 || (until !== undefined && fired.includes(until))) break;
+  }
+  return all;
+}
+
+/** The candidate groups and lane groups a diagram of processes/ names. */
+export function groupsOfReglament(key: string): string[] {
+  const xml = fs.readFileSync(path.join(PROCESSES_DIR, `${key}.bpmn`), 'utf8');
+  const groups = new Set<string>();
+  for (const m of xml.matchAll(/camunda:candidateGroups="([^"]*)"/g)) m[1].split(',').forEach((g) => g.trim() && groups.add(g.trim()));
+  for (const m of xml.matchAll(/<camunda:property name="group" value="([^"]*)"/g)) groups.add(m[1]);
+  return [...groups].sort();
+}
+
+/** The user task ids of a diagram of processes/. */
+export function userTasksOf(key: string): string[] {
+  const xml = fs.readFileSync(path.join(PROCESSES_DIR, `${key}.bpmn`), 'utf8');
+  return [...xml.matchAll(/<bpmn:userTask id="([^"]+)"/g)].map((m) => m[1]).sort();
+}
+
+const TIME_LIMITS_DIR = path.resolve(__dirname, '../fixtures/time-limits');
+
+/** The time limits transcribed from the seed for the user tasks of `key` (test/fixtures/time-limits); {} for a diagram without one. */
+export function timeLimitsOf(key: string): Record<string, { timeLimit: string }> {
+  const file = path.join(TIME_LIMITS_DIR, `${key}.json`);
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+}

@@ -1,0 +1,88 @@
+import { INTAKE_REFUSALS, present, ReglamentPath, ReglamentTable, TaskStep } from '../../support/reglament-paths';
+
+/*
+ * What the two reglaments of seed 004_b8dcda2f6044580b.txt share (Atyrau oblast akimat resolution
+ * No 307: annex 1 intl-technical-inspection-certificate, annex 2 irregular-bus-transport-license):
+ * both channels the act names - the State corporation (functional interaction diagram No 1, shared
+ * flows state-corporation-intake and state-corporation-result-issuance with scProcedure = courier)
+ * and the portal (diagram No 2, egov-portal-intake without payment and egov-result-delivery) - the
+ * routing of pt. 5, the head's signature, the result carried back to the State corporation, the
+ * one-month storage there, and the refusals of the intake flows.
+ */
+
+/** An individual applicant who pays nothing; the State corporation's employee starts its applications; a manual clock for the storage timer. */
+export const ACT_004: Omit<ReglamentTable, 'key' | 'paths'> = {
+  applicant: { kind: 'individual', paid: false },
+  starters: { 'state-corporation': 'state-corporation' },
+  manualClock: true,
+};
+
+/** Diagram No 1, processes 1-3 (state-corporation-intake, courier). */
+export const SC_INTAKE: TaskStep[] = [
+  ['state-corporation', 'accept-documents', { documentsComplete: true }],
+  ['state-corporation', 'hand-over'],
+  ['state-corporation-accumulation', 'send-by-courier'],
+];
+/** Steps 1-3 of pt. 5. */
+export const ROUTING: TaskStep[] = [
+  ['office', 'register-application'],
+  ['head', 'head-review'],
+  ['department-head', 'department-head-review'],
+];
+export const MET = { requirementsMet: true };
+export const NOT_MET = { requirementsMet: false, refusalReason: 'Стандарттың 10-тармағы' };
+export const SIGN: TaskStep = ['head', 'sign-result'];
+/** Step 6 and the provider's courier, then diagram No 1 processes 5-6 (state-corporation-result-issuance, courier). */
+export const SC_RESULT: TaskStep[] = [
+  ['office', 'send-result'],
+  ['provider-courier', 'courier-delivery'],
+  ['state-corporation-accumulation', 'mark-barcode'],
+  ['state-corporation-issuing', 'issue-result'],
+];
+export const ISSUED = present('licenceNumber');
+export const REFUSED = present('refusalNumber', 'refusalReason');
+export const AT_SC = present('scReceiptNumber');
+export const ELECTRONIC = present('elicenseRequestNumber', 'resultDocument', 'notificationId', 'edsSubject');
+
+/** Decided at `check` on the State corporation's channel: from its intake to the issue there. */
+export const decidedAtSc = (name: string, check: TaskStep, outcome: string, row: Partial<ReglamentPath> = {}): ReglamentPath => ({
+  name,
+  channel: 'state-corporation',
+  steps: [...SC_INTAKE, ...ROUTING, check, SIGN, ...SC_RESULT],
+  outcome,
+  variables: { ...(check[2]?.requirementsMet ? ISSUED : REFUSED), ...AT_SC },
+  ...row,
+});
+
+/** Decided at `check` on the portal: the result (and the office's step 6 where the reglament has one) in the personal cabinet. */
+export const decidedOnPortal = (name: string, check: TaskStep, outcome: string, after: TaskStep[], row: Partial<ReglamentPath> = {}): ReglamentPath => ({
+  name,
+  channel: 'portal',
+  steps: [...ROUTING, check, SIGN, ...after],
+  outcome,
+  variables: { ...(check[2]?.requirementsMet ? ISSUED : REFUSED), ...ELECTRONIC },
+  ...row,
+});
+
+/**
+ * The result not collected at the State corporation within a month goes back to the provider: the
+ * path decided at `check` up to the issue, the P1M storage timer (the issue still open), the return.
+ */
+export const returnedToProvider = (check: TaskStep, form: Record<string, unknown> = {}): ReglamentPath => {
+  const decided = decidedAtSc('State corporation, the result is not collected within one month -> returned to the provider (P1M storage timer)', check, 'result-returned-to-provider', { form });
+  const steps = [...decided.steps.slice(0, -1), { timer: 'storage-expired', shows: { timerValue: 'P1M' }, openWhileWaiting: ['issue-result'] }, ['state-corporation-issuing', 'return-to-provider'] as TaskStep];
+  return { ...decided, steps, variables: undefined };
+};
+
+/** The portal's conditions 1 and 2, and the State corporation not accepting an incomplete set (diagram No 1, process 1). */
+export const intakeRefusals = (portalForm: Record<string, unknown>, scForm: Record<string, unknown>): ReglamentPath[] => [
+  INTAKE_REFUSALS.authorization('portal: authorization refused (condition 1, process 2)', { form: portalForm }),
+  INTAKE_REFUSALS.eds('portal: EDS not confirmed (condition 2, process 4)', 'revoked', { form: portalForm }),
+  {
+    name: 'State corporation: incomplete set of documents, application not accepted (diagram No 1, process 1)',
+    channel: 'state-corporation',
+    form: scForm,
+    steps: [['state-corporation', 'accept-documents', { documentsComplete: false }]],
+    outcome: 'refused-sc-documents-incomplete',
+  },
+];
