@@ -13,6 +13,10 @@ export interface AppConfig {
   engineCacheSize: number;
   /** ENGINE_CACHE_IDLE_MS: a kept engine unused this long is let go (default 30000). */
   engineCacheIdleMs: number;
+  /** STEP_MAX_TRANSITIONS: activities started plus flows taken in one step before it is aborted as a loop (default 500). */
+  stepMaxTransitions: number;
+  /** STEP_TIMEOUT_MS: a step that reaches no wait state in this time is aborted (default 60000). */
+  stepTimeoutMs: number;
   database: string;
   processesDir: string;
   usersFile?: string;
@@ -90,6 +94,13 @@ export function externalSystemsMissing(config: ExternalSystemsConfig): string[] 
   return keys.filter(([k]) => !config[k]).map(([, env]) => env);
 }
 
+/** A bound that 0 would turn into "refuse everything". */
+function atLeastOne(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = positiveInt(env, name, fallback);
+  if (n < 1) throw new Error(`${name} must be a positive integer, got "${env[name]}"`);
+  return n;
+}
+
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -110,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     engineCacheSize: positiveInt(env, 'ENGINE_CACHE_SIZE', 100),
     engineCacheIdleMs: positiveInt(env, 'ENGINE_CACHE_IDLE_MS', 30_000),
+    stepMaxTransitions: atLeastOne(env, 'STEP_MAX_TRANSITIONS', 500),
+    stepTimeoutMs: atLeastOne(env, 'STEP_TIMEOUT_MS', 60_000),
     timerPollMs: env.TIMER_POLL_MS !== undefined && /^\d+$/.test(env.TIMER_POLL_MS) ? Number(env.TIMER_POLL_MS) : 1000,
     database: path.resolve(cwd, env.DB_FILE ?? path.join(dataDir, 'reglament.sqlite')),
     processesDir: path.resolve(cwd, env.PROCESSES_DIR ?? 'processes'),

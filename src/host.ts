@@ -42,7 +42,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const dueDates = options.dueDates ?? calendarDueDates(config.calendarFile);
   const dataSource: DataSource = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, sqliteFile: config.database });
   const definitions = new DefinitionService(dataSource, handlers, () => clock.now());
-  const steps = new StepRunner({ handlers, now: () => clock.now(), engineCacheSize: config.engineCacheSize, engineCacheIdleMs: config.engineCacheIdleMs });
+  const steps = new StepRunner({
+    handlers,
+    now: () => clock.now(),
+    engineCacheSize: config.engineCacheSize,
+    engineCacheIdleMs: config.engineCacheIdleMs,
+    maxTransitions: config.stepMaxTransitions,
+    timeoutMs: config.stepTimeoutMs,
+  });
   const runtime = new ProcessRuntime({ dataSource, definitions, steps, clock, dueDates });
   const workingMinutes = dueDates.workingMinutes ?? ((from: Date, to: Date) => (to.getTime() - from.getTime()) / 60000);
   const context: HostContext = { dataSource, definitions, runtime, users: options.users, handlers, clock, workingMinutes: (a, b) => workingMinutes(a, b) };

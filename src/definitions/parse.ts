@@ -57,21 +57,57 @@ interface ModdleWarning {
   error?: Error;
 }
 
-const XML_ID_CHARS = /[.*+?^${}()|[\]\\]/g;
+/**
+ * At most this many XML elements in one document (the largest reglament has under 1000). Counted on
+ * the text before moddle reads it: reading and linting cost time on the event loop in proportion to
+ * the elements, and a 4.5 MB diagram (under the API's body limit) holds about 90,000.
+ */
+export const MAX_XML_ELEMENTS = 20_000;
 
-/** 1-based line of the element carrying `id="<id>"` in the source, if it can be found. */
-export function lineOfId(source: string | undefined, id: string | undefined): number | undefined {
-  if (!source || !id) return undefined;
-  const escaped = id.replace(XML_ID_CHARS, '\\$&');
-  const match = new RegExp(`<[^<>]*?\\sid\\s*=\\s*(["'])${escaped}\\1`).exec(source);
-  if (!match) return undefined;
-  return lineAt(source, match.index);
+/** Start tags in the text (`<` followed by a name start): an upper bound of the document's elements. */
+export function countXmlElements(source: string): number {
+  let count = 0;
+  for (let i = source.indexOf('<'); i !== -1; i = source.indexOf('<', i + 1)) {
+    const next = source.charCodeAt(i + 1);
+    if ((next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === 95) count++;
+  }
+  return count;
 }
 
-function lineAt(source: string, index: number): number {
+const ID_ATTRIBUTE = /\sid\s*=\s*(["'])([^"'<>]*)\1/g;
+
+/** Line of the first tag carrying each id, built in one pass over the source. */
+function buildLineIndex(source: string): Map<string, number> {
+  const lines = new Map<string, number>();
   let line = 1;
-  for (let i = 0; i < index && i < source.length; i++) if (source.charCodeAt(i) === 10) line++;
-  return line;
+  let counted = 0;
+  for (let start = source.indexOf('<'); start !== -1; start = source.indexOf('<', start + 1)) {
+    const end = source.indexOf('>', start);
+    if (end === -1) break;
+    const nextOpen = source.indexOf('<', start + 1);
+    // A tag is `<...>` with no `<` inside (the old per-id search required the same).
+    if (nextOpen !== -1 && nextOpen < end) continue;
+    const tag = source.slice(start, end);
+    for (const match of tag.matchAll(ID_ATTRIBUTE)) {
+      if (lines.has(match[2])) continue;
+      for (; counted < start; counted++) if (source.charCodeAt(counted) === 10) line++;
+      lines.set(match[2], line);
+    }
+  }
+  return lines;
+}
+
+/** The index of the last source asked about: lint asks for many ids of one document in a row. */
+let lastIndex: { source: string; lines: Map<string, number> } | undefined;
+
+/**
+ * 1-based line of the element carrying `id="<id>"` in the source, if it can be found. One pass over
+ * the source per document, not per id: a diagram with thousands of problems stays linear.
+ */
+export function lineOfId(source: string | undefined, id: string | undefined): number | undefined {
+  if (!source || !id) return undefined;
+  if (lastIndex?.source !== source) lastIndex = { source, lines: buildLineIndex(source) };
+  return lastIndex.lines.get(id);
 }
 
 /** Offset of a 1-based line/column (moddle-xml counts lines from 0 and columns from 0). */
@@ -153,6 +189,13 @@ export async function parseBpmn(xml: string, file?: string): Promise<ParsedDefin
   const source = typeof xml === 'string' ? xml : '';
   if (typeof xml !== 'string' || xml.trim() === '') {
     const problem: DefinitionProblem = { rule: 'parse', severity: 'error', message: 'The document is empty' };
+    if (file !== undefined) problem.file = file;
+    return { definitions: undefined, problems: [problem], file, source };
+  }
+  const elements = countXmlElements(source);
+  if (elements > MAX_XML_ELEMENTS) {
+    const message = `The diagram has ${elements} XML elements; at most ${MAX_XML_ELEMENTS} are accepted (the largest reglament has under 1000): split it, or move shared steps into a called process`;
+    const problem: DefinitionProblem = { rule: 'reglament/diagram-size', severity: 'error', message };
     if (file !== undefined) problem.file = file;
     return { definitions: undefined, problems: [problem], file, source };
   }

@@ -14,8 +14,10 @@
  *   postfix    := primary ('.' NAME | '[' or ']' | '(' [or (',' or)*] ')')*
  *   primary    := NUMBER | STRING | 'true' | 'false' | 'null' | NAME | '(' or ')'
  *
- * Calls are parsed only so that expressions.ts can hand them to bpmn-elements; evaluate() never
- * runs them.
+ * A NAME is a process variable. Names that would mean something else to bpmn-elements or to
+ * JavaScript (`environment`, `content`, `services`, `process`, `this`, ...) are refused, as are
+ * `constructor`, `prototype` and `__proto__` anywhere. Calls are parsed so that expressions.ts can
+ * refuse them with their column; evaluate() never runs them.
  */
 
 /** A problem in the text of an expression; `column` is 1-based within the whole text. */
@@ -41,8 +43,26 @@ export class SyntaxProblem extends Error {
   }
 }
 
-/** Names that resolve against bpmn-elements' expression context rather than the process variables. */
-export const CONTEXT_ROOTS: ReadonlySet<string> = new Set(['environment', 'content', 'properties', 'fields']);
+/**
+ * Names an expression may not read. The first four are bpmn-elements' expression context (the
+ * engine's environment with its services and settings, the message being processed): an expression
+ * reads process variables, nothing of the engine. The others are what a reader might take for
+ * Node's globals; they are not variables either (the host reserves the context names,
+ * src/runtime/variables.ts).
+ */
+export const UNREADABLE_NAMES: ReadonlySet<string> = new Set([
+  'environment',
+  'content',
+  'properties',
+  'fields',
+  'services',
+  'process',
+  'global',
+  'globalThis',
+  'require',
+  'module',
+  'this',
+]);
 
 /** Never readable, so an expression cannot climb to Function through a prototype. */
 const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
@@ -54,7 +74,6 @@ export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export type Node =
   | { t: 'literal'; value: string | number | boolean | null }
   | { t: 'variable'; name: string; index: number }
-  | { t: 'root'; name: string; index: number }
   | { t: 'member'; object: Node; key: string; index: number }
   | { t: 'index'; object: Node; key: Node; index: number }
   | { t: 'call'; callee: Node; args: Node[]; index: number }
@@ -267,7 +286,9 @@ class Parser {
         if (token.value === 'null') return { t: 'literal', value: null };
         if (RESERVED_WORDS.has(token.value)) throw this.unexpected(token);
         checkName(token);
-        if (CONTEXT_ROOTS.has(token.value)) return { t: 'root', name: token.value, index: token.index };
+        if (UNREADABLE_NAMES.has(token.value)) {
+          throw new SyntaxProblem(token.index, `"${token.value}" is not readable: an expression reads process variables by their plain names`);
+        }
         return { t: 'variable', name: token.value, index: token.index };
       case 'punct':
         if (token.value === '(') {
@@ -312,39 +333,6 @@ export function findCall(node: Node): Extract<Node, { t: 'call' }> | undefined {
   }
 }
 
-/**
- * A path in bpmn-elements' own dialect: `environment.services.fn(content.input)[0].x`, i.e. a chain
- * of `.name`, `[...]` and calls on one of the context roots, with no operator around it.
- */
-export function isContextPath(node: Node): boolean {
-  switch (node.t) {
-    case 'root':
-      return true;
-    case 'member':
-      return isContextPath(node.object);
-    case 'index':
-      return isContextPath(node.object);
-    case 'call':
-      return isContextPath(node.callee);
-    default:
-      return false;
-  }
-}
-
-/** True if some `[...]` in the chain is not a literal: bpmn-elements reads `[name]` as the key "name". */
-export function hasComputedIndex(node: Node): boolean {
-  switch (node.t) {
-    case 'member':
-      return hasComputedIndex(node.object);
-    case 'index':
-      return node.key.t !== 'literal' || hasComputedIndex(node.object);
-    case 'call':
-      return hasComputedIndex(node.callee);
-    default:
-      return false;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Evaluation
 
@@ -359,6 +347,8 @@ function readProperty(object: unknown, key: unknown): unknown {
     return undefined;
   }
   if (FORBIDDEN_NAMES.has(String(key))) return undefined;
+  // Own properties only: a value's methods (toString, valueOf) are not data.
+  if (!Object.prototype.hasOwnProperty.call(object, key)) return undefined;
   return (object as Record<string | number, unknown>)[key];
 }
 
@@ -447,9 +437,8 @@ function compare(op: ComparisonOperator, a: unknown, b: unknown): boolean {
 
 /**
  * Evaluates a tree without calls against bpmn-elements' expression context (`{ environment, fields,
- * content, properties, ... }`). A bare name is the process variable of that name (an own property
- * of `context.environment.variables`), undefined if there is none; a context root is the property
- * of the context itself.
+ * content, properties, ... }`), of which it reads only the process variables: a name is the own
+ * property of `context.environment.variables` of that name, undefined if there is none.
  */
 export function evaluate(node: Node, context: unknown): unknown {
   switch (node.t) {
@@ -460,8 +449,6 @@ export function evaluate(node: Node, context: unknown): unknown {
       if (variables === null || typeof variables !== 'object') return undefined;
       return hasOwn(variables, node.name) ? (variables as Record<string, unknown>)[node.name] : undefined;
     }
-    case 'root':
-      return context === null || typeof context !== 'object' ? undefined : (context as Record<string, unknown>)[node.name];
     case 'member':
       return readProperty(evaluate(node.object, context), node.key);
     case 'index':

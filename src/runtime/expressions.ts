@@ -1,5 +1,4 @@
-import { Environment } from 'bpmn-elements';
-import { CONTEXT_ROOTS, ExpressionError, SyntaxProblem, evaluate, findCall, hasComputedIndex, isContextPath, parse, type Node } from './expression-parser';
+import { ExpressionError, SyntaxProblem, evaluate, findCall, parse, type Node } from './expression-parser';
 
 /*
  * Camunda-style `${...}` expressions for bpmn-engine, handed to the Engine as its `expressions`
@@ -7,25 +6,22 @@ import { CONTEXT_ROOTS, ExpressionError, SyntaxProblem, evaluate, findCall, hasC
  * body of every `${...}` is parsed by src/runtime/expression-parser.ts (grammar there) and the tree
  * is cached by its text.
  *
- * Names. A bare name `x` is the process variable x: an own property of
+ * Names. A name `x` is the process variable x: an own property of
  * `context.environment.variables`, and nothing else. A name that is not set is undefined, not an
  * error (Camunda would throw "Unknown property"), so `${x == null}` and `${empty x}` test for it.
- * Outputs are deliberately not consulted: bpmn-elements evaluates a sequence-flow condition with
+ * `x.y` and `x[k]` read own properties of a variable's value. Outputs are deliberately not
+ * consulted: bpmn-elements evaluates a sequence-flow condition with
  * `{ environment, ...cloneMessage(sourceActivityMessage) }`, so `content.output` is whatever the
- * source activity completed with (the signal payload `{ id, executionId, variables }` of a user
- * task, the callback argument array of a service task, nothing for a gateway); falling back to it
- * would let a missing variable `id` quietly read the task's id. bpmn-elements itself never writes
- * `environment.output`. The host copies task and handler results into the variables before the
- * outgoing flows are evaluated (src/runtime/step-runner.ts), so variables are the one source.
- * Paths starting with `environment.`, `content.`, `properties.` or `fields.` read the context itself
- * (the host reserves those names, src/runtime/variables.ts).
+ * source activity completed with; the host copies task and handler results into the variables
+ * before the outgoing flows are evaluated (src/runtime/step-runner.ts), so variables are the one
+ * source.
  *
- * bpmn-elements' own dialect keeps working. A whole `${...}` that is a path on one of those roots
- * and contains a call or an unquoted `[name]` (which bpmn-elements reads as the key "name", where
- * JUEL would look up the variable) is resolved by bpmn-elements' default handler, with the same
- * context and `this`: `${environment.services.fn(content.input, 2)}`, `${content.output[spaced
- * name]}`, `${environment.variables.first-name}`. Calls anywhere else (inside a comparison, on a
- * variable) are an error: neither language can evaluate them.
+ * Nothing else. Diagrams are deployed by users of group deployer; an expression is data about
+ * variables, never a way into the engine: `environment`, `content`, `properties`, `fields`,
+ * `services`, `process`, `this` and the like are refused as names, `constructor`, `prototype` and
+ * `__proto__` anywhere, and there are no calls (bpmn-elements' own handler, which would call
+ * `${environment.services.fn()}`, is never used). Each is an ExpressionError with its column,
+ * reported at deployment by the rules that validate expressions.
  *
  * Results. A text that is one `${...}` (surrounding whitespace ignored, unlike bpmn-elements,
  * because XML bodies are often indented) yields the raw value; otherwise the text is a template and
@@ -43,7 +39,7 @@ export interface ExpressionHandler {
   hasExpression(text: unknown): boolean;
 }
 
-type Compiled = { kind: 'native'; node: Node } | { kind: 'bpmn-elements' } | { kind: 'invalid'; index: number; reason: string };
+type Compiled = { kind: 'native'; node: Node } | { kind: 'invalid'; index: number; reason: string };
 
 interface Segment {
   /** Index of `$` in `${`. */
@@ -54,10 +50,6 @@ interface Segment {
   /** Index of the body's first character in the whole text. */
   bodyStart: number;
 }
-
-// bpmn-elements does not export its Expressions factory (and its package exports hide dist/), but an
-// Environment built without the option creates the default handler.
-const bpmnElementsExpressions = new Environment().expressions;
 
 const CACHE_LIMIT = 2000;
 const cache = new Map<string, Compiled>();
@@ -77,51 +69,11 @@ function compileUncached(body: string): Compiled {
     node = parse(body);
   } catch (error) {
     if (!(error instanceof SyntaxProblem)) throw error;
-    if (isBpmnElementsPath(body)) return forbiddenNameIn(body) ?? { kind: 'bpmn-elements' };
     return { kind: 'invalid', index: error.index, reason: error.reason };
   }
   const call = findCall(node);
-  if (isContextPath(node) && (call || hasComputedIndex(node))) return forbiddenNameIn(body) ?? { kind: 'bpmn-elements' };
-  if (call) {
-    const roots = [...CONTEXT_ROOTS].join(', ');
-    return { kind: 'invalid', index: call.index, reason: `Function calls are only supported as a whole expression on ${roots} (e.g. \${environment.services.check(content.output)})` };
-  }
+  if (call) return { kind: 'invalid', index: call.index, reason: 'Function calls are not supported' };
   return { kind: 'native', node };
-}
-
-const BPMN_ELEMENTS_ROOT = /^\s*(?:environment|content|properties|fields)[.[]/;
-
-/**
- * Whether a body our grammar rejects is still a plain path in bpmn-elements' dialect (hyphens or
- * spaces in keys, `[spaced name]`): a context root followed by a chain with no whitespace and no
- * operator character outside brackets, parentheses and quotes.
- */
-function isBpmnElementsPath(body: string): boolean {
-  if (!BPMN_ELEMENTS_ROOT.test(body)) return false;
-  const text = body.trim();
-  let depth = 0;
-  let quote: string | null = null;
-  for (const c of text) {
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-    } else if (c === '[' || c === '(') {
-      depth++;
-    } else if (c === ']' || c === ')') {
-      if (--depth < 0) return false;
-    } else if (depth === 0 && (/\s/.test(c) || '=!<>&|{}'.includes(c))) {
-      return false;
-    }
-  }
-  return quote === null && depth === 0;
-}
-
-const FORBIDDEN_IN_TEXT = /(?<![\w$])(__proto__|prototype|constructor)(?![\w$])/;
-
-function forbiddenNameIn(body: string): Compiled | undefined {
-  const match = FORBIDDEN_IN_TEXT.exec(body);
-  return match ? { kind: 'invalid', index: match.index, reason: `Access to "${match[1]}" is not allowed` } : undefined;
 }
 
 /**
@@ -165,9 +117,9 @@ function isWhole(text: string, segments: Segment[]): boolean {
   return segments.length === 1 && text.slice(0, segments[0].start).trim() === '' && text.slice(segments[0].end).trim() === '';
 }
 
-function resolveSegment(compiled: Compiled, segment: Segment, context: unknown, fnContext: unknown): unknown {
-  if (compiled.kind === 'native') return evaluate(compiled.node, context);
-  return bpmnElementsExpressions.resolveExpression(`\${${segment.body}}`, context, fnContext);
+function resolveSegment(compiled: Compiled, context: unknown): unknown {
+  // compileSegment threw for anything else.
+  return evaluate((compiled as Extract<Compiled, { kind: 'native' }>).node, context);
 }
 
 function scanQuietly(text: unknown): Segment[] | undefined {
@@ -181,15 +133,15 @@ function scanQuietly(text: unknown): Segment[] | undefined {
 
 export function createExpressions(): ExpressionHandler {
   return {
-    resolveExpression(expression: unknown, context?: unknown, fnContext?: unknown): unknown {
+    resolveExpression(expression: unknown, context?: unknown): unknown {
       if (typeof expression !== 'string' || !expression.includes('${')) return expression;
       const segments = scan(expression);
       const compiled = segments.map((segment) => compileSegment(expression, segment));
-      if (isWhole(expression, segments)) return resolveSegment(compiled[0], segments[0], context, fnContext);
+      if (isWhole(expression, segments)) return resolveSegment(compiled[0], context);
       let result = '';
       let at = 0;
       segments.forEach((segment, i) => {
-        const value = resolveSegment(compiled[i], segment, context, fnContext);
+        const value = resolveSegment(compiled[i], context);
         result += expression.slice(at, segment.start) + (value === null || value === undefined ? '' : String(value));
         at = segment.end;
       });

@@ -1,5 +1,6 @@
 import { FormField } from '../definitions/model';
 import { Variables } from '../handlers/registry';
+import { patternProblem } from './pattern-match';
 import { RESERVED_VARIABLE_NAMES } from './variables';
 
 export interface FieldProblem {
@@ -28,7 +29,8 @@ function checkType(field: FormField, value: unknown): string | null {
 
 function checkConstraints(field: FormField, value: unknown): string | null {
   if (typeof value === 'string') {
-    if (field.pattern !== undefined && !new RegExp(field.pattern).test(value)) return `does not match the required pattern ${field.pattern}`;
+    const patternMismatch = field.pattern === undefined ? null : patternProblem(field.pattern, value);
+    if (patternMismatch !== null) return patternMismatch;
     if (field.minlength !== undefined && value.length < field.minlength) return `must have at least ${field.minlength} characters`;
     if (field.maxlength !== undefined && value.length > field.maxlength) return `must have at most ${field.maxlength} characters`;
   }

@@ -13,6 +13,7 @@ import { Clock } from './clock';
 import { validateVariables } from './form-validation';
 import { KeyedMutex } from './keyed-mutex';
 import { StepCommand, StepOutcome, StepRunner } from './step-runner';
+import { timerValueProblem } from './timer-values';
 import { UnitOfWork } from './unit-of-work';
 import { deterministicId } from './deterministic-id';
 import { assertMayStart } from './start-authorization';
@@ -45,7 +46,8 @@ const expressions = createExpressions();
 export function timerDueAt(timer: { timeDuration?: string; expireAt?: Date }, now: Date): Date | null {
   if (timer.timeDuration) {
     const duration = Duration.fromISO(timer.timeDuration);
-    if (!duration.isValid) return null;
+    // The step runner refuses these already; a due date is never computed from one (a timer due at once, in a loop, never waits).
+    if (!duration.isValid || timerValueProblem('timeDuration', timer.timeDuration) !== null) return null;
     return DateTime.fromJSDate(now, { zone: 'Asia/Almaty' }).plus(duration).toJSDate();
   }
   return timer.expireAt ?? null;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { AppError } from '../api/errors';
 import { BusinessError, HandlerRegistry, Variables } from '../handlers/registry';
 import { createEngine, EngineExtension, SourceContext } from './engine-factory';
+import { timerValueProblem, TimerType } from './timer-values';
 import { userVariables } from './variables';
 
 /** What the host asks of one step: start a new execution, or resume a saved one and deliver a signal. */
@@ -91,7 +92,19 @@ export interface StepRunnerOptions {
   engineCacheSize?: number;
   /** A kept engine unused for this long is let go (ms): idle instances hold no engine. */
   engineCacheIdleMs?: number;
+  /**
+   * STEP_MAX_TRANSITIONS: activities started plus sequence flows taken in one step before it is
+   * aborted as a loop that never waits (default 500; the largest step of the 13 reglaments takes 21).
+   * bpmn-elements takes about half a millisecond per transition, and a loop of plain tasks and
+   * gateways runs them without yielding: the bound is also how long such a loop holds the event loop.
+   */
+  maxTransitions?: number;
+  /** STEP_TIMEOUT_MS: a step that has not reached a wait state after this long is aborted (default 60000; handlers call external systems with retries). */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_STEP_MAX_TRANSITIONS = 500;
+export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
 
 /** What one run collects; a kept engine's listeners and handlers report to the run using it now. */
 interface RunScope {
@@ -103,7 +116,24 @@ interface RunScope {
   incident?: { snapshot: Snapshot; activityId: string; handler: string; message: string };
   lastEndEvent: string | null;
   engineError?: unknown;
+  /** Activities started and flows taken in this step, and how often each element was. */
+  transitions: number;
+  taken: Map<string, number>;
+  /** Handlers running now, by service task id (named when the step runs out of time). */
+  running: Map<Promise<unknown>, string>;
+  /** >0 while the host is inside a synchronous call into the engine, where aborting by throwing is caught. */
+  entered: number;
 }
+
+/** Thrown from the engine's listener to break a loop that never yields; the run's failure says why. */
+class StepAborted extends Error {
+  constructor() {
+    super('The step was aborted');
+    this.name = 'StepAborted';
+  }
+}
+
+const isStackOverflow = (error: unknown) => error instanceof RangeError && /call stack/i.test(error.message);
 
 interface LiveEngine {
   engine: any;
@@ -128,10 +158,14 @@ export class StepRunner {
   private readonly kept = new Map<string, LiveEngine>();
   private readonly cacheSize: number;
   private readonly cacheIdleMs: number;
+  private readonly maxTransitions: number;
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: StepRunnerOptions) {
     this.cacheSize = options.engineCacheSize ?? 100;
     this.cacheIdleMs = options.engineCacheIdleMs ?? 30_000;
+    this.maxTransitions = options.maxTransitions ?? DEFAULT_STEP_MAX_TRANSITIONS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   }
 
   /** Lets go of every kept engine (the host is closing). */
@@ -147,54 +181,41 @@ export class StepRunner {
   }
 
   async run(identity: StepIdentity, sourceContext: SourceContext, command: StepCommand): Promise<StepOutcome> {
-    const scope: RunScope = { identity, events: [], timers: [], inFlight: new Set(), lastEndEvent: null };
+    const scope: RunScope = { identity, events: [], timers: [], inFlight: new Set(), lastEndEvent: null, transitions: 0, taken: new Map(), running: new Map(), entered: 0 };
+    const startedAt = Date.now();
     this.evictIdle();
     let live = command.kind === 'start' || command.kind === 'resume' ? undefined : this.checkOut(identity.instanceId, sourceContext, command.engineState);
     const recovered = !live;
     live ??= this.createLive(identity.instanceId, sourceContext, scope);
     live.scope = scope;
-    const { engine, listener } = live;
-    const { events, timers, inFlight } = scope;
+    const { engine } = live;
+    const { events, timers } = scope;
 
-    if (command.kind === 'start') {
-      await engine.execute({ listener, variables: command.variables } as any);
-    } else if (command.kind === 'resume') {
-      engine.recover(JSON.parse(command.engineState));
-      await engine.resume({ listener } as any);
-    } else {
-      if (recovered) {
-        engine.recover(JSON.parse(command.engineState));
-        await engine.resume({ listener } as any);
-      }
-      const target = engine.execution?.getPostponed().find((a: any) => a.executionId === command.executionId || a.id === command.activityId);
-      if (!target && command.kind !== 'timer') {
+    try {
+      scope.entered++;
+      await this.deliver(live, command, recovered);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_WAITING') throw error;
+      // A loop aborted from the listener, or one deep enough to overflow the stack first.
+      if (!scope.failure && isStackOverflow(error)) scope.failure = this.runaway(scope, 'stack');
+      if (!scope.failure) {
         await this.release(live);
-        throw new AppError(409, 'NOT_WAITING', `Activity "${command.activityId}" of instance ${identity.instanceId} is not waiting`);
+        throw error;
       }
-      if (command.kind === 'timer' && !target) {
-        // bpmn-elements completes a timer whose expiry (by the real time) passed while the
-        // instance was resumed: the event already fired in this step, as the host's row said it should.
-      } else if (command.kind === 'signal') {
-        engine.execution!.signal({ id: command.activityId, executionId: command.executionId, variables: command.variables });
-      } else if (command.kind === 'error') {
-        // The child's variables come back before the error is routed, as with a normal end.
-        for (const process of engine.execution?.definitions?.[0]?.getProcesses?.() ?? []) Object.assign(process.environment.variables, command.variables);
-        target!.sendApiMessage('error', { message: command.message, code: command.code, name: 'BpmnError' });
-      } else {
-        // Cancelling a timer event completes it: the event fires (bpmn-elements TimerEventDefinition).
-        // Addressed by element id: the timer definition listens on its own sub-execution id, not the event's.
-        engine.execution!.cancelActivity({ id: command.activityId });
-      }
+    } finally {
+      scope.entered--;
     }
 
     try {
-      await this.settle(engine, inFlight, () => events.length + timers.length);
+      if (!scope.failure) await this.settle(engine, scope, startedAt, () => events.length + timers.length);
     } catch (error) {
       await this.release(live);
       throw error;
     }
+    if (!scope.failure && isStackOverflow(scope.engineError)) scope.failure = this.runaway(scope, 'stack');
     if (scope.failure) {
-      await this.release(live);
+      // The engine may be in the middle of a broken chain (stop() would never settle): let it go.
+      this.abandon(live);
       throw scope.failure;
     }
     if (scope.incident) {
@@ -229,6 +250,100 @@ export class StepRunner {
       this.keep(identity.instanceId, live, engineState);
     }
     return { ended, engineState, variables: processVariables, active, outcome: ended ? scope.lastEndEvent : null, events, timers };
+  }
+
+  /** Starts, resumes or signals the engine as the command says; the engine runs on synchronously from here. */
+  private async deliver(live: LiveEngine, command: StepCommand, recovered: boolean): Promise<void> {
+    const { engine, listener } = live;
+    if (command.kind === 'start') {
+      await engine.execute({ listener, variables: command.variables } as any);
+      return;
+    }
+    if (command.kind === 'resume') {
+      engine.recover(JSON.parse(command.engineState));
+      await engine.resume({ listener } as any);
+      return;
+    }
+    if (recovered) {
+      engine.recover(JSON.parse(command.engineState));
+      await engine.resume({ listener } as any);
+    }
+    const target = engine.execution?.getPostponed().find((a: any) => a.executionId === command.executionId || a.id === command.activityId);
+    if (!target && command.kind !== 'timer') {
+      await this.release(live);
+      throw new AppError(409, 'NOT_WAITING', `Activity "${command.activityId}" of instance ${live.scope.identity.instanceId} is not waiting`);
+    }
+    if (command.kind === 'timer' && !target) {
+      // bpmn-elements completes a timer whose expiry (by the real time) passed while the
+      // instance was resumed: the event already fired in this step, as the host's row said it should.
+    } else if (command.kind === 'signal') {
+      engine.execution!.signal({ id: command.activityId, executionId: command.executionId, variables: command.variables });
+    } else if (command.kind === 'error') {
+      // The child's variables come back before the error is routed, as with a normal end.
+      for (const process of engine.execution?.definitions?.[0]?.getProcesses?.() ?? []) Object.assign(process.environment.variables, command.variables);
+      target!.sendApiMessage('error', { message: command.message, code: command.code, name: 'BpmnError' });
+    } else {
+      // Cancelling a timer event completes it: the event fires (bpmn-elements TimerEventDefinition).
+      // Addressed by element id: the timer definition listens on its own sub-execution id, not the event's.
+      engine.execution!.cancelActivity({ id: command.activityId });
+    }
+  }
+
+  /**
+   * Counts one activity start or flow taken. Past the bound the step is a loop that never waits: the
+   * run fails, and inside a synchronous call into the engine (where a loop of plain tasks and
+   * gateways recurses without yielding) the throw unwinds the engine's chain.
+   */
+  private countTransition(scope: RunScope, id: string): void {
+    scope.transitions++;
+    scope.taken.set(id, (scope.taken.get(id) ?? 0) + 1);
+    if (scope.transitions <= this.maxTransitions) return;
+    scope.failure ??= this.runaway(scope, 'transitions');
+    if (scope.entered > 0) throw new StepAborted();
+  }
+
+  /** The 422 of a step that reached no wait state; it names the elements taken most often, in the order first taken. */
+  private runaway(scope: RunScope, why: 'transitions' | 'stack' | 'time'): AppError {
+    const most = Math.max(0, ...scope.taken.values());
+    const loop = [...scope.taken].filter(([, count]) => most > 1 && count * 2 >= most).map(([id]) => id);
+    const shown = loop.length > 12 ? [...loop.slice(0, 12), '...'] : loop;
+    const through = shown.length > 0 ? `; it loops through ${shown.join(' -> ')}` : '';
+    if (why === 'time') {
+      const running = [...new Set(scope.running.values())];
+      const still = running.length > 0 ? `; still running: ${running.map((id) => `"${id}"`).join(', ')}` : '';
+      return new AppError(
+        422,
+        'STEP_RUNAWAY',
+        `The step reached no wait state within ${this.timeoutMs} ms (STEP_TIMEOUT_MS), after ${scope.transitions} transitions${through}${still}; nothing was stored`,
+        { transitions: scope.transitions, loop, running },
+      );
+    }
+    const bound = why === 'stack' ? 'before the engine ran out of stack' : `(at most ${this.maxTransitions}, STEP_MAX_TRANSITIONS)`;
+    return new AppError(
+      422,
+      'STEP_RUNAWAY',
+      `The step took ${scope.transitions} transitions without reaching a wait state ${bound}${through}; nothing was stored`,
+      { transitions: scope.transitions, loop },
+    );
+  }
+
+  /** Checks what a timer event resolved to; a timer that would fire at once or for ever fails the step. */
+  private checkTimer(scope: RunScope, activityId: string, content: Record<string, unknown>): void {
+    for (const type of ['timeDuration', 'timeDate', 'timeCycle'] as TimerType[]) {
+      if (!(type in content)) continue;
+      const problem = content.repeat === -1 && type === 'timeCycle' ? `Timer cycle "${String(content[type])}" repeats without end` : timerValueProblem(type, content[type]);
+      if (problem) {
+        scope.failure ??= new AppError(422, 'INVALID_TIMER', `Timer event "${activityId}": ${problem}; nothing was stored`, { activityId, [type]: content[type] });
+        return;
+      }
+    }
+  }
+
+  /** Lets go of an engine without waiting for it: after an abort its chain may never settle. */
+  private abandon(live: LiveEngine): void {
+    live.listener.removeAllListeners();
+    live.engine.removeAllListeners?.('error');
+    live.engine.on?.('error', () => undefined);
   }
 
   /** The kept engine of an instance if it is at exactly `engineState`; it is taken out while a run uses it. */
@@ -323,8 +438,31 @@ export class StepRunner {
                 return at;
               };
               const { identity } = run;
-              const work = registration
-                .handler({
+              let settled!: () => void;
+              const delivered = new Promise<void>((resolve) => (settled = resolve));
+              // The engine hears of the handler's result in a later macrotask, not in the promise's
+              // microtask: a loop of service tasks would otherwise never let the event loop run (other
+              // requests, this step's time guard). Once the step has failed, the engine hears nothing.
+              const resume = (deliver: () => void) =>
+                setImmediate(() => {
+                  try {
+                    if (run.failure) return;
+                    run.entered++;
+                    try {
+                      deliver();
+                    } finally {
+                      run.entered--;
+                    }
+                  } catch (error) {
+                    if (isStackOverflow(error)) run.failure ??= runner.runaway(run, 'stack');
+                    else if (!(error instanceof StepAborted)) run.failure ??= error;
+                  } finally {
+                    settled();
+                  }
+                });
+              let work: Promise<Variables | void>;
+              try {
+                work = registration.handler({
                   instanceId: identity.instanceId,
                   businessKey: identity.businessKey,
                   processDefinitionKey: identity.processDefinitionKey,
@@ -336,15 +474,20 @@ export class StepRunner {
                   activityName: activity.name,
                   variables: userVariables(activity.environment.variables),
                   now: runner.options.now(),
-                })
-                .then(
-                  (output) => {
+                });
+              } catch (error) {
+                work = Promise.reject(error);
+              }
+              work.then(
+                (output) =>
+                  resume(() => {
                     const produced = output ?? {};
                     Object.assign(activity.environment.variables, produced);
                     run.events.push({ at: runner.options.now(), type: 'service-completed', activityId: activity.id, activityName: activity.name, data: { handler: topic, output: produced } });
                     callback(null, produced);
-                  },
-                  (err: unknown) => {
+                  }),
+                (err: unknown) =>
+                  resume(() => {
                     if (err instanceof BusinessError) {
                       Object.assign(activity.environment.variables, err.variables, { lastErrorCode: err.code, lastErrorMessage: err.message });
                       run.events.push({ at: runner.options.now(), type: 'business-error', activityId: activity.id, activityName: activity.name, data: { handler: topic, code: err.code, message: err.message } });
@@ -357,10 +500,14 @@ export class StepRunner {
                     }
                     // The engine is abandoned after this step; nothing it does from here on is kept.
                     callback(Object.assign(new Error(run.incident.message), { name: 'HandlerFailure' }));
-                  },
-                );
-              run.inFlight.add(work);
-              void work.finally(() => run.inFlight.delete(work));
+                  }),
+              );
+              run.inFlight.add(delivered);
+              run.running.set(delivered, activity.id);
+              void delivered.finally(() => {
+                run.inFlight.delete(delivered);
+                run.running.delete(delivered);
+              });
             },
           };
         };
@@ -372,8 +519,10 @@ export class StepRunner {
       live.scope.events.push({ at: this.options.now(), type: 'activity-end', activityId: api.id, activityName: api.name, data: { type: api.type } });
       if (api.type === 'bpmn:EndEvent') live.scope.lastEndEvent = api.id;
     });
+    listener.on('activity.start', (api: any) => this.countTransition(live.scope, api.id));
     listener.on('activity.timer', (api: any) => {
       const content = api.content ?? {};
+      this.checkTimer(live.scope, api.id, content);
       live.scope.timers.push({
         activityId: api.id,
         executionId: content.parent?.executionId ?? api.executionId,
@@ -384,22 +533,49 @@ export class StepRunner {
     });
     listener.on('flow.take', (api: any) => {
       live.scope.events.push({ at: this.options.now(), type: 'flow-taken', activityId: api.id });
+      this.countTransition(live.scope, api.id);
     });
 
-    const engine = createEngine({ name: instanceId, sourceContext, extensions });
+    const engine = createEngine({
+      name: instanceId,
+      sourceContext,
+      extensions,
+      onScriptRefused: (error) => (live.scope.failure ??= new AppError(422, 'SCRIPT_REFUSED', `${error.message}; nothing was stored`, { elementId: error.elementId })),
+    });
     engine.on('error', (err: unknown) => (live.scope.engineError = err));
     live.engine = engine;
     live.listener = listener;
     return live;
   }
 
-  /** Waits until no handler is running and the engine is no longer executing. */
-  private async settle(engine: any, inFlight: Set<Promise<unknown>>, progress: () => number): Promise<void> {
+  /**
+   * Waits until no handler is running and the engine is no longer executing, or until the run fails
+   * (an abort, a refused script) or runs out of time (STEP_TIMEOUT_MS, a 422 that names what still runs).
+   */
+  private async settle(engine: any, scope: RunScope, startedAt: number, progress: () => number): Promise<void> {
+    const { inFlight } = scope;
     const quiet = () => inFlight.size === 0 && (engine.state !== 'running' || engine.activityStatus !== 'executing');
-    for (let rounds = 0; rounds < 10_000; rounds++) {
-      if (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    const deadline = startedAt + this.timeoutMs;
+    let idleRounds = 0;
+    while (!scope.failure) {
+      if (Date.now() >= deadline) {
+        scope.failure = this.runaway(scope, 'time');
+        return;
+      }
+      const before = progress();
+      if (inFlight.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+        clearTimeout(timer);
+        continue;
+      }
       await new Promise((resolve) => setImmediate(resolve));
-      if (!quiet()) continue;
+      if (!quiet()) {
+        // Executing with nothing in flight and nothing happening: the engine is stuck, not looping.
+        idleRounds = progress() === before ? idleRounds + 1 : 0;
+        if (idleRounds >= 10_000) throw new AppError(500, 'ENGINE_STALLED', 'The engine kept executing without reaching a wait state');
+        continue;
+      }
       // Quiet once is not enough: part of bpmn-elements' work (e.g. routing an error to a boundary
       // event) may still be queued behind a timer tick. Settled means still quiet, with no new
       // event, after one more macrotask.
@@ -407,7 +583,6 @@ export class StepRunner {
       await new Promise((resolve) => setTimeout(resolve, 0));
       if (quiet() && progress() === seen) return;
     }
-    throw new AppError(500, 'ENGINE_STALLED', 'The engine kept executing without reaching a wait state');
   }
 
   private processVariables(engine: any): Variables {

@@ -19,6 +19,8 @@ export const TEST_USERS = [
   { id: 'bota-other-bodies', groups: ['other-bodies'] },
   { id: 'second-specialist', groups: ['specialist'] },
   { id: 'nobody', groups: ['visitors'] },
+  // Deploys through Camunda Modeler (/engine-rest), as the README invites; no other right.
+  { id: 'dora-deployer', groups: ['deployer'] },
 ] as const;
 
 export type TestUserId = (typeof TEST_USERS)[number]['id'];

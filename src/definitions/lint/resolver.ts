@@ -10,11 +10,14 @@ import conditionExpression = require('./rules/condition-expression');
 import executableProcess = require('./rules/executable-process');
 import formFields = require('./rules/form-fields');
 import formFieldNotProduced = require('./rules/form-field-not-produced');
+import noScript = require('./rules/no-script');
 import serviceTaskHandler = require('./rules/service-task-handler');
 import startable = require('./rules/startable');
 import timeLimit = require('./rules/time-limit');
+import timer = require('./rules/timer');
 import userTaskCandidateGroup = require('./rules/user-task-candidate-group');
 import type { LintConfig, RuleFactory } from './types';
+import noOverlappingElements = require('./overlap');
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
@@ -34,6 +37,8 @@ export const reglamentRules: Readonly<Record<string, RuleFactory>> = {
   'form-fields': formFields,
   'form-field-not-produced': formFieldNotProduced,
   'call-activity-target': callActivityTarget,
+  'no-script': noScript,
+  timer,
   startable,
 };
 
@@ -42,6 +47,14 @@ export const reglamentConfigs: Readonly<Record<string, LintConfig>> = {
   recommended: {
     rules: Object.fromEntries(Object.keys(reglamentRules).map((name) => [name, 'error'])),
   },
+};
+
+/**
+ * bpmnlint rules answered by our own implementation under bpmnlint's name (same reports): its
+ * no-overlapping-elements compares every pair of shapes, ./overlap.ts sorts and sweeps.
+ */
+const BPMNLINT_REPLACEMENTS: Readonly<Record<string, RuleFactory>> = {
+  'no-overlapping-elements': noOverlappingElements,
 };
 
 interface BpmnlintResolver {
@@ -58,6 +71,8 @@ export class ReglamentResolver implements BpmnlintResolver {
   }
 
   resolveRule(pkg: string, ruleName: string): RuleFactory | Promise<RuleFactory> {
+    const replacement = pkg === 'bpmnlint' ? BPMNLINT_REPLACEMENTS[ruleName] : undefined;
+    if (replacement) return replacement;
     if (pkg === PLUGIN_PACKAGE) {
       const rule = reglamentRules[ruleName];
       if (!rule) throw new Error(`cannot resolve rule <${ruleName}> from <${pkg}>: no such rule in src/definitions/lint/rules`);

@@ -7,9 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTimeLimit } from '../../../src/calendar/time-limit';
-import { lintDefinition, reglamentRules } from '../../../src/definitions/lint';
-import { parseBpmn } from '../../../src/definitions/parse';
+import { lintDefinition, ReglamentResolver, reglamentRules } from '../../../src/definitions/lint';
+import { MAX_XML_ELEMENTS, parseBpmn } from '../../../src/definitions/parse';
 import { validateExpression } from '../../../src/runtime/expressions';
+import { chainDiagram } from '../../support/big-diagram';
 
 const FIXTURES = join(__dirname, '../../fixtures/lint');
 const HANDLERS = ['registry.assign-number', 'licence.issue', 'refusal.issue'];
@@ -43,6 +44,12 @@ const ONE_EXECUTABLE = 'exactly one process must have isExecutable="true"';
 const NOT_EXTERNAL = 'Service task must be implemented as External (camunda:type="external") with camunda:topic naming a handler';
 const NO_TIME_LIMIT = 'User task has no time limit (extension property "timeLimit")';
 const TYPES = 'allowed: string, long, boolean, date, enum';
+const NO_CODE = 'diagrams carry no code';
+const USE_HANDLER = 'use a service task (External) whose topic names a registered handler';
+const AT_LEAST_ONE_SECOND = 'a timer waits at least one second (PT1S)';
+const BOUNDED_CYCLE = 'write R<n>/<duration> with n from 1 to 100 (e.g. R3/PT1H)';
+const BACKTRACKS =
+  'can take exponential time to match (a repetition inside a repetition, or more than 25 repetitions); rewrite it without nested quantifiers, e.g. ^(\\d{3}-\\d{7}|\\d{7})$ instead of ^(\\d{3}-)?\\d{7}$';
 
 /** Expected reports per rule and invalid fixture; computed lazily (the parsers' messages are theirs). */
 const EXPECTED: Record<string, Record<string, () => Expected>> = {
@@ -97,6 +104,43 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
       ['bad-form', 'Form field "name" constraint minlength needs a number, got "two"'],
       ['bad-form', 'Form field "name" has unsupported constraint "validator"; supported: required, readonly, pattern, minlength, maxlength, min, max'],
       ['bad-form', 'Form field "name" has a pattern constraint without a regular expression (config)'],
+    ],
+    'invalid-patterns.bpmn': () => [
+      ['start', `Form field "nested" pattern "^(a+)+$" ${BACKTRACKS}`],
+      ['start', `Form field "words" pattern "^(\\w+\\s?)*$" ${BACKTRACKS}`],
+    ],
+  },
+  'no-script': {
+    'invalid.bpmn': () => [
+      ['code', `Execution listener (event "start") runs code (class "kz.gov.AuditListener"): ${NO_CODE}; listeners are not allowed`],
+      ['read-users', `Script task (scriptFormat "javascript"): ${NO_CODE}; ${USE_HANDLER}`],
+      ['empty-script', `Script task: ${NO_CODE}; ${USE_HANDLER}`],
+      ['external-script', `Script task (scriptFormat "groovy", resource "deployment://check.groovy"): ${NO_CODE}; ${USE_HANDLER}`],
+      ['script-condition', `Condition is a script (language "javascript"): ${NO_CODE}; write a \${...} expression over process variables`],
+      ['mapped', `camunda:script (scriptFormat "javascript") in an input/output mapping: ${NO_CODE}`],
+      ['listened', `Task listener (event "create") runs code (class "kz.gov.Assign"): ${NO_CODE}; listeners are not allowed`],
+      ['listened', `Task listener (event "complete") runs code (expression "\${audit.log(task)}"): ${NO_CODE}; listeners are not allowed`],
+      ['listened', `Task listener (event "assignment") runs code (delegateExpression "\${assigner}"): ${NO_CODE}; listeners are not allowed`],
+      ['listened', `Execution listener (event "end") runs code (script "javascript"): ${NO_CODE}; listeners are not allowed`],
+      ['scripted-wait', `Condition is a script (language "javascript"): ${NO_CODE}; write a \${...} expression over process variables`],
+    ],
+  },
+  timer: {
+    'invalid.bpmn': () => [
+      ['zero-duration', `Timer duration "PT0S" does not wait: ${AT_LEAST_ONE_SECOND}`],
+      ['zero-days', `Timer duration "P0D" does not wait: ${AT_LEAST_ONE_SECOND}`],
+      ['negative-duration', `Timer duration "-PT1S" is negative: ${AT_LEAST_ONE_SECOND}`],
+      ['sub-second', `Timer duration "PT0.5S" does not wait: ${AT_LEAST_ONE_SECOND}`],
+      ['garbage-duration', 'Timer duration "soon" is not an ISO 8601 duration (e.g. PT2H, P3D, P1M)'],
+      ['unbounded-cycle', `Timer cycle "R/PT1S" repeats without end: ${BOUNDED_CYCLE}`],
+      ['negative-repeat-cycle', `Timer cycle "R-1/PT1S" repeats without end: ${BOUNDED_CYCLE}`],
+      ['long-cycle', `Timer cycle "R1000/PT1H" repeats 1000 times: ${BOUNDED_CYCLE}`],
+      ['zero-period-cycle', `Timer cycle "R5/PT0S" does not wait between repetitions: ${AT_LEAST_ONE_SECOND}`],
+      ['cron-cycle', `Timer cycle "0 0 9 * * ?" is not a bounded cycle: ${BOUNDED_CYCLE}`],
+      ['garbage-date', 'Timer date "tomorrow" is not an ISO 8601 date-time (e.g. 2026-03-02T09:00:00+05:00)'],
+      ['bad-expression', `Timer duration "\${delay ==}" is invalid: ${expressionError('${delay ==}')}`],
+      ['no-value', 'Timer has no value: set a duration (timeDuration), a date (timeDate) or a bounded cycle (timeCycle)'],
+      ['two-values', 'Timer has 2 values (timeDuration, timeDate); keep exactly one'],
     ],
   },
   'call-activity-target': {
@@ -167,3 +211,130 @@ describe.each(ruleNames)('reglament/%s', (rule) => {
     }
   });
 });
+
+/*
+ * bpmnlint's no-overlapping-elements compares every pair of shapes: a 4.5 MB diagram kept the event
+ * loop busy for 110 s. The host resolves that rule name to its own sort-and-sweep version, which must
+ * report exactly what bpmnlint's does.
+ */
+describe('no-overlapping-elements, resolved to the sweep version', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bpmnlintOriginal = require('bpmnlint/rules/no-overlapping-elements') as () => { check: (node: unknown, reporter: unknown) => void };
+
+  async function reportsOf(factory: () => { check: unknown }, xml: string): Promise<string[]> {
+    const parsed = await parseBpmn(xml, 'random.bpmn');
+    expect(parsed.problems).toEqual([]);
+    const reports: string[] = [];
+    const rule = factory() as { check: (node: unknown, reporter: unknown) => void };
+    rule.check(parsed.definitions, { report: (id: string, message: string) => reports.push(`${id}: ${message}`) });
+    return reports.sort();
+  }
+
+  it.each(Array.from({ length: 40 }, (_, seed) => seed + 1))('reports what bpmnlint reports on random diagram %d', async (seed) => {
+    const xml = randomLayout(seed);
+    const ours = await reportsOf(new ReglamentResolver().resolveRule('bpmnlint', 'no-overlapping-elements') as () => { check: unknown }, xml);
+    expect(ours).toEqual(await reportsOf(bpmnlintOriginal, xml));
+  });
+
+  it('finds overlaps and shapes outside their parent at all', async () => {
+    // The random layouts must exercise both messages, or the comparison above proves little.
+    const all = (await Promise.all(Array.from({ length: 40 }, (_, seed) => reportsOf(bpmnlintOriginal, randomLayout(seed + 1))))).flat();
+    expect(all.filter((r) => r.endsWith('Element overlaps with other element')).length).toBeGreaterThan(40);
+    expect(all.filter((r) => r.endsWith('Element is outside of parent boundary')).length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['laid out in rows', false],
+    ['all at one spot', true],
+  ])('lints the largest accepted diagram, %s, in a few seconds at most', async (_layout, overlapping) => {
+    const xml = chainDiagram({ tasks: 2200, overlapping });
+    const parsed = await parseBpmn(xml, 'big.bpmn');
+    expect(parsed.problems).toEqual([]);
+    const started = Date.now();
+    const problems = await lintDefinition(parsed, { file: 'big.bpmn', handlers: HANDLERS, processKeys: PROCESS_KEYS });
+    // bpmnlint's pairwise rule alone takes about 5 s here (and reporting 2,200 overlaps scanned the source once each).
+    expect(Date.now() - started).toBeLessThan(3000);
+    const overlaps = problems.filter((p) => p.rule === 'no-overlapping-elements');
+    expect(overlaps).toHaveLength(overlapping ? 2200 : 0);
+    if (overlapping) expect(overlaps[0]).toMatchObject({ elementId: 't0', severity: 'warning', line: expect.any(Number) });
+  });
+});
+
+describe('diagram size', () => {
+  it('refuses a document with more XML elements than the bound before reading it, with the counts', async () => {
+    const xml = chainDiagram({ tasks: 9800 });
+    expect(xml.length).toBeGreaterThan(4_400_000);
+    const started = Date.now();
+    const parsed = await parseBpmn(xml, 'big.bpmn');
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(parsed.definitions).toBeUndefined();
+    const count = xml.match(/<[A-Za-z_]/g)!.length;
+    expect(parsed.problems).toEqual([
+      {
+        file: 'big.bpmn',
+        rule: 'reglament/diagram-size',
+        severity: 'error',
+        message: `The diagram has ${count} XML elements; at most ${MAX_XML_ELEMENTS} are accepted (the largest reglament has under 1000): split it, or move shared steps into a called process`,
+      },
+    ]);
+  });
+
+  it('reads a document at the bound', async () => {
+    const xml = chainDiagram({ tasks: 2200 });
+    expect(xml.match(/<[A-Za-z_]/g)!.length).toBeLessThanOrEqual(MAX_XML_ELEMENTS);
+    const parsed = await parseBpmn(xml, 'big.bpmn');
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.definitions).toBeDefined();
+  });
+});
+
+/** A deterministic pseudo-random layout: two pools, tasks, boundary events, sub-processes (expanded or not), shapes without bounds. */
+function randomLayout(seed: number): string {
+  let state = seed * 7919;
+  const next = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return Math.floor((state / 2147483648) * n);
+  };
+  const shapes: string[] = [];
+  const bounds = (id: string, x: number, y: number, w: number, h: number, extra = '') =>
+    shapes.push(`<bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"${extra}><dc:Bounds x="${x}" y="${y}" width="${w}" height="${h}" /></bpmndi:BPMNShape>`);
+  const box = () => [next(40) * 10, next(40) * 10, 20 + next(9) * 10, 20 + next(9) * 10] as const;
+  const processes: string[] = [];
+  const participants: string[] = [];
+  for (const p of [1, 2]) {
+    const elements: string[] = [];
+    const count = 4 + next(12);
+    for (let i = 0; i < count; i++) {
+      const id = `p${p}-e${i}`;
+      const kind = next(10);
+      if (kind < 6) {
+        elements.push(`<bpmn:task id="${id}" name="${id}" />`);
+        if (next(4) > 0) bounds(id, ...box());
+        if (next(3) === 0) {
+          elements.push(`<bpmn:boundaryEvent id="${id}-b" name="b" attachedToRef="${id}" />`);
+          bounds(`${id}-b`, ...box());
+        }
+      } else if (kind < 8) {
+        const children = Array.from({ length: 1 + next(4) }, (_, c) => `${id}-c${c}`);
+        elements.push(`<bpmn:subProcess id="${id}" name="${id}">${children.map((c) => `<bpmn:task id="${c}" name="${c}" />`).join('')}</bpmn:subProcess>`);
+        bounds(id, ...box(), ` isExpanded="${next(2) === 0}"`);
+        for (const c of children) bounds(c, ...box());
+      } else if (kind < 9) {
+        elements.push(`<bpmn:dataStoreReference id="${id}" name="${id}" />`);
+        bounds(id, ...box());
+      } else {
+        elements.push(`<bpmn:task id="${id}" name="${id}" />`);
+        shapes.push(`<bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"><dc:Bounds x="${next(400)}" y="${next(400)}" /></bpmndi:BPMNShape>`);
+      }
+    }
+    processes.push(`<bpmn:process id="proc-${p}" isExecutable="${p === 1}">${elements.join('')}</bpmn:process>`);
+    participants.push(`<bpmn:participant id="pool-${p}" name="Pool ${p}" processRef="proc-${p}" />`);
+    bounds(`pool-${p}`, next(10) * 10, (p - 1) * 200, 250 + next(20) * 10, 150 + next(10) * 10);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="defs" targetNamespace="http://bpmn.io/schema/bpmn">
+<bpmn:collaboration id="collaboration">${participants.join('')}</bpmn:collaboration>
+${processes.join('\n')}
+<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">${shapes.join('')}</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+}

@@ -2,11 +2,15 @@
  * reglament/form-fields: the `camunda:formData` of user tasks and start events is usable: every field
  * has an id, ids are unique per form, types are ones the host validates, `pattern` compiles as a
  * JavaScript RegExp, numeric constraints have numbers, constraints are ones the host knows, and an
- * enum has values.
+ * enum has values. A pattern must not backtrack catastrophically (safe-regex2: star height at most 1).
  */
 import { extensionsOf, isAny, list } from '../../bpmn-utils';
 import { FORM_FIELD_TYPES } from '../../model';
 import type { ModdleElement, Reporter, RuleDefinition } from '../types';
+import safeRegex = require('safe-regex2');
+
+const BACKTRACKS =
+  'can take exponential time to match (a repetition inside a repetition, or more than 25 repetitions); rewrite it without nested quantifiers, e.g. ^(\\d{3}-\\d{7}|\\d{7})$ instead of ^(\\d{3}-)?\\d{7}$';
 
 const KNOWN_CONSTRAINTS = ['required', 'readonly', 'pattern', 'minlength', 'maxlength', 'min', 'max'];
 const NUMERIC_CONSTRAINTS = ['minlength', 'maxlength', 'min', 'max'];
@@ -53,7 +57,11 @@ function formFields(): RuleDefinition {
             new RegExp(config);
           } catch (error) {
             reporter.report(node.id, `Form field ${label} pattern "${config}" is not a valid regular expression: ${(error as Error).message}`);
+            continue;
           }
+          // Matching runs on the server: a pattern that backtracks exponentially would stop it (the
+          // match is also time-bounded, src/runtime/pattern-match.ts, for what this check misses).
+          if (!safeRegex(config)) reporter.report(node.id, `Form field ${label} pattern "${config}" ${BACKTRACKS}`);
         } else if (NUMERIC_CONSTRAINTS.includes(name)) {
           if (config === undefined || config.trim() === '' || !Number.isFinite(Number(config.trim()))) {
             reporter.report(node.id, `Form field ${label} constraint ${name} needs a number, got "${config ?? ''}"`);
