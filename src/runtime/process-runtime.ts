@@ -58,6 +58,12 @@ const PROCESS_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 /** Longer than any step takes; a crashed holder's timers are picked up after it. */
 const TIMER_LEASE_MS = 60_000;
 
+/**
+ * How deep call activities may nest in one application: the reglaments call one shared flow (depth 1).
+ * Processes that call each other start children in the same step without end otherwise.
+ */
+const MAX_CALL_DEPTH = 8;
+
 /** Overdue tasks are reported to the head of the provider (the lane group of the head). */
 const ESCALATION_GROUP = 'head';
 
@@ -286,6 +292,10 @@ export class ProcessRuntime {
       if (await this.childExists(uow, row.id, activity.executionId)) continue;
       const calledKey = loaded.model.callActivities.get(activity.id)?.calledElement;
       if (!calledKey) throw new AppError(422, 'CALL_ACTIVITY_WITHOUT_TARGET', `Call activity "${activity.id}" names no called process`);
+      const depth = await this.callDepth(uow, row);
+      if (depth >= MAX_CALL_DEPTH) {
+        throw new AppError(422, 'STEP_RUNAWAY', `Call activity "${activity.id}" of "${row.processDefinitionKey}" would start "${calledKey}" ${depth + 1} calls deep (at most ${MAX_CALL_DEPTH}): called processes that call each other never end; nothing was stored`);
+      }
       const calledDefinition = await this.options.definitions.latest(calledKey);
       const calledLoaded = await this.options.definitions.load(calledDefinition.id);
       const callerVariables = JSON.parse(tracked.row.variables) as Variables;
@@ -302,6 +312,17 @@ export class ProcessRuntime {
         parent: { instanceId: row.id, activityId: activity.id, executionId: activity.executionId, rootKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey },
       });
     }
+  }
+
+  /** How many callers the instance has (0 for a top-level instance), counted up to one past MAX_CALL_DEPTH. */
+  private async callDepth(uow: UnitOfWork, row: InstanceRow): Promise<number> {
+    let depth = 0;
+    for (let current = row; current.parentInstanceId && depth <= MAX_CALL_DEPTH; depth++) {
+      const parent = uow.instances.get(current.parentInstanceId)?.row ?? (await this.options.dataSource.getRepository(InstanceEntity).findOne({ where: { id: current.parentInstanceId } }));
+      if (!parent) break;
+      current = parent;
+    }
+    return depth;
   }
 
   /** The top-level instance (the application) a called instance belongs to; the instance itself when it is top-level. */

@@ -147,6 +147,7 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
     'invalid.bpmn': () => [
       ['no-target', 'Call activity has no called process key (calledElement)'],
       ['unknown-target', 'Called process "ghost-process" is neither deployed nor part of this deployment'],
+      ['self-call', 'Called process "caller" is defined in this same file: the engine would run it inside the caller (a process calling itself never ends); call a process deployed from its own file'],
     ],
   },
   'form-field-not-produced': {

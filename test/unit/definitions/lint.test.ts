@@ -75,9 +75,10 @@ describe('lintDefinition', () => {
     ]);
   });
 
-  it("counts the file's own process key as known to its call activities", async () => {
+  it("refuses a call activity that calls the file's own process (the engine would run it inside the caller, without end)", async () => {
     const parsed = await parseBpmn(`${HEAD}<bpmn:process id="loop" isExecutable="true"><bpmn:callActivity id="c" calledElement="loop" /></bpmn:process></bpmn:definitions>`);
-    expect(await lintDefinition(parsed, { handlers: [], processKeys: [], onlyRules: ['reglament/call-activity-target'] })).toEqual([]);
+    const problems = await lintDefinition(parsed, { handlers: [], processKeys: ['loop'], onlyRules: ['reglament/call-activity-target'] });
+    expect(problems.map((p) => [p.elementId, p.message])).toEqual([['c', expect.stringMatching(/^Called process "loop" is defined in this same file/)]]);
   });
 
   it('rejects an unknown rule name in onlyRules', async () => {

@@ -1,6 +1,6 @@
 /**
  * reglament/call-activity-target: every call activity names the called process key in `calledElement`,
- * and that key is a known process (deployed already, or defined in the same deployment).
+ * and that key is a known process (deployed already, or defined in the same deployment) of another file.
  *
  * Config: `{ processKeys: string[] }` — the known process keys.
  */
@@ -19,6 +19,18 @@ function callActivityTarget(config: CallActivityTargetConfig = {}): RuleDefiniti
     const calledElement = typeof node.calledElement === 'string' ? node.calledElement.trim() : '';
     if (!calledElement) {
       reporter.report(node.id, 'Call activity has no called process key (calledElement)');
+      return;
+    }
+    // bpmn-elements runs a called process of the same definitions inside the caller's engine (and the
+    // host would start it as a child too); calling the file's own process recursed until the engine failed.
+    let definitions: ModdleElement | undefined = node.$parent;
+    while (definitions && !is(definitions, 'bpmn:Definitions')) definitions = definitions.$parent;
+    const sameFile = (definitions?.rootElements as ModdleElement[] | undefined)?.some((root) => is(root, 'bpmn:Process') && root.id === calledElement);
+    if (sameFile) {
+      reporter.report(
+        node.id,
+        `Called process "${calledElement}" is defined in this same file: the engine would run it inside the caller (a process calling itself never ends); call a process deployed from its own file`,
+      );
       return;
     }
     if (!keys.has(calledElement)) {
