@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import { authenticate, currentUser, signInLimiter, SignInLimiter } from './auth';
 import { bodyProblem } from './body-limits';
 import { HostContext } from './context';
-import { AppError } from './errors';
+import { DomainError, httpStatus } from './errors';
 import { openApiDocument } from './openapi';
 import { engineRestRoutes } from './engine-rest';
 import { webAppRoutes } from './static';
@@ -72,7 +72,7 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
   api.use(express.text({ type: ['application/xml', 'text/xml', 'application/bpmn+xml'], limit: MAX_BODY }));
   api.use((req, _res, next) => {
     const problem = bodyProblem(req.body);
-    next(problem ? new AppError(400, problem.code, problem.message, problem.details) : undefined);
+    next(problem ? new DomainError('invalid', problem.code, problem.message, problem.details) : undefined);
   });
 
   api.get('/health', async (_req, res) => {
@@ -95,7 +95,7 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
   api.use(timerRoutes(host));
   api.use(notificationRoutes(host));
   api.use(reportRoutes(host));
-  api.use((req, _res, next) => next(new AppError(404, 'NOT_FOUND', `No API endpoint ${req.method} ${req.baseUrl}${req.path}`)));
+  api.use((req, _res, next) => next(new DomainError('not-found', 'NOT_FOUND', `No API endpoint ${req.method} ${req.baseUrl}${req.path}`)));
 
   app.use('/api', api);
   app.use('/api', errorHandler);
@@ -105,8 +105,8 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
 }
 
 function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  if (err instanceof AppError) {
-    res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+  if (err instanceof DomainError) {
+    res.status(httpStatus(err)).json({ error: { code: err.code, message: err.message, details: err.details } });
     return;
   }
   const e = err as { type?: string; status?: number; message?: string };

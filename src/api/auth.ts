@@ -1,7 +1,7 @@
 import { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { User, UserDirectory } from '../identity/users';
-import { AppError, forbidden, unauthorized } from './errors';
+import { DomainError, forbidden, unauthorized } from './errors';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -48,9 +48,9 @@ export function signInLimiter(options: { limit: number; windowMs: number }): Sig
 }
 
 /** The 429 of a client over the limit, with the Retry-After header set. */
-export function tooManyFailedSignIns(res: Response, retryAfterSeconds: number): AppError {
+export function tooManyFailedSignIns(res: Response, retryAfterSeconds: number): DomainError {
   res.setHeader('Retry-After', String(retryAfterSeconds));
-  return new AppError(429, 'TOO_MANY_FAILED_SIGN_INS', `Too many failed sign-ins from this client; try again in ${retryAfterSeconds} s (Retry-After)`, { retryAfterSeconds });
+  return new DomainError('rate-limited', 'TOO_MANY_FAILED_SIGN_INS', `Too many failed sign-ins from this client; try again in ${retryAfterSeconds} s (Retry-After)`, { retryAfterSeconds });
 }
 
 /** Bearer token authentication; the user is attached to the request. */

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AppError, notFound } from '../api/errors';
+import { DomainError, notFound } from '../errors';
 import { HandlerRegistry } from '../handlers/registry';
 import { DefinitionEntity, DefinitionRow, DeploymentEntity, DeploymentRow } from '../persistence/entities';
 import { isUniqueViolation } from '../persistence/errors';
@@ -62,7 +62,7 @@ export class DefinitionService {
   ) {}
 
   async deploy(resources: DeploymentResource[], meta: { name: string; source: string; user?: string | null }): Promise<DeploymentResult> {
-    if (resources.length === 0) throw new AppError(400, 'NO_RESOURCES', 'A deployment needs at least one BPMN resource');
+    if (resources.length === 0) throw new DomainError('invalid', 'NO_RESOURCES', 'A deployment needs at least one BPMN resource');
     const parsed = await Promise.all(resources.map(async (r) => ({ resource: r, parsed: await parseBpmn(r.source, r.name) })));
 
     const knownKeys = new Set(await this.latestKeys());
@@ -85,7 +85,7 @@ export class DefinitionService {
     }
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) {
-      throw new AppError(422, 'INVALID_DEFINITION', describeProblems(errors), { problems: errors });
+      throw new DomainError('unprocessable', 'INVALID_DEFINITION', describeProblems(errors), { problems: errors });
     }
 
     // Two server processes starting on one database deploy processes/ at the same moment: the
@@ -168,7 +168,7 @@ export class DefinitionService {
       pending = (async () => {
         const row = await this.byId(definitionId);
         const parsed = await parseBpmn(row.source, row.resourceName);
-        if (!parsed.definitions) throw new AppError(500, 'STORED_DEFINITION_UNREADABLE', `Stored definition ${definitionId} no longer parses`);
+        if (!parsed.definitions) throw new DomainError('internal', 'STORED_DEFINITION_UNREADABLE', `Stored definition ${definitionId} no longer parses`);
         return { row, model: describeProcess(parsed.definitions), sourceContext: await buildSourceContext(row.source) };
       })();
       pending.catch(() => this.loaded.delete(definitionId));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime, Duration } from 'luxon';
 import { isUnstatedTimeLimit } from '../calendar/time-limit';
 import { DataSource } from 'typeorm';
-import { AppError, conflict, forbidden, notFound, validationFailed } from '../api/errors';
+import { DomainError, conflict, forbidden, notFound, validationFailed } from '../errors';
 import { DefinitionService, LoadedDefinition } from '../definitions/definition-service';
 import { Variables } from '../handlers/registry';
 import { User } from '../identity/users';
@@ -291,10 +291,10 @@ export class ProcessRuntime {
     for (const activity of outcome.active.filter((a) => a.type === 'bpmn:CallActivity')) {
       if (await this.childExists(uow, row.id, activity.executionId)) continue;
       const calledKey = loaded.model.callActivities.get(activity.id)?.calledElement;
-      if (!calledKey) throw new AppError(422, 'CALL_ACTIVITY_WITHOUT_TARGET', `Call activity "${activity.id}" names no called process`);
+      if (!calledKey) throw new DomainError('unprocessable', 'CALL_ACTIVITY_WITHOUT_TARGET', `Call activity "${activity.id}" names no called process`);
       const depth = await this.callDepth(uow, row);
       if (depth >= MAX_CALL_DEPTH) {
-        throw new AppError(422, 'STEP_RUNAWAY', `Call activity "${activity.id}" of "${row.processDefinitionKey}" would start "${calledKey}" ${depth + 1} calls deep (at most ${MAX_CALL_DEPTH}): called processes that call each other never end; nothing was stored`);
+        throw new DomainError('unprocessable', 'STEP_RUNAWAY', `Call activity "${activity.id}" of "${row.processDefinitionKey}" would start "${calledKey}" ${depth + 1} calls deep (at most ${MAX_CALL_DEPTH}): called processes that call each other never end; nothing was stored`);
       }
       const calledDefinition = await this.options.definitions.latest(calledKey);
       const calledLoaded = await this.options.definitions.load(calledDefinition.id);
@@ -402,7 +402,7 @@ export class ProcessRuntime {
         try {
           result[input.target] = expressions.resolveExpression(input.sourceExpression, { environment: { variables } });
         } catch (error) {
-          throw new AppError(422, 'CALL_INPUT_FAILED', `Input "${input.target}" of call activity "${activityId}" could not be evaluated: ${error instanceof Error ? error.message : String(error)}`);
+          throw new DomainError('unprocessable', 'CALL_INPUT_FAILED', `Input "${input.target}" of call activity "${activityId}" could not be evaluated: ${error instanceof Error ? error.message : String(error)}`);
         }
       } else if (input.source !== undefined) {
         result[input.target] = variables[input.source];
@@ -443,7 +443,7 @@ export class ProcessRuntime {
       if (!waiting.has(timer.executionId) || known.has(timer.executionId)) continue;
       known.add(timer.executionId);
       const due = timerDueAt(timer, now);
-      if (!due) throw new AppError(422, 'INVALID_TIMER', `Timer event "${timer.activityId}" has no valid duration or date (${timer.timeDuration ?? timer.expireAt ?? 'none'})`);
+      if (!due) throw new DomainError('unprocessable', 'INVALID_TIMER', `Timer event "${timer.activityId}" has no valid duration or date (${timer.timeDuration ?? timer.expireAt ?? 'none'})`);
       uow.newTimers.push({
         id: randomUUID(),
         kind: 'event',
@@ -501,7 +501,7 @@ export class ProcessRuntime {
         });
         fired.push(timer.id);
       } catch (error) {
-        if (error instanceof AppError && error.status === 409) continue;
+        if (error instanceof DomainError && error.kind === 'conflict') continue;
         failed.push({ timerId: timer.id, error: error instanceof Error ? error.message : String(error) });
       }
     }

@@ -7,17 +7,16 @@
  *   and admins. A process that names no starter (deployed before the rule) is started by admins only.
  * Call activities start their called flow on the host's own path, which asks nothing of this.
  */
-import { AppError } from '../api/errors';
+import { DomainError } from '../errors';
 import type { ProcessModel } from '../definitions/model';
 import type { User } from '../identity/users';
 
 export type StartersModel = Pick<ProcessModel, 'key' | 'startableInTasklist' | 'candidateStarterGroups' | 'candidateStarterUsers'>;
 
 /** The 403 a user gets for starting `model`, or null when the user may start it. */
-export function startRefusal(model: StartersModel, user: User): AppError | null {
+export function startRefusal(model: StartersModel, user: User): DomainError | null {
   if (!model.startableInTasklist) {
-    return new AppError(
-      403,
+    return new DomainError('forbidden',
       'NOT_STARTABLE',
       `Process "${model.key}" is started only by a call activity of a reglament, never directly (the diagram sets camunda:isStartableInTasklist="false")`,
     );
@@ -26,8 +25,7 @@ export function startRefusal(model: StartersModel, user: User): AppError | null 
   if (model.candidateStarterUsers.includes(user.id)) return null;
   if (model.candidateStarterGroups.some((group) => user.groups.includes(group))) return null;
   const starters = [...model.candidateStarterGroups.map((group) => `group ${group}`), ...model.candidateStarterUsers.map((id) => `user ${id}`)];
-  return new AppError(
-    403,
+  return new DomainError('forbidden',
     'NOT_A_STARTER',
     `User ${user.id} may not start "${model.key}": it is started by ${starters.length > 0 ? `${starters.join(', ')} or an admin` : 'an admin only (the diagram names no candidate starters)'}; the user is in ${user.groups.length > 0 ? `group ${user.groups.join(', ')}` : 'no group'}`,
   );

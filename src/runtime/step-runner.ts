@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { AppError } from '../api/errors';
+import { DomainError } from '../errors';
 import { BusinessError, HandlerRegistry, Variables } from '../handlers/registry';
 import { createEngine, EngineExtension, SourceContext } from './engine-factory';
 import { timerValueProblem, TimerType } from './timer-values';
@@ -195,7 +195,7 @@ export class StepRunner {
       scope.entered++;
       await this.deliver(live, command, recovered);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'NOT_WAITING') throw error;
+      if (error instanceof DomainError && error.code === 'NOT_WAITING') throw error;
       // A loop aborted from the listener, or one deep enough to overflow the stack first.
       if (!scope.failure && isStackOverflow(error)) scope.failure = this.runaway(scope, 'stack');
       if (!scope.failure) {
@@ -236,7 +236,7 @@ export class StepRunner {
     if (scope.engineError) {
       await this.release(live);
       const message = scope.engineError instanceof Error ? scope.engineError.message : String(scope.engineError);
-      throw new AppError(422, 'ENGINE_ERROR', `The process failed in the engine: ${message}`);
+      throw new DomainError('unprocessable', 'ENGINE_ERROR', `The process failed in the engine: ${message}`);
     }
 
     const ended = engine.state !== 'running';
@@ -271,7 +271,7 @@ export class StepRunner {
     const target = engine.execution?.getPostponed().find((a: any) => a.executionId === command.executionId || a.id === command.activityId);
     if (!target && command.kind !== 'timer') {
       await this.release(live);
-      throw new AppError(409, 'NOT_WAITING', `Activity "${command.activityId}" of instance ${live.scope.identity.instanceId} is not waiting`);
+      throw new DomainError('conflict', 'NOT_WAITING', `Activity "${command.activityId}" of instance ${live.scope.identity.instanceId} is not waiting`);
     }
     if (command.kind === 'timer' && !target) {
       // bpmn-elements completes a timer whose expiry (by the real time) passed while the
@@ -303,7 +303,7 @@ export class StepRunner {
   }
 
   /** The 422 of a step that reached no wait state; it names the elements taken most often, in the order first taken. */
-  private runaway(scope: RunScope, why: 'transitions' | 'stack' | 'time'): AppError {
+  private runaway(scope: RunScope, why: 'transitions' | 'stack' | 'time'): DomainError {
     const most = Math.max(0, ...scope.taken.values());
     const loop = [...scope.taken].filter(([, count]) => most > 1 && count * 2 >= most).map(([id]) => id);
     const shown = loop.length > 12 ? [...loop.slice(0, 12), '...'] : loop;
@@ -311,16 +311,14 @@ export class StepRunner {
     if (why === 'time') {
       const running = [...new Set(scope.running.values())];
       const still = running.length > 0 ? `; still running: ${running.map((id) => `"${id}"`).join(', ')}` : '';
-      return new AppError(
-        422,
+      return new DomainError('unprocessable',
         'STEP_RUNAWAY',
         `The step reached no wait state within ${this.timeoutMs} ms (STEP_TIMEOUT_MS), after ${scope.transitions} transitions${through}${still}; nothing was stored`,
         { transitions: scope.transitions, loop, running },
       );
     }
     const bound = why === 'stack' ? 'before the engine ran out of stack' : `(at most ${this.maxTransitions}, STEP_MAX_TRANSITIONS)`;
-    return new AppError(
-      422,
+    return new DomainError('unprocessable',
       'STEP_RUNAWAY',
       `The step took ${scope.transitions} transitions without reaching a wait state ${bound}${through}; nothing was stored`,
       { transitions: scope.transitions, loop },
@@ -333,7 +331,7 @@ export class StepRunner {
       if (!(type in content)) continue;
       const problem = content.repeat === -1 && type === 'timeCycle' ? `Timer cycle "${String(content[type])}" repeats without end` : timerValueProblem(type, content[type]);
       if (problem) {
-        scope.failure ??= new AppError(422, 'INVALID_TIMER', `Timer event "${activityId}": ${problem}; nothing was stored`, { activityId, [type]: content[type] });
+        scope.failure ??= new DomainError('unprocessable', 'INVALID_TIMER', `Timer event "${activityId}": ${problem}; nothing was stored`, { activityId, [type]: content[type] });
         return;
       }
     }
@@ -422,7 +420,7 @@ export class StepRunner {
               const run = live.scope;
               const registration = topic ? runner.options.handlers.get(topic) : undefined;
               if (!registration) {
-                run.failure = new AppError(500, 'HANDLER_MISSING', `Service task "${activity.id}" names handler "${topic}", which is not registered`);
+                run.failure = new DomainError('internal', 'HANDLER_MISSING', `Service task "${activity.id}" names handler "${topic}", which is not registered`);
                 callback(run.failure);
                 return;
               }
@@ -540,7 +538,7 @@ export class StepRunner {
       name: instanceId,
       sourceContext,
       extensions,
-      onScriptRefused: (error) => (live.scope.failure ??= new AppError(422, 'SCRIPT_REFUSED', `${error.message}; nothing was stored`, { elementId: error.elementId })),
+      onScriptRefused: (error) => (live.scope.failure ??= new DomainError('unprocessable', 'SCRIPT_REFUSED', `${error.message}; nothing was stored`, { elementId: error.elementId })),
     });
     engine.on('error', (err: unknown) => (live.scope.engineError = err));
     live.engine = engine;
@@ -573,7 +571,7 @@ export class StepRunner {
       if (!quiet()) {
         // Executing with nothing in flight and nothing happening: the engine is stuck, not looping.
         idleRounds = progress() === before ? idleRounds + 1 : 0;
-        if (idleRounds >= 10_000) throw new AppError(500, 'ENGINE_STALLED', 'The engine kept executing without reaching a wait state');
+        if (idleRounds >= 10_000) throw new DomainError('internal', 'ENGINE_STALLED', 'The engine kept executing without reaching a wait state');
         continue;
       }
       // Quiet once is not enough: part of bpmn-elements' work (e.g. routing an error to a boundary

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { AppError } from '../api/errors';
+import { DomainError } from '../errors';
 import { writeTransaction } from '../persistence/write-lock';
 import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, DUE_SORT_NONE, TimerRow, IncidentEntity, IncidentRow, NotificationEntity, NotificationRow } from '../persistence/entities';
 
@@ -52,7 +52,7 @@ export class UnitOfWork {
         .where('id = :id AND rev = :rev', { id, rev: expectedRev })
         .execute();
       if (!result.affected) {
-        throw new AppError(409, 'CONCURRENT_UPDATE', `Process instance ${id} was changed by another operation; reload and try again`);
+        throw new DomainError('conflict', 'CONCURRENT_UPDATE', `Process instance ${id} was changed by another operation; reload and try again`);
       }
     }
     // Open tasks per group change with the tasks; applied in group order so that two transactions
@@ -66,7 +66,7 @@ export class UnitOfWork {
         .set(patch)
         .where(expectedState === 'open' ? 'id = :id AND state = :state' : 'id = :id AND state = :state AND escalatedAt IS NULL', { id, state: 'open' })
         .execute();
-      if (!result.affected) throw new AppError(409, 'TASK_NOT_OPEN', `Task ${id} is no longer open`);
+      if (!result.affected) throw new DomainError('conflict', 'TASK_NOT_OPEN', `Task ${id} is no longer open`);
       // The group rows' copy of the state keeps the task list's index in step with the task.
       if (patch.state) {
         await manager.createQueryBuilder().update(TaskGroupEntity).set({ state: patch.state }).where('taskId = :id', { id }).execute();
@@ -87,7 +87,7 @@ export class UnitOfWork {
     }
     for (const { id, patch } of this.timerTransitions) {
       const result = await manager.createQueryBuilder().update(TimerEntity).set(patch).where('id = :id AND state = :state', { id, state: 'pending' }).execute();
-      if (!result.affected) throw new AppError(409, 'TIMER_NOT_PENDING', `Timer ${id} has already fired or was cancelled`);
+      if (!result.affected) throw new DomainError('conflict', 'TIMER_NOT_PENDING', `Timer ${id} has already fired or was cancelled`);
     }
     for (const timer of this.newTimers) await manager.getRepository(TimerEntity).insert(timer);
     for (const incident of this.incidents) await manager.getRepository(IncidentEntity).save(incident);

@@ -3,7 +3,7 @@ import { DefinitionEntity, DeploymentEntity, DefinitionRow } from '../../persist
 import { DeployedDefinition } from '../../definitions/definition-service';
 import { User } from '../../identity/users';
 import { HostContext } from '../context';
-import { AppError } from '../errors';
+import { DomainError, httpStatus } from '../errors';
 import { SignInLimiter, tooManyFailedSignIns } from '../auth';
 import { bodyProblem } from '../body-limits';
 import { int } from '../params';
@@ -126,7 +126,7 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
     try {
       result = await host.definitions.deploy(resources, { name, source, user: user.id });
     } catch (err) {
-      if (err instanceof AppError && err.code === 'INVALID_DEFINITION') throw parseException(err);
+      if (err instanceof DomainError && err.code === 'INVALID_DEFINITION') throw parseException(err);
       throw err;
     }
     const created = result.definitions.filter((d) => d.created);
@@ -303,7 +303,7 @@ async function startInstance(host: HostContext, req: Request, row: DefinitionRow
  * `ENGINE-09005 Could not parse BPMN process.` (Camunda Modeler recognises it and shows the message
  * in its log) and lists every problem: resource, element id, rule, message.
  */
-function parseException(err: AppError): CamundaError {
+function parseException(err: DomainError): CamundaError {
   const problems = ((err.details as { problems?: { file?: string; elementId?: string; rule: string; message: string }[] })?.problems ?? []);
   const lines = problems.map((p) => `* ${p.elementId ?? '(diagram)'}: [${p.rule}] ${p.message}${p.file ? ` | resource ${p.file}` : ''}`);
   const details: Record<string, { errors: unknown[]; warnings: unknown[] }> = {};
@@ -324,11 +324,11 @@ function camundaErrorHandler(err: unknown, _req: Request, res: Response, _next: 
     res.status(err.status).json({ type: err.type, message: err.message, ...(err.details ? { details: err.details } : {}) });
     return;
   }
-  if (err instanceof AppError) {
+  if (err instanceof DomainError) {
     const fields = (err.details as { fields?: { field: string; message: string }[] } | undefined)?.fields;
     const message = fields && fields.length > 0 ? `${err.message}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}` : err.message;
-    const type = err.status === 401 ? 'AuthenticationException' : err.status === 403 ? 'AuthorizationException' : err.status === 404 ? 'InvalidRequestException' : err.status >= 500 ? 'ProcessEngineException' : 'InvalidRequestException';
-    res.status(err.status).json({ type, message });
+    const type = err.kind === 'unauthenticated' ? 'AuthenticationException' : err.kind === 'forbidden' ? 'AuthorizationException' : err.kind === 'internal' ? 'ProcessEngineException' : 'InvalidRequestException';
+    res.status(httpStatus(err)).json({ type, message });
     return;
   }
   const e = err as { type?: string; status?: number; message?: string };
