@@ -133,7 +133,7 @@ describe('the engine refuses scripts that get past the linter', () => {
   ])('refuses %s with an error naming the element; the script never runs', async (_what, xml, variables, elementId) => {
     const sourceContext = await buildSourceContext(xml);
     const run = runner.run({ instanceId: `no-code-${elementId}`, businessKey: null, processDefinitionKey: 'engine-test' }, sourceContext, { kind: 'start', variables });
-    await expect(run).rejects.toMatchObject({ status: 422, code: 'SCRIPT_REFUSED', message: expect.stringContaining(`"${elementId}"`) });
+    await expect(run).rejects.toMatchObject({ kind: 'unprocessable', code: 'SCRIPT_REFUSED', message: expect.stringContaining(`"${elementId}"`) });
     expect(process.env.REGLAMENT_SCRIPT_RAN).toBeUndefined();
   });
 });
