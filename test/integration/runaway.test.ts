@@ -136,7 +136,8 @@ describe('no request or diagram stops the server', () => {
     expect(res.body.error.message).toContain('it loops through join -> to-body -> spin -> to-split -> split -> again');
     // A loop of plain tasks runs without yielding until the bound (about half a millisecond a
     // transition, more on a busy machine); then the server answers again.
-    expect(Math.max(...latencies)).toBeLessThan(2500);
+    // A liveness bound with room for a busy CI machine, not a speed goal.
+    expect(Math.max(...latencies)).toBeLessThan(8000);
     expect(await instancesOf(key)).toBe(0);
 
     // Still working: a loop that ends runs its three rounds; the runaway one is refused again.
@@ -225,7 +226,7 @@ describe('no request or diagram stops the server', () => {
     const started = Date.now();
     const slow = await t.call('olga-office', 'POST', '/process-definitions/slipped-pattern/start', { variables: { code: `${'a'.repeat(27)}b` } });
     // The match is stopped after PATTERN_TIMEOUT_MS (a second); unbounded it would take minutes.
-    expect(Date.now() - started).toBeLessThan(4000);
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(slow.status).toBe(400);
     expect(slow.body.error.details.fields).toEqual([{ field: 'code', message: expect.stringContaining('^(a|a)*$') }]);
     expect(await instancesOf('slipped-pattern')).toBe(0);
@@ -241,8 +242,8 @@ describe('no request or diagram stops the server', () => {
     const res = await deployed;
     const body = (await res.json()) as any;
     expect(res.status).toBe(422);
-    expect(Date.now() - started).toBeLessThan(3000);
-    expect(latency).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(latency).toBeLessThan(8000);
     expect(body.error.details.problems).toEqual([
       expect.objectContaining({ file: 'huge.bpmn', rule: 'reglament/diagram-size', message: expect.stringMatching(/^The diagram has \d+ XML elements; at most 20000 are accepted/) }),
     ]);
@@ -274,7 +275,7 @@ describe('the step runner bounds a step by transitions and by time', () => {
       message: expect.stringMatching(/^The step reached no wait state within 400 ms \(STEP_TIMEOUT_MS\)/),
     });
     await expect(runner.run(identity('time-2'), await buildSourceContext(xml), { kind: 'start', variables: {} })).rejects.toMatchObject({ message: expect.stringContaining(named) });
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
 

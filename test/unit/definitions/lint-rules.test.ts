@@ -247,14 +247,15 @@ describe('no-overlapping-elements, resolved to the sweep version', () => {
   it.each([
     ['laid out in rows', false],
     ['all at one spot', true],
-  ])('lints the largest accepted diagram, %s, in a few seconds at most', async (_layout, overlapping) => {
+  ])('lints the largest accepted diagram, %s, without hanging', async (_layout, overlapping) => {
     const xml = chainDiagram({ tasks: 2200, overlapping });
     const parsed = await parseBpmn(xml, 'big.bpmn');
     expect(parsed.problems).toEqual([]);
     const started = Date.now();
     const problems = await lintDefinition(parsed, { file: 'big.bpmn', handlers: HANDLERS, processKeys: PROCESS_KEYS });
-    // bpmnlint's pairwise rule alone takes about 5 s here (and reporting 2,200 overlaps scanned the source once each).
-    expect(Date.now() - started).toBeLessThan(3000);
+    // A hang guard, not a speed goal (that is the bench's): bpmnlint's pairwise rule took 5 s here and
+    // 110 s on a 4.5 MB diagram; the sweep takes a fraction of a second even on a busy machine.
+    expect(Date.now() - started).toBeLessThan(20_000);
     const overlaps = problems.filter((p) => p.rule === 'no-overlapping-elements');
     expect(overlaps).toHaveLength(overlapping ? 2200 : 0);
     if (overlapping) expect(overlaps[0]).toMatchObject({ elementId: 't0', severity: 'warning', line: expect.any(Number) });
@@ -265,9 +266,7 @@ describe('diagram size', () => {
   it('refuses a document with more XML elements than the bound before reading it, with the counts', async () => {
     const xml = chainDiagram({ tasks: 9800 });
     expect(xml.length).toBeGreaterThan(4_400_000);
-    const started = Date.now();
     const parsed = await parseBpmn(xml, 'big.bpmn');
-    expect(Date.now() - started).toBeLessThan(500);
     expect(parsed.definitions).toBeUndefined();
     const count = xml.match(/<[A-Za-z_]/g)!.length;
     expect(parsed.problems).toEqual([
