@@ -1,7 +1,7 @@
 import { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { User, UserDirectory } from '../identity/users';
-import { DomainError, forbidden, unauthorized } from './errors';
+import { DomainError, unauthorized } from './errors';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -74,10 +74,4 @@ export function authenticate(users: UserDirectory, limiter: SignInLimiter = sign
 export function currentUser(req: Request): User {
   if (!req.user) throw unauthorized();
   return req.user;
-}
-
-export function requireGroup(req: Request, ...groups: string[]): User {
-  const user = currentUser(req);
-  if (!groups.some((g) => user.groups.includes(g))) throw forbidden(`This operation needs group ${groups.join(' or ')}; user ${user.id} is in ${user.groups.join(', ') || 'no group'}`);
-  return user;
 }

@@ -100,7 +100,7 @@ export interface ProcessModel {
   lanes: { id: string; name?: string; group?: string }[];
   /**
    * `camunda:isStartableInTasklist` (default true): false for a flow that only call activities start;
-   * no user, not even an admin, starts it (src/runtime/start-authorization.ts).
+   * no user, not even an admin, starts it (src/identity/access.ts).
    */
   startableInTasklist: boolean;
   /** `camunda:candidateStarterGroups`: the groups whose users may start it (besides admin). */

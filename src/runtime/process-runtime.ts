@@ -16,7 +16,7 @@ import { StepCommand, StepOutcome, StepRunner } from './step-runner';
 import { timerValueProblem } from './timer-values';
 import { UnitOfWork } from './unit-of-work';
 import { deterministicId } from './deterministic-id';
-import { assertMayStart } from './start-authorization';
+import { assertMayStart } from '../identity/access';
 import { isUniqueViolation } from '../persistence/errors';
 import { writeTransaction } from '../persistence/write-lock';
 

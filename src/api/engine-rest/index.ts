@@ -2,6 +2,7 @@ import express, { NextFunction, Request, Response, Router } from 'express';
 import { DefinitionEntity, DeploymentEntity, DefinitionRow } from '../../persistence/entities';
 import { DeployedDefinition } from '../../definitions/definition-service';
 import { User } from '../../identity/users';
+import { DEPLOY_GROUPS, mayDeployThroughModeler } from '../../identity/access';
 import { HostContext } from '../context';
 import { DomainError, httpStatus } from '../errors';
 import { SignInLimiter, tooManyFailedSignIns } from '../auth';
@@ -13,8 +14,6 @@ import { parseMultipart, MultipartLimitError } from './multipart';
 /** The Camunda 7 version this subset answers to (Camunda Modeler reads it for its version checks). */
 export const CAMUNDA_VERSION = '7.22.0';
 
-/** Groups allowed to deploy through /engine-rest. */
-export const DEPLOY_GROUPS = ['admin', 'deployer'];
 
 /** Camunda 7 error body: `{ type, message }` (plus `details` for parse errors). */
 class CamundaError extends Error {
@@ -98,7 +97,7 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
 
   router.post('/deployment/create', async (req, res) => {
     const user = req.user!;
-    if (!DEPLOY_GROUPS.some((g) => user.groups.includes(g))) {
+    if (!mayDeployThroughModeler(user)) {
       throw new CamundaError(403, 'AuthorizationException', `The user with id '${user.id}' does not have 'CREATE' permission on resource 'Deployment' (needs group ${DEPLOY_GROUPS.join(' or ')})`);
     }
     const contentType = req.headers['content-type'] ?? '';

@@ -6,7 +6,7 @@ import { bool, int } from '../params';
 import { presentDefinition, presentInstance } from '../presenters';
 import { DefinitionRow } from '../../persistence/entities';
 import { User } from '../../identity/users';
-import { startRefusal } from '../../runtime/start-authorization';
+import { startRefusal } from '../../identity/access';
 
 export function definitionRoutes(host: HostContext): Router {
   const router = Router();

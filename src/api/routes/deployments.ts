@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { DeploymentResource } from '../../definitions/definition-service';
-import { requireGroup } from '../auth';
+import { assertAdmin } from '../../identity/access';
+import { currentUser } from '../auth';
 import { HostContext } from '../context';
 import { badRequest } from '../errors';
 import { str } from '../params';
@@ -12,7 +13,8 @@ import { str } from '../params';
 export function deploymentRoutes(host: HostContext): Router {
   const router = Router();
   router.post('/deployments', async (req, res) => {
-    const user = requireGroup(req, 'admin');
+    const user = currentUser(req);
+    assertAdmin(user);
     let resources: DeploymentResource[];
     let name: string;
     if (typeof req.body === 'string') {

@@ -1,8 +1,8 @@
 import { Request, Router } from 'express';
 import { InstanceEntity } from '../../persistence/entities';
 import { instanceHistory, queryInstances, userMaySeeInstance } from '../../persistence/queries';
-import { isAdmin } from '../../runtime/process-runtime';
-import { currentUser, requireGroup } from '../auth';
+import { assertAdmin, maySeeInstance, visibleGroups } from '../../identity/access';
+import { currentUser } from '../auth';
 import { HostContext } from '../context';
 import { notFound } from '../errors';
 import { oneOf, page, str } from '../params';
@@ -15,7 +15,7 @@ export function instanceRoutes(host: HostContext): Router {
   async function visibleInstance(req: Request) {
     const user = currentUser(req);
     const row = await host.dataSource.getRepository(InstanceEntity).findOne({ where: { id: req.params.id as string } });
-    const visible = row && (isAdmin(user) || row.startedBy === user.id || (await userMaySeeInstance(host.dataSource, row.id, user.groups)));
+    const visible = row && (await maySeeInstance(user, row, () => userMaySeeInstance(host.dataSource, row.id, user.groups)));
     if (!row || !visible) throw notFound(`No process instance with id "${req.params.id}"`);
     return row;
   }
@@ -27,7 +27,7 @@ export function instanceRoutes(host: HostContext): Router {
       processDefinitionKey: str(req.query, 'processDefinitionKey'),
       state: oneOf(req.query, 'state', ['running', 'completed', 'failed', 'terminated', ''] as const, '') || undefined,
       businessKey: str(req.query, 'businessKey'),
-      visibleGroups: isAdmin(user) ? undefined : user.groups,
+      visibleGroups: visibleGroups(user),
     });
     res.json({ items: result.items.map((r) => presentInstance(r, host.clock.now())), total: result.total });
   });
@@ -39,14 +39,15 @@ export function instanceRoutes(host: HostContext): Router {
 
   /** Runs the failed service task of an instance with an open incident again (admin). */
   router.post('/process-instances/:id/retry', async (req, res) => {
-    const user = requireGroup(req, 'admin');
+    const user = currentUser(req);
+    assertAdmin(user);
     const result = await host.runtime.retry(req.params.id as string, user);
     const row = await host.dataSource.getRepository(InstanceEntity).findOneOrFail({ where: { id: req.params.id as string } });
     res.json({ resolved: result.resolved, incidents: result.incidents.map(presentIncident), instance: presentInstance(row, host.clock.now()) });
   });
 
   router.get('/incidents', async (req, res) => {
-    requireGroup(req, 'admin');
+    assertAdmin(currentUser(req));
     const open = str(req.query, 'open');
     const rows = await host.runtime.listIncidents({ processInstanceId: str(req.query, 'processInstanceId'), open: open === undefined ? true : open !== 'false' });
     res.json(rows.map(presentIncident));

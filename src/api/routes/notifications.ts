@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { Brackets } from 'typeorm';
 import { NotificationEntity } from '../../persistence/entities';
 import { writeTransaction } from '../../persistence/write-lock';
-import { isAdmin } from '../../runtime/process-runtime';
+import { mayReadNotification, notificationAudience } from '../../identity/access';
 import { currentUser } from '../auth';
 import { HostContext } from '../context';
 import { notFound } from '../errors';
@@ -15,11 +15,12 @@ export function notificationRoutes(host: HostContext): Router {
     const user = currentUser(req);
     const { firstResult, maxResults } = page(req.query);
     const qb = host.dataSource.getRepository(NotificationEntity).createQueryBuilder('n');
-    if (!isAdmin(user)) {
+    const audience = notificationAudience(user);
+    if (audience) {
       qb.where(
         new Brackets((w) => {
-          w.where('n.userId = :user', { user: user.id });
-          if (user.groups.length > 0) w.orWhere('n.groupId IN (:...groups)', { groups: user.groups });
+          w.where('n.userId = :user', { user: audience.userId });
+          if (audience.groups.length > 0) w.orWhere('n.groupId IN (:...groups)', { groups: audience.groups });
         }),
       );
     }
@@ -31,7 +32,7 @@ export function notificationRoutes(host: HostContext): Router {
     const user = currentUser(req);
     const repo = host.dataSource.getRepository(NotificationEntity);
     const row = await repo.findOne({ where: { id: req.params.id as string } });
-    const mine = row && (isAdmin(user) || row.userId === user.id || (row.groupId !== null && user.groups.includes(row.groupId)));
+    const mine = row && mayReadNotification(user, row);
     if (!row || !mine) throw notFound(`No notification with id "${req.params.id}"`);
     // The first reader is kept: the update applies only while the notification is unread.
     if (!row.readAt) {

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { TaskEntity } from '../../persistence/entities';
 import { slaReport } from '../../reports/sla-report';
-import { requireGroup } from '../auth';
+import { assertMayReadReports } from '../../identity/access';
+import { currentUser } from '../auth';
 import { HostContext } from '../context';
 import { isoDate, str } from '../params';
 
@@ -9,7 +10,7 @@ import { isoDate, str } from '../params';
 export function reportRoutes(host: HostContext): Router {
   const router = Router();
   router.get('/reports/sla', async (req, res) => {
-    requireGroup(req, 'admin', 'head');
+    assertMayReadReports(currentUser(req));
     const key = str(req.query, 'processDefinitionKey');
     const from = isoDate(req.query, 'from');
     const to = isoDate(req.query, 'to');

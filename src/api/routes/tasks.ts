@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { InstanceEntity, TaskEntity } from '../../persistence/entities';
 import { queryTasks } from '../../persistence/queries';
-import { isAdmin } from '../../runtime/process-runtime';
+import { visibleGroups } from '../../identity/access';
 import { currentUser } from '../auth';
 import { HostContext } from '../context';
 import { badRequest, notFound } from '../errors';
@@ -16,7 +16,7 @@ export function taskRoutes(host: HostContext): Router {
     const now = host.clock.now();
     const result = await queryTasks(host.dataSource, {
       ...page(req.query),
-      visibleGroups: isAdmin(user) ? undefined : user.groups,
+      visibleGroups: visibleGroups(user),
       candidateGroup: str(req.query, 'candidateGroup'),
       assignee: str(req.query, 'assignee'),
       unassigned: bool(req.query, 'unassigned'),

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { requireGroup } from '../auth';
+import { assertAdmin } from '../../identity/access';
+import { currentUser } from '../auth';
 import { HostContext } from '../context';
 import { str } from '../params';
 
@@ -11,11 +12,11 @@ import { str } from '../params';
 export function timerRoutes(host: HostContext): Router {
   const router = Router();
   router.get('/timers', async (req, res) => {
-    requireGroup(req, 'admin');
+    assertAdmin(currentUser(req));
     res.json(await host.runtime.listTimers({ processInstanceId: str(req.query, 'processInstanceId'), state: str(req.query, 'state'), kind: str(req.query, 'kind') }));
   });
   router.post('/timers/fire-due', async (req, res) => {
-    requireGroup(req, 'admin');
+    assertAdmin(currentUser(req));
     res.json(await host.runtime.fireDueTimers());
   });
   return router;

@@ -3,7 +3,7 @@
  * called is never started by a user and a reglament only by the units that register applications.
  * Either `camunda:isStartableInTasklist="false"` (started only by call activities) or a non-empty
  * `camunda:candidateStarterGroups` / `camunda:candidateStarterUsers`; not both. The server enforces
- * what the diagram states (src/runtime/start-authorization.ts).
+ * what the diagram states (src/identity/access.ts).
  */
 import { is, startersOf } from '../../bpmn-utils';
 import type { ModdleElement, Reporter, RuleDefinition } from '../types';

@@ -1,0 +1,142 @@
+/**
+ * Every "who may" decision of the server, as pure functions of the user and the facts the caller
+ * has already read (a task's groups, an instance's starter, a diagram's starters). Nothing here
+ * reads the database or knows HTTP: a refusal is a DomainError of kind forbidden (or conflict,
+ * not-found where the answer must not reveal that the thing exists), the API maps it to a status.
+ */
+import { conflict, DomainError, forbidden } from '../errors';
+import type { ProcessModel } from '../definitions/model';
+import type { User } from './users';
+
+export const ADMIN_GROUP = 'admin';
+/** Reads the compliance report besides admins (the lane of the provider's head). */
+export const HEAD_GROUP = 'head';
+/** Groups that deploy diagrams through /engine-rest (Camunda Modeler); /api deploys are for admins. */
+export const DEPLOY_GROUPS: readonly string[] = [ADMIN_GROUP, 'deployer'];
+
+export function isAdmin(user: User): boolean {
+  return user.groups.includes(ADMIN_GROUP);
+}
+
+function groupsOf(user: User): string {
+  return user.groups.join(', ') || 'no group';
+}
+
+function inAnyGroup(user: User, groups: readonly string[]): boolean {
+  return groups.some((group) => user.groups.includes(group));
+}
+
+/** The 403 of an operation reserved to `groups`, or null when the user is in one of them. */
+export function groupRefusal(user: User, groups: readonly string[]): DomainError | null {
+  if (inAnyGroup(user, groups)) return null;
+  return forbidden(`This operation needs group ${groups.join(' or ')}; user ${user.id} is in ${groupsOf(user)}`);
+}
+
+function refuse(refusal: DomainError | null): void {
+  if (refusal) throw refusal;
+}
+
+/** Admin-only operations of /api: deploying, listing and firing timers, listing incidents. */
+export function assertAdmin(user: User): void {
+  refuse(groupRefusal(user, [ADMIN_GROUP]));
+}
+
+/** The SLA report: the provider's heads and admins. */
+export function assertMayReadReports(user: User): void {
+  refuse(groupRefusal(user, [ADMIN_GROUP, HEAD_GROUP]));
+}
+
+/** Deploying through /engine-rest (Camunda Modeler): admins and deployers. */
+export function mayDeployThroughModeler(user: User): boolean {
+  return inAnyGroup(user, DEPLOY_GROUPS);
+}
+
+/** Retrying an incident's failed service task: admins only. */
+export function assertMayRetry(user: User): void {
+  if (!isAdmin(user)) throw forbidden(`Only an admin may retry an incident; user ${user.id} is in ${groupsOf(user)}`);
+}
+
+// --- tasks -------------------------------------------------------------------------------------
+
+/** A user may act on (read, claim, complete) a task of one of their groups; admins on every task. */
+export function mayActOnTask(user: User, taskGroups: readonly string[]): boolean {
+  return isAdmin(user) || inAnyGroup(user, taskGroups);
+}
+
+export function assertMayActOnTask(user: User, task: { id: string }, taskGroups: readonly string[]): void {
+  if (mayActOnTask(user, taskGroups)) return;
+  throw forbidden(`Task ${task.id} belongs to group(s) ${taskGroups.join(', ') || '(none)'}; user ${user.id} is in ${groupsOf(user)}`);
+}
+
+/** A claimed task is released by its assignee or an admin. */
+export function assertMayUnclaim(user: User, task: { id: string; assignee: string | null }): void {
+  if (task.assignee && task.assignee !== user.id && !isAdmin(user)) {
+    throw conflict(`Task ${task.id} is claimed by ${task.assignee}; only they or an admin can unclaim it`);
+  }
+}
+
+/** The groups whose tasks and instances a user's lists show; undefined = all of them (admin). */
+export function visibleGroups(user: User): string[] | undefined {
+  return isAdmin(user) ? undefined : user.groups;
+}
+
+// --- instances ---------------------------------------------------------------------------------
+
+/**
+ * Non-admins see an instance they started or one with a task of their groups. `hasTaskOfUserGroups`
+ * is asked only when the cheaper facts do not decide (it costs a query).
+ */
+export async function maySeeInstance(user: User, instance: { startedBy: string | null }, hasTaskOfUserGroups: () => Promise<boolean>): Promise<boolean> {
+  if (isAdmin(user) || instance.startedBy === user.id) return true;
+  if (user.groups.length === 0) return false;
+  return hasTaskOfUserGroups();
+}
+
+// --- notifications -----------------------------------------------------------------------------
+
+/** Whose notifications a user reads: to them or to one of their groups; undefined = all (admin). */
+export function notificationAudience(user: User): { userId: string; groups: string[] } | undefined {
+  return isAdmin(user) ? undefined : { userId: user.id, groups: user.groups };
+}
+
+export function mayReadNotification(user: User, notification: { userId: string | null; groupId: string | null }): boolean {
+  return isAdmin(user) || notification.userId === user.id || (notification.groupId !== null && user.groups.includes(notification.groupId));
+}
+
+// --- starting instances ------------------------------------------------------------------------
+
+/**
+ * Who may start an instance, as the diagram says (reglament/startable makes every diagram say it):
+ * - a process with `camunda:isStartableInTasklist="false"` is a flow that only call activities start;
+ *   no user starts it, an admin neither: its start variables are the decisions of the calling
+ *   reglament (e.g. `decision` of egov-result-delivery), and a direct start would forge them;
+ * - otherwise users of `camunda:candidateStarterGroups`, users named in `camunda:candidateStarterUsers`,
+ *   and admins. A process that names no starter (deployed before the rule) is started by admins only.
+ * Call activities start their called flow on the host's own path, which asks nothing of this.
+ */
+export type StartersModel = Pick<ProcessModel, 'key' | 'startableInTasklist' | 'candidateStarterGroups' | 'candidateStarterUsers'>;
+
+/** The 403 a user gets for starting `model`, or null when the user may start it. */
+export function startRefusal(model: StartersModel, user: User): DomainError | null {
+  if (!model.startableInTasklist) {
+    return new DomainError(
+      'forbidden',
+      'NOT_STARTABLE',
+      `Process "${model.key}" is started only by a call activity of a reglament, never directly (the diagram sets camunda:isStartableInTasklist="false")`,
+    );
+  }
+  if (isAdmin(user)) return null;
+  if (model.candidateStarterUsers.includes(user.id)) return null;
+  if (inAnyGroup(user, model.candidateStarterGroups)) return null;
+  const starters = [...model.candidateStarterGroups.map((group) => `group ${group}`), ...model.candidateStarterUsers.map((id) => `user ${id}`)];
+  return new DomainError(
+    'forbidden',
+    'NOT_A_STARTER',
+    `User ${user.id} may not start "${model.key}": it is started by ${starters.length > 0 ? `${starters.join(', ')} or an admin` : 'an admin only (the diagram names no candidate starters)'}; the user is in ${user.groups.length > 0 ? `group ${user.groups.join(', ')}` : 'no group'}`,
+  );
+}
+
+/** Throws {@link startRefusal}'s answer, if any. */
+export function assertMayStart(model: StartersModel, user: User): void {
+  refuse(startRefusal(model, user));
+}
