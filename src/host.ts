@@ -14,7 +14,7 @@ import { UserDirectory } from './identity/users';
 import { openDatabase } from './persistence/data-source';
 import { Clock, systemClock } from './runtime/clock';
 import { DueDateCalculator, ProcessRuntime } from './runtime/process-runtime';
-import { StepRunner } from './runtime/step-runner';
+import { StepRunner } from './engine/step-runner';
 
 export interface HostOptions {
   config: AppConfig;

@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import * as elements from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
 import { BusinessError, HandlerRegistry, Variables } from '../../src/handlers/registry';
-import { engineLogger, moddleOptions } from '../../src/runtime/engine-factory';
+import { engineLogger, moddleOptions } from '../../src/engine/engine-factory';
 import { createExpressions } from '../../src/runtime/expressions';
 import { userVariables } from '../../src/runtime/variables';
 import { Applicant } from './applicants';

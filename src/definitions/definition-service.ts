@@ -5,7 +5,7 @@ import { HandlerRegistry } from '../handlers/registry';
 import { DefinitionEntity, DefinitionRow, DeploymentEntity, DeploymentRow } from '../persistence/entities';
 import { isUniqueViolation } from '../persistence/errors';
 import { writeTransaction } from '../persistence/write-lock';
-import { buildSourceContext, SourceContext } from '../runtime/engine-factory';
+import { buildSourceContext, SourceContext } from '../engine/engine-factory';
 import { DefinitionProblem, lintDefinition } from './lint';
 import { describeProcess, executableProcesses, ProcessModel } from './model';
 import { ParsedDefinition, parseBpmn } from './parse';

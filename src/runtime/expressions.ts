@@ -13,7 +13,7 @@ import { ExpressionError, SyntaxProblem, evaluate, findCall, parse, type Node } 
  * consulted: bpmn-elements evaluates a sequence-flow condition with
  * `{ environment, ...cloneMessage(sourceActivityMessage) }`, so `content.output` is whatever the
  * source activity completed with; the host copies task and handler results into the variables
- * before the outgoing flows are evaluated (src/runtime/step-runner.ts), so variables are the one
+ * before the outgoing flows are evaluated (src/engine/step-runner.ts), so variables are the one
  * source.
  *
  * Nothing else. Diagrams are deployed by users of group deployer; an expression is data about

@@ -12,7 +12,7 @@ import { createExpressions } from './expressions';
 import { Clock } from './clock';
 import { validateVariables } from './form-validation';
 import { KeyedMutex } from './keyed-mutex';
-import { StepCommand, StepOutcome, StepRunner } from './step-runner';
+import { StepCommand, StepOutcome, StepRunner } from '../engine/step-runner';
 import { timerValueProblem } from './timer-values';
 import { UnitOfWork } from './unit-of-work';
 import { deterministicId } from './deterministic-id';

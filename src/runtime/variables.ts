@@ -18,7 +18,7 @@ export const RESERVED_VARIABLE_NAMES = new Set([
 ]);
 
 /**
- * Variables the host itself sets (src/runtime/step-runner.ts, a handler's BusinessError), with who
+ * Variables the host itself sets (src/engine/step-runner.ts, a handler's BusinessError), with who
  * sets them. Like handler outputs, no form may declare them (HandlerRegistry.producers()).
  */
 export const HOST_SET_VARIABLES: Readonly<Record<string, string>> = {

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HandlerRegistry } from '../../src/handlers/registry';
-import { buildSourceContext } from '../../src/runtime/engine-factory';
-import { StepRunner } from '../../src/runtime/step-runner';
+import { buildSourceContext } from '../../src/engine/engine-factory';
+import { StepRunner } from '../../src/engine/step-runner';
 import { DiagramNode, smallDiagram } from '../support/small-diagram';
 import { startTestHost, tempDir, TestHost, tokenOf } from '../support/test-host';
 

@@ -9,9 +9,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HandlerRegistry } from '../../src/handlers/registry';
-import { buildSourceContext } from '../../src/runtime/engine-factory';
+import { buildSourceContext } from '../../src/engine/engine-factory';
 import { timerDueAt } from '../../src/runtime/process-runtime';
-import { StepRunner } from '../../src/runtime/step-runner';
+import { StepRunner } from '../../src/engine/step-runner';
 import { chainDiagram } from '../support/big-diagram';
 import { DiagramFlow, DiagramNode, smallDiagram } from '../support/small-diagram';
 import { startTestHost, tempDir, TestHost } from '../support/test-host';

@@ -8,7 +8,7 @@
  * Java classes, expressions or scripts in Camunda; the host runs none, and a diagram that seems to
  * rely on one would mislead). Service tasks name a registered handler (reglament/service-task-handler).
  *
- * The engine refuses every script too (src/runtime/engine-factory.ts), should a diagram get past this.
+ * The engine refuses every script too (src/engine/engine-factory.ts), should a diagram get past this.
  */
 import { camundaAttr, is } from '../../bpmn-utils';
 import type { ModdleElement, Reporter, RuleDefinition } from '../types';

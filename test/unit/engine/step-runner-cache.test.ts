@@ -1,6 +1,6 @@
 import { HandlerRegistry } from '../../../src/handlers/registry';
-import { buildSourceContext, SourceContext } from '../../../src/runtime/engine-factory';
-import { StepRunner } from '../../../src/runtime/step-runner';
+import { buildSourceContext, SourceContext } from '../../../src/engine/engine-factory';
+import { StepRunner } from '../../../src/engine/step-runner';
 
 /* The StepRunner's kept engines: bounded, let go when idle, and used only for the state they produced. */
 const XML = `<?xml version="1.0" encoding="UTF-8"?>
