@@ -12,7 +12,7 @@ import { createDefaultHandlers } from './handlers';
 import { HandlerRegistry } from './handlers/registry';
 import { UserDirectory } from './identity/users';
 import { openDatabase } from './persistence/data-source';
-import { Clock, systemClock } from './runtime/clock';
+import { Clock, systemClock } from './clock';
 import { DueDateCalculator, ProcessRuntime } from './runtime/process-runtime';
 import { StepRunner } from './engine/step-runner';
 

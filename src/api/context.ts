@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { DefinitionService } from '../definitions/definition-service';
 import { HandlerRegistry } from '../handlers/registry';
 import { UserDirectory } from '../identity/users';
-import { Clock } from '../runtime/clock';
+import { Clock } from '../clock';
 import { ProcessRuntime } from '../runtime/process-runtime';
 
 /** What the HTTP layer needs of the host. */

@@ -9,7 +9,7 @@ import { User } from '../identity/users';
 import { HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, TimerRow, IncidentEntity, IncidentRow } from '../persistence/entities';
 import { recordCoverage } from './coverage-recorder';
 import { createExpressions } from './expressions';
-import { Clock } from './clock';
+import { Clock } from '../clock';
 import { validateVariables } from './form-validation';
 import { KeyedMutex } from './keyed-mutex';
 import { StepCommand, StepOutcome, StepRunner } from '../engine/step-runner';

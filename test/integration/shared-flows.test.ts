@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ManualClock } from '../../src/runtime/clock';
+import { ManualClock } from '../../src/clock';
 import { startTestHost, TestHost } from '../support/test-host';
 
 /*

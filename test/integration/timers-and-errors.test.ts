@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ManualClock } from '../../src/runtime/clock';
+import { ManualClock } from '../../src/clock';
 import { startTestHost, tempDir, TestHost } from '../support/test-host';
 
 /*

@@ -1,4 +1,4 @@
-import { ManualClock } from '../../src/runtime/clock';
+import { ManualClock } from '../../src/clock';
 import {
   fireDueTimers,
   groupsOfReglament,
