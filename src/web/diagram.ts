@@ -4,7 +4,6 @@ import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export type ModdleElement = any;
 
 export interface Diagram {
