@@ -9,6 +9,7 @@
  *   cross a node, never run along another edge, and (warning) never run right to left;
  * - labels overlap no node, no other label and no edge, and stay inside the pool.
  */
+import { moddle } from '../../src/definitions/moddle';
 
 export interface LayoutProblem {
   severity: 'error' | 'warning';
@@ -34,12 +35,6 @@ interface Pt {
   y: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const BpmnModdle = require('bpmn-moddle') as new (packages?: Record<string, unknown>) => {
-  fromXML(xml: string): Promise<{ rootElement: any; warnings: { message: string }[] }>;
-};
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const camunda = require('camunda-bpmn-moddle/resources/camunda.json');
 
 const EPS = 0.5;
 
@@ -102,7 +97,6 @@ function attachedPair(nodes: Map<string, any>, a: string, b: string): boolean {
 }
 
 export async function checkLayout(xml: string): Promise<LayoutReport> {
-  const moddle = new BpmnModdle({ camunda });
   const { rootElement: definitions, warnings } = await moddle.fromXML(xml);
   const problems: LayoutProblem[] = warnings.map((w) => ({ severity: 'error' as const, message: `moddle: ${w.message}` }));
   const error = (element: string | undefined, message: string): void => {

@@ -8,6 +8,7 @@ import { writeTransaction } from '../persistence/write-lock';
 import { buildSourceContext, SourceContext } from '../engine/engine-factory';
 import { DefinitionProblem, lintDefinition } from './lint';
 import { describeProcess, executableProcesses, ProcessModel } from './model';
+import { ModdleContext } from './moddle';
 import { ParsedDefinition, parseBpmn } from './parse';
 
 export interface DeploymentResource {
@@ -36,6 +37,9 @@ export interface DeploymentResult {
 export interface LoadedDefinition {
   row: DefinitionRow;
   model: ProcessModel;
+  /** The context of the version's one parse: the engine builds its source from it, never from the XML again. */
+  moddleContext: ModdleContext;
+  /** Transitional (issue 14): the engine side (R1) takes this over from {@link moddleContext}. */
   sourceContext: SourceContext;
 }
 
@@ -168,8 +172,8 @@ export class DefinitionService {
       pending = (async () => {
         const row = await this.byId(definitionId);
         const parsed = await parseBpmn(row.source, row.resourceName);
-        if (!parsed.definitions) throw new DomainError('internal', 'STORED_DEFINITION_UNREADABLE', `Stored definition ${definitionId} no longer parses`);
-        return { row, model: describeProcess(parsed.definitions), sourceContext: await buildSourceContext(row.source) };
+        if (!parsed.definitions || !parsed.moddleContext) throw new DomainError('internal', 'STORED_DEFINITION_UNREADABLE', `Stored definition ${definitionId} no longer parses`);
+        return { row, model: describeProcess(parsed.definitions), moddleContext: parsed.moddleContext, sourceContext: await buildSourceContext(row.source) };
       })();
       pending.catch(() => this.loaded.delete(definitionId));
       this.loaded.set(definitionId, pending);

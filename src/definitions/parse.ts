@@ -3,12 +3,7 @@
  * every XML syntax error and moddle import warning into a {@link DefinitionProblem}. Never throws for
  * bad input: an unreadable document yields problems and no definitions.
  */
-
-// bpmn-moddle and its Camunda descriptor are CommonJS without type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const BpmnModdle = require('bpmn-moddle');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const camundaDescriptor = require('camunda-bpmn-moddle/resources/camunda.json');
+import { moddle, ModdleContext } from './moddle';
 
 /** An element of the moddle tree (bpmn:*, camunda:*, bpmndi:*). Moddle has no typings, so it is loose. */
 export interface ModdleElement {
@@ -44,14 +39,13 @@ export interface ParsedDefinition {
   file?: string;
   /** The XML source; used to give line numbers to problems found later (lint). */
   source?: string;
+  /** The whole result of the parse (root, references, elements by id): the engine serialises it instead of parsing again. */
+  moddleContext?: ModdleContext;
 }
-
-/** The one moddle instance every parse uses (it is stateless between `fromXML` calls). */
-export const moddle: { fromXML(xml: string, typeName?: string | object, options?: object): Promise<any> } = new BpmnModdle({ camunda: camundaDescriptor });
 
 interface ModdleWarning {
   message?: string;
-  element?: ModdleElement;
+  element?: { id?: string; $type?: string };
   property?: string;
   value?: unknown;
   error?: Error;
@@ -202,7 +196,7 @@ export async function parseBpmn(xml: string, file?: string): Promise<ParsedDefin
   try {
     const result = await moddle.fromXML(source, 'bpmn:Definitions');
     const warnings: ModdleWarning[] = result.warnings ?? [];
-    return { definitions: result.rootElement as ModdleElement, problems: warnings.map((w) => describeWarning(w, source, file)), file, source };
+    return { definitions: result.rootElement as ModdleElement, problems: warnings.map((w) => describeWarning(w, source, file)), file, source, moddleContext: result };
   } catch (error) {
     const warnings: ModdleWarning[] = (error as { warnings?: ModdleWarning[] })?.warnings ?? [];
     const problems = warnings.map((w) => describeWarning(w, source, file));
