@@ -73,8 +73,9 @@ describe('two server processes on one database', () => {
     );
     expect(completions).toEqual([200, 200, 200, 200, 200, 200]);
 
-    // The other half wait for their 3-second timers, which both servers poll for every 100 ms.
-    const deadline = Date.now() + 30_000;
+    // The other half wait for their 15-second timers, which both servers poll for every 100 ms. (The
+    // timer is long enough that, on a busy CI machine, none expires before the first half is completed.)
+    const deadline = Date.now() + 45_000;
     for (;;) {
       const running = (await callApi(a.url, 'admin', 'GET', '/process-instances?processDefinitionKey=fixture-short-timer&state=running')).body.total;
       if (running === 0 || Date.now() > deadline) break;
@@ -87,5 +88,5 @@ describe('two server processes on one database', () => {
       expect(history.filter((h: any) => h.type === 'timer-fired')).toHaveLength(i < 6 ? 0 : 1);
       expect(history.filter((h: any) => h.type === 'instance-completed')).toHaveLength(1);
     }
-  }, 60_000);
+  }, 90_000);
 });
