@@ -13,19 +13,17 @@
  *
  * URLs: CA_URL, EGOV_PORTAL_URL, GBD_URL, PAYMENT_GATEWAY_URL (the same variables the server reads).
  */
-import { checkIinBin, makeBin, makeIin } from '../src/adapters/iin-bin';
+import { parseArgs } from 'node:util';
+import { checkIinBin, makeBin, makeIin } from '../src/integrations/iin-bin';
 
-type Args = Record<string, string>;
+type Args = Partial<Record<string, string>>;
+
+const OPTIONS = ['kind', 'iin-bin', 'name', 'algorithm', 'paid', 'content', 'serial', 'payer', 'service', 'amount'] as const;
 
 function parse(argv: string[]): { command: string; args: Args } {
-  const [command = 'help', ...rest] = argv;
-  const args: Args = {};
-  for (let i = 0; i < rest.length; i++) {
-    if (!rest[i].startsWith('--')) throw new Error(`Unexpected argument "${rest[i]}"`);
-    args[rest[i].slice(2)] = rest[i + 1] ?? '';
-    i++;
-  }
-  return { command, args };
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: Object.fromEntries(OPTIONS.map((o) => [o, { type: 'string' as const }])) });
+  if (positionals.length > 1) throw new Error(`Unexpected argument "${positionals[1]}"`);
+  return { command: positionals[0] ?? 'help', args: values as Args };
 }
 
 function url(name: string): string {
@@ -77,8 +75,9 @@ async function create(args: Args): Promise<unknown> {
 async function main(argv: string[]): Promise<void> {
   const { command, args } = parse(argv);
   const need = (name: string) => {
-    if (!args[name]) throw new Error(`--${name} is required for "${command}"`);
-    return args[name];
+    const value = args[name];
+    if (!value) throw new Error(`--${name} is required for "${command}"`);
+    return value;
   };
   switch (command) {
     case 'create':

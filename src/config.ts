@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SystemUrls, systemUrlsFromEnv } from './integrations/systems';
 
 export interface AppConfig {
   port: number;
@@ -23,7 +24,7 @@ export interface AppConfig {
   /** Where the default run writes its demo users when no USERS_FILE is given. */
   dataDir: string;
   calendarFile?: string;
-  /** External information systems (issue 4): base URLs, faults, trust and the provider's key. */
+  /** External information systems (issue 4): base URLs, call tuning, trust and the provider's key. */
   externalSystems: ExternalSystemsConfig;
   /** PUBLIC_URL: the address clients reach the server at, for links in answers (default: the listening address). Never taken from a request's Host. */
   publicUrl?: string;
@@ -50,23 +51,10 @@ function publicUrl(raw: string | undefined): string | undefined {
   return url.toString().replace(/\/+$/, '');
 }
 
+/** External information systems: base URLs, call tuning, trust and the provider's key. */
 export interface ExternalSystemsConfig {
-  /** EGOV_PORTAL_URL: e-gov portal (authorization). */
-  egovPortalUrl?: string;
-  /** PAYMENT_GATEWAY_URL: e-government payment gateway (PShEP). */
-  paymentGatewayUrl?: string;
-  /** ELICENSE_URL: "E-licensing" state database IS. */
-  elicenseUrl?: string;
-  /** GBD_URL: GBD FL and GBD UL behind the e-government gateway (ShEP). */
-  gbdUrl?: string;
-  /** STATE_CORPORATION_URL: IS of the State corporation. */
-  stateCorporationUrl?: string;
-  /** CABINET_URL: the recipient's personal cabinet. */
-  cabinetUrl?: string;
-  /** CA_URL: the certification authority (root certificate; the provider's certificate from the simulator). */
-  caUrl?: string;
-  /** GOST_VERIFIER_URL: NCANode-style verification service for GOST 34.310 signatures. */
-  gostVerifierUrl?: string;
+  /** Base URL per system, each from its env variable (EGOV_PORTAL_URL ..., see integrations/systems.ts); a system left out is unconfigured. */
+  urls: SystemUrls;
   /** EXTERNAL_TIMEOUT_MS: per-attempt timeout (default 5000). */
   timeoutMs: number;
   /** EXTERNAL_ATTEMPTS: attempts of an idempotent call (default 3). */
@@ -78,20 +66,6 @@ export interface ExternalSystemsConfig {
   /** PROVIDER_KEY_FILE / PROVIDER_CERT_FILE: the provider's signing key (PKCS#8 PEM) and certificate. */
   providerKeyFile?: string;
   providerCertFile?: string;
-}
-
-/** True when some external system has no configured base URL (the default run then starts the simulators). */
-export function externalSystemsMissing(config: ExternalSystemsConfig): string[] {
-  const keys: [keyof ExternalSystemsConfig, string][] = [
-    ['egovPortalUrl', 'EGOV_PORTAL_URL'],
-    ['paymentGatewayUrl', 'PAYMENT_GATEWAY_URL'],
-    ['elicenseUrl', 'ELICENSE_URL'],
-    ['gbdUrl', 'GBD_URL'],
-    ['stateCorporationUrl', 'STATE_CORPORATION_URL'],
-    ['cabinetUrl', 'CABINET_URL'],
-    ['caUrl', 'CA_URL'],
-  ];
-  return keys.filter(([k]) => !config[k]).map(([, env]) => env);
 }
 
 /** A bound that 0 would turn into "refuse everything". */
@@ -133,14 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     authFailureLimit: positiveInt(env, 'AUTH_FAILURE_LIMIT', DEFAULT_AUTH_FAILURE_LIMIT),
     authFailureWindowMs: Math.max(1000, positiveInt(env, 'AUTH_FAILURE_WINDOW_MS', DEFAULT_AUTH_FAILURE_WINDOW_MS)),
     externalSystems: {
-      egovPortalUrl: env.EGOV_PORTAL_URL || undefined,
-      paymentGatewayUrl: env.PAYMENT_GATEWAY_URL || undefined,
-      elicenseUrl: env.ELICENSE_URL || undefined,
-      gbdUrl: env.GBD_URL || undefined,
-      stateCorporationUrl: env.STATE_CORPORATION_URL || undefined,
-      cabinetUrl: env.CABINET_URL || undefined,
-      caUrl: env.CA_URL || undefined,
-      gostVerifierUrl: env.GOST_VERIFIER_URL || undefined,
+      urls: systemUrlsFromEnv(env),
       timeoutMs: positiveInt(env, 'EXTERNAL_TIMEOUT_MS', 5000),
       attempts: Math.max(1, positiveInt(env, 'EXTERNAL_ATTEMPTS', 3)),
       backoffMs: positiveInt(env, 'EXTERNAL_BACKOFF_MS', 200),

@@ -1,5 +1,4 @@
 import * as pkijs from 'pkijs';
-import { HttpClient } from '../adapters/http-client';
 import { ensureCryptoEngine, parseCrl, serialHex } from './pki';
 
 interface CachedCrl {
@@ -9,18 +8,24 @@ interface CachedCrl {
 }
 
 /**
- * CRLs fetched over HTTP from the certificates' distribution points, cached by URL until the
- * CRL's nextUpdate (then fetched again). A CRL is used only when its signature verifies with
- * the issuing CA's key. A distribution point that cannot be reached raises
- * ExternalSystemUnavailableError (system "ca"): the check cannot be made, so it is an incident,
- * not a verdict.
+ * Downloads the DER bytes of a CRL from a distribution point. The caller supplies it (the CA's
+ * HTTP client in integrations/eds), so that crypto/ knows nothing of the transport; it throws
+ * when the CRL cannot be had, e.g. ExternalSystemUnavailableError when the CA is down.
+ */
+export type CrlFetcher = (url: string) => Promise<Uint8Array>;
+
+/**
+ * CRLs fetched from the certificates' distribution points, cached by URL until the CRL's
+ * nextUpdate (then fetched again). A CRL is used only when its signature verifies with the
+ * issuing CA's key. A distribution point that cannot be reached is the fetcher's error: the check
+ * cannot be made, so it is an incident, not a verdict.
  */
 export class CrlCache {
   private readonly cache = new Map<string, CachedCrl>();
   /** How many times a CRL was downloaded (tests observe caching through it). */
   fetches = 0;
 
-  constructor(private readonly options: { timeoutMs?: number; attempts?: number; backoffMs?: number } = {}) {}
+  constructor(private readonly fetchCrl: CrlFetcher) {}
 
   clear(): void {
     this.cache.clear();
@@ -30,11 +35,9 @@ export class CrlCache {
     const cached = this.cache.get(url);
     if (cached && now < cached.nextUpdate) return cached.crl;
     ensureCryptoEngine();
-    const client = new HttpClient({ system: 'ca', baseUrl: url, ...this.options });
-    const response = await client.get<Uint8Array>(url, { raw: true });
-    if (response.status !== 200) throw new Error(`CRL at ${url} answered HTTP ${response.status}`);
+    const der = await this.fetchCrl(url);
     this.fetches++;
-    const crl = parseCrl(response.body);
+    const crl = parseCrl(der);
     if (!(await crl.verify({ issuerCertificate: issuer }))) throw new Error(`CRL at ${url} is not signed by ${url ? 'the issuing CA' : ''}`);
     const nextUpdate = crl.nextUpdate?.value ?? now;
     this.cache.set(url, { crl, nextUpdate, fetchedAt: now });

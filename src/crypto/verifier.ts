@@ -36,14 +36,15 @@ export interface EdsResult {
   content?: string;
 }
 
-/** An external verifier for GOST keys (see adapters/gost-verifier). */
+/** An external verifier for GOST keys (see integrations/eds/gost-verifier-client). */
 export interface GostVerifier {
   verify(cmsBase64: string, now: Date): Promise<EdsResult>;
 }
 
 export interface EdsVerifierOptions {
   trustedRoots: pkijs.Certificate[];
-  crls?: CrlCache;
+  /** Where revocation lists come from (the transport is the caller's: crypto/ fetches nothing itself). */
+  crls: CrlCache;
   gost?: GostVerifier;
 }
 
@@ -89,7 +90,7 @@ const fail = (failure: EdsFailure, message: string, extra: Partial<EdsResult> = 
 export class EdsVerifier {
   readonly crls: CrlCache;
   constructor(private readonly options: EdsVerifierOptions) {
-    this.crls = options.crls ?? new CrlCache();
+    this.crls = options.crls;
   }
 
   get trustedRoots(): pkijs.Certificate[] {

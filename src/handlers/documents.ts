@@ -1,4 +1,4 @@
-import { Handler } from './registry';
+import { Handler, HandlerRegistration } from './registry';
 
 /*
  * Document numbers derive from the instance id, so running a handler again after a crash
@@ -11,16 +11,24 @@ function documentNumber(prefix: string, instanceId: string, at: Date): string {
 }
 
 /** The office registers an incoming application: registration number and date (pt. 5 step 1). */
-export const assignRegistrationNumber: Handler = async ({ instanceId, now }) => {
+const assignRegistrationNumber: Handler = async ({ instanceId, now }) => {
   return { registrationNumber: documentNumber('REG', instanceId, now), registeredAt: now.toISOString() };
 };
 
 /** Forms the licence (or its duplicate / re-registered licence) once the decision is signed. */
-export const issueLicence: Handler = async ({ instanceId, now }) => {
+const issueLicence: Handler = async ({ instanceId, now }) => {
   return { licenceNumber: documentNumber('LIC', instanceId, now), licenceIssuedAt: now.toISOString() };
 };
 
 /** Forms the motivated refusal; its reason is the one the clerk entered (refusalReason stays the form's). */
-export const issueRefusal: Handler = async ({ instanceId, now }) => {
+const issueRefusal: Handler = async ({ instanceId, now }) => {
   return { refusalNumber: documentNumber('REF', instanceId, now), refusalIssuedAt: now.toISOString() };
 };
+
+export function documentHandlers(): HandlerRegistration[] {
+  return [
+    { name: 'registry.assign-number', description: 'Assigns the registration number and date of an application', handler: assignRegistrationNumber, produces: ['registrationNumber', 'registeredAt'] },
+    { name: 'licence.issue', description: 'Forms the licence document and its number', handler: issueLicence, produces: ['licenceNumber', 'licenceIssuedAt'] },
+    { name: 'refusal.issue', description: 'Forms the motivated refusal document and its number', handler: issueRefusal, produces: ['refusalNumber', 'refusalIssuedAt'] },
+  ];
+}

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startSimulators, Simulators } from '../../src/simulators';
+import { simulatorEnv, startSimulators, Simulators } from '../../src/integrations/simulators';
 import { simulatorAdapters } from '../support/simulators';
 
 /* The demo CLI (scripts/applicant.ts, compiled by `npm test`'s build) against running simulators. */
@@ -13,7 +13,7 @@ describe('scripts/applicant.ts', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     simulators = await startSimulators({ host: '127.0.0.1', employees: [] });
-    env = { ...process.env, CA_URL: simulators.urls.ca, EGOV_PORTAL_URL: simulators.urls['egov-portal'], GBD_URL: simulators.urls.gbd, PAYMENT_GATEWAY_URL: simulators.urls['payment-gateway'] } as Record<string, string>;
+    env = { ...process.env, ...simulatorEnv(simulators) } as Record<string, string>;
   });
   afterAll(() => simulators.close());
 

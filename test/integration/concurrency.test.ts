@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config';
 import { createDefaultHandlers } from '../../src/handlers';
 import { createHost, Host } from '../../src/host';
 import { sha256Hex, UserDirectory } from '../../src/identity/users';
-import { startSimulators, Simulators } from '../../src/simulators';
+import { startSimulators, Simulators } from '../../src/integrations/simulators';
 import { SimulatorControl, simulatorAdapters } from '../support/simulators';
 import { callApi, postgresFor, tempDir } from '../support/test-host';
 

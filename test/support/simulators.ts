@@ -1,10 +1,10 @@
 import * as pkijs from 'pkijs';
-import { Adapters, createAdapters } from '../../src/adapters';
-import { makeBin, makeIin } from '../../src/adapters/iin-bin';
+import { Adapters, CallTuning } from '../../src/integrations/clients';
+import { makeBin, makeIin } from '../../src/integrations/iin-bin';
 import { signCms, signCmsBase64 } from '../../src/crypto/cms';
 import { createCertificate, generateKeyPair, KeyAlgorithm, CryptoKey } from '../../src/crypto/pki';
-import { IssuedCertificate } from '../../src/simulators/ca-simulator';
-import { SimulatedSystem, Simulators } from '../../src/simulators';
+import { IssuedCertificate } from '../../src/integrations/eds/ca-simulator';
+import { SimulatedSystem, simulatorClients, Simulators } from '../../src/integrations/simulators';
 
 export type CertificateCase = 'valid' | 'expired' | 'not-yet-valid' | 'revoked' | 'other-iin' | 'untrusted' | 'bad-signature' | 'none';
 
@@ -184,26 +184,8 @@ export class SimulatorControl {
   }
 }
 
-/** Adapters wired to running simulators, with short timeouts and backoff so that fault tests stay fast. */
-export function simulatorAdapters(simulators: Simulators, faults: { timeoutMs?: number; attempts?: number; backoffMs?: number } = {}): Adapters {
-  return createAdapters({
-    urls: {
-      egovPortal: simulators.urls['egov-portal'],
-      paymentGateway: simulators.urls['payment-gateway'],
-      elicense: simulators.urls.elicense,
-      gbd: simulators.urls.gbd,
-      stateCorporation: simulators.urls['state-corporation'],
-      cabinet: simulators.urls.cabinet,
-      ca: simulators.urls.ca,
-    },
-    // Generous: a loaded CI machine runs many test hosts at once; fault tests pass their own values.
-    timeoutMs: faults.timeoutMs ?? 10000,
-    attempts: faults.attempts ?? 3,
-    backoffMs: faults.backoffMs ?? 20,
-    trustedRoots: async () => [simulators.ca.root],
-    provider: async () => {
-      const p = await simulators.ca.providerCredentials();
-      return { privateKey: p.privateKey, certificate: p.certificate };
-    },
-  });
+/** Clients wired to running simulators, with short timeouts and backoff so that fault tests stay fast. */
+export function simulatorAdapters(simulators: Simulators, faults: CallTuning = {}): Adapters {
+  // Generous: a loaded CI machine runs many test hosts at once; fault tests pass their own values.
+  return simulatorClients(simulators, { timeoutMs: faults.timeoutMs ?? 10000, attempts: faults.attempts ?? 3, backoffMs: faults.backoffMs ?? 20 });
 }

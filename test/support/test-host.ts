@@ -4,9 +4,9 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createHost, Host, HostOptions } from '../../src/host';
 import { sha256Hex, UserDirectory } from '../../src/identity/users';
-import { Adapters } from '../../src/adapters';
+import { Adapters } from '../../src/integrations/clients';
 import { createDefaultHandlers } from '../../src/handlers';
-import { startSimulators, Simulators } from '../../src/simulators';
+import { startSimulators, Simulators } from '../../src/integrations/simulators';
 import { simulatorAdapters, SimulatorControl } from './simulators';
 
 /** Users every test host knows: one per lane group of the catalog, an admin, and a stranger. */

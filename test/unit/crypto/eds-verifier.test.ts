@@ -5,9 +5,10 @@ import { signCms, signCmsBase64 } from '../../../src/crypto/cms';
 import { certificatePem, createCertificate, generateKeyPair, parseCrl } from '../../../src/crypto/pki';
 import { EdsVerifier } from '../../../src/crypto/verifier';
 import { CrlCache } from '../../../src/crypto/crl-cache';
-import { ExternalSystemUnavailableError } from '../../../src/adapters/http-client';
-import { makeBin, makeIin } from '../../../src/adapters/iin-bin';
-import { startSimulators, Simulators } from '../../../src/simulators';
+import { crlFetcher } from '../../../src/integrations/eds/ca-client';
+import { ExternalSystemUnavailableError } from '../../../src/integrations/http-client';
+import { makeBin, makeIin } from '../../../src/integrations/iin-bin';
+import { startSimulators, Simulators } from '../../../src/integrations/simulators';
 import { tempDir } from '../../support/test-host';
 
 /*
@@ -27,7 +28,7 @@ describe('EDS verification (CMS, chain, validity, CRL over HTTP, IIN/BIN)', () =
 
   beforeAll(async () => {
     sims = await startSimulators();
-    verifier = new EdsVerifier({ trustedRoots: [sims.ca.root], crls: new CrlCache({ attempts: 1, timeoutMs: 1000 }) });
+    verifier = new EdsVerifier({ trustedRoots: [sims.ca.root], crls: new CrlCache(crlFetcher({ attempts: 1, timeoutMs: 1000 })) });
   });
   afterAll(() => sims.close());
 
@@ -110,7 +111,7 @@ describe('EDS verification (CMS, chain, validity, CRL over HTTP, IIN/BIN)', () =
   });
 
   it('a revoked certificate -> revoked, read from the CRL fetched over HTTP; the CRL is cached until its nextUpdate', async () => {
-    const crls = new CrlCache({ attempts: 1, timeoutMs: 1000 });
+    const crls = new CrlCache(crlFetcher({ attempts: 1, timeoutMs: 1000 }));
     const v = new EdsVerifier({ trustedRoots: [sims.ca.root], crls });
     const good = await person();
     const bad = await person();
@@ -132,7 +133,7 @@ describe('EDS verification (CMS, chain, validity, CRL over HTTP, IIN/BIN)', () =
   it('a CA whose CRL cannot be fetched -> ExternalSystemUnavailableError (an incident, not a verdict)', async () => {
     const issued = await person();
     const signed = await signCmsBase64(CONTENT, issued, now);
-    const v = new EdsVerifier({ trustedRoots: [sims.ca.root], crls: new CrlCache({ attempts: 2, timeoutMs: 500, backoffMs: 5 }) });
+    const v = new EdsVerifier({ trustedRoots: [sims.ca.root], crls: new CrlCache(crlFetcher({ attempts: 2, timeoutMs: 500, backoffMs: 5 })) });
     await sims.stop('ca');
     try {
       await expect(v.verify(signed, IIN, now)).rejects.toMatchObject({ name: 'ExternalSystemUnavailableError', system: 'ca', attempts: 2 });
