@@ -2,7 +2,7 @@ import * as elements from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
 import BpmnModdle from 'bpmn-moddle';
 import Serializer, { TypeResolver } from 'moddle-context-serializer';
-import { createExpressions } from '../runtime/expressions';
+import { createExpressions } from '../expressions';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const camunda = require('camunda-bpmn-moddle/resources/camunda.json');

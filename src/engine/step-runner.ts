@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { DomainError } from '../errors';
 import { BusinessError, HandlerRegistry, Variables } from '../handlers/registry';
 import { createEngine, EngineExtension, SourceContext } from './engine-factory';
-import { timerValueProblem, TimerType } from '../runtime/timer-values';
+import { timerValueProblem, TimerType } from '../calendar/timer-values';
 import { userVariables } from '../runtime/variables';
 
 /** What the host asks of one step: start a new execution, or resume a saved one and deliver a signal. */

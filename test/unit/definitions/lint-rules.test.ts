@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseTimeLimit } from '../../../src/calendar/time-limit';
 import { lintDefinition, ReglamentResolver, reglamentRules } from '../../../src/definitions/lint';
 import { MAX_XML_ELEMENTS, parseBpmn } from '../../../src/definitions/parse';
-import { validateExpression } from '../../../src/runtime/expressions';
+import { validateExpression } from '../../../src/expressions';
 import { chainDiagram } from '../../support/big-diagram';
 
 const FIXTURES = join(__dirname, '../../fixtures/lint');
@@ -91,6 +91,7 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
       ['dangling', `Condition "\${variant == }" is invalid: ${expressionError('${variant == }')}`],
       ['unclosed', `Condition "\${variant == 'duplicate'" is invalid: ${expressionError("${variant == 'duplicate'")}`],
       ['assignment', `Condition "\${variant = 1}" is invalid: ${expressionError('${variant = 1}')}`],
+      ['words', `Condition "\${variant eq 'new' and not rejected}" is invalid: Unexpected "eq" (write ==) at column 11 of "\${variant eq 'new' and not rejected}"`],
     ],
   },
   'form-fields': {

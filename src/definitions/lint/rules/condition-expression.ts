@@ -1,8 +1,8 @@
 /**
  * reglament/condition-expression: every sequence-flow condition is a `${...}` expression the host's
- * expression language accepts (src/runtime/expressions.ts, processes/README.md "Conditions").
+ * expression language accepts (src/expressions/, processes/README.md "Conditions").
  */
-import { validateExpression } from '../../../runtime/expressions';
+import { validateExpression } from '../../../expressions';
 import { is } from '../../bpmn-utils';
 import type { ModdleElement, Reporter, RuleDefinition } from '../types';
 

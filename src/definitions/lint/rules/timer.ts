@@ -1,12 +1,12 @@
 /**
  * reglament/timer: every timer event has exactly one value, and a literal value is one the host
- * accepts (src/runtime/timer-values.ts): a duration of at least one second, a bounded cycle
+ * accepts (src/calendar/timer-values.ts): a duration of at least one second, a bounded cycle
  * `R<n>/<duration>` (n from 1 to 100), or an ISO 8601 date. A `${...}` value must be one valid
  * expression; what it resolves to is checked when the timer starts (src/engine/step-runner.ts).
  * Reported on the event, the element the modeler shows.
  */
-import { timerValueProblem, TimerType } from '../../../runtime/timer-values';
-import { validateExpression } from '../../../runtime/expressions';
+import { timerValueProblem, TimerType } from '../../../calendar/timer-values';
+import { validateExpression } from '../../../expressions';
 import { is } from '../../bpmn-utils';
 import type { ModdleElement, Reporter, RuleDefinition } from '../types';
 

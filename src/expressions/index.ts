@@ -1,9 +1,10 @@
-import { ExpressionError, SyntaxProblem, evaluate, findCall, parse, type Node } from './expression-parser';
+import { evaluate } from './evaluate';
+import { ExpressionError, findCall, parse, SyntaxProblem, type Node } from './parser';
 
 /*
  * Camunda-style `${...}` expressions for bpmn-engine, handed to the Engine as its `expressions`
  * option (bpmn-elements' interface: resolveExpression, isExpression, hasExpression). No eval: the
- * body of every `${...}` is parsed by src/runtime/expression-parser.ts (grammar there) and the tree
+ * body of every `${...}` is parsed by ./parser.ts (grammar there) and the tree
  * is cached by its text.
  *
  * Names. A name `x` is the process variable x: an own property of
@@ -30,7 +31,7 @@ import { ExpressionError, SyntaxProblem, evaluate, findCall, parse, type Node } 
  * ExpressionError naming the column; for a condition the engine reports it as an activity error.
  */
 
-export { ExpressionError } from './expression-parser';
+export { ExpressionError } from './parser';
 
 /** bpmn-elements' expressions interface (docs/Expression.md in bpmn-elements). */
 export interface ExpressionHandler {

@@ -1,23 +1,27 @@
 /*
  * The grammar of the body of one `${...}` (the part between the braces): a tokenizer, a
  * recursive-descent parser producing a small AST, and an evaluator for that AST. Nothing here uses
- * eval, new Function or vm. src/runtime/expressions.ts puts it behind bpmn-elements' expressions
- * interface (templates, caching, the bpmn-elements fallback); see there for the overall rules.
+ * eval, new Function or vm. ./evaluate.ts gives a tree its value; ./index.ts puts both behind
+ * bpmn-elements' expressions interface (templates, caching); see there for the overall rules.
  *
  * Grammar, lowest precedence first (JUEL order):
  *
- *   or         := and (('||' | 'or') and)*
- *   and        := equality (('&&' | 'and') equality)*
- *   equality   := relational (('==' | '!=' | 'eq' | 'ne') relational)*
- *   relational := unary (('<' | '<=' | '>' | '>=' | 'lt' | 'le' | 'gt' | 'ge') unary)*
- *   unary      := ('!' | 'not' | 'empty') unary | '-' NUMBER | postfix
+ *   or         := and ('||' and)*
+ *   and        := equality ('&&' equality)*
+ *   equality   := relational (('==' | '!=') relational)*
+ *   relational := unary (('<' | '<=' | '>' | '>=') unary)*
+ *   unary      := ('!' | 'empty') unary | '-' NUMBER | postfix
  *   postfix    := primary ('.' NAME | '[' or ']' | '(' [or (',' or)*] ')')*
  *   primary    := NUMBER | STRING | 'true' | 'false' | 'null' | NAME | '(' or ')'
  *
  * A NAME is a process variable. Names that would mean something else to bpmn-elements or to
  * JavaScript (`environment`, `content`, `services`, `process`, `this`, ...) are refused, as are
- * `constructor`, `prototype` and `__proto__` anywhere. Calls are parsed so that expressions.ts can
+ * `constructor`, `prototype` and `__proto__` anywhere. Calls are parsed so that index.ts can
  * refuse them with their column; evaluate() never runs them.
+ *
+ * JUEL's word operators (`and or not eq ne lt le gt ge`) are not part of the language: no diagram
+ * uses them, and one spelling per operator keeps conditions comparable. They stay reserved, so a
+ * diagram written with them is refused at deployment with the symbol to write instead.
  */
 
 /** A problem in the text of an expression; `column` is 1-based within the whole text. */
@@ -50,7 +54,7 @@ export class SyntaxProblem extends Error {
  * Node's globals; they are not variables either (the host reserves the context names,
  * src/runtime/variables.ts).
  */
-export const UNREADABLE_NAMES: ReadonlySet<string> = new Set([
+const UNREADABLE_NAMES: ReadonlySet<string> = new Set([
   'environment',
   'content',
   'properties',
@@ -65,9 +69,12 @@ export const UNREADABLE_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Never readable, so an expression cannot climb to Function through a prototype. */
-const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
 
-const RESERVED_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'empty', 'true', 'false', 'null', 'div', 'mod', 'instanceof']);
+/** JUEL's word operators, refused with the symbol that replaces each. */
+const WORD_OPERATORS: Readonly<Record<string, string>> = { and: '&&', or: '||', not: '!', eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
+
+const RESERVED_WORDS: ReadonlySet<string> = new Set([...Object.keys(WORD_OPERATORS), 'empty', 'true', 'false', 'null', 'div', 'mod', 'instanceof']);
 
 export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -97,7 +104,7 @@ const TWO_CHAR_PUNCT = new Set(['==', '!=', '<=', '>=', '&&', '||']);
 const ONE_CHAR_PUNCT = new Set(['<', '>', '!', '(', ')', '[', ']', '.', ',', '-']);
 const ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r' };
 
-export function tokenize(body: string): Token[] {
+function tokenize(body: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < body.length) {
@@ -149,15 +156,15 @@ export function tokenize(body: string): Token[] {
       i++;
       continue;
     }
-    const hint = c === '=' ? ' (use == to compare)' : c === '&' ? ' (use && or and)' : c === '|' ? ' (use || or or)' : '';
+    const hint = c === '=' ? ' (use == to compare)' : c === '&' ? ' (use &&)' : c === '|' ? ' (use ||)' : '';
     throw new SyntaxProblem(i, `Unexpected character "${c}"${hint}`);
   }
   tokens.push({ kind: 'end', value: '', index: body.length });
   return tokens;
 }
 
-const EQUALITY: Record<string, ComparisonOperator> = { '==': '==', '!=': '!=', eq: '==', ne: '!=' };
-const RELATIONAL: Record<string, ComparisonOperator> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', lt: '<', le: '<=', gt: '>', ge: '>=' };
+const EQUALITY: readonly ComparisonOperator[] = ['==', '!='];
+const RELATIONAL: readonly ComparisonOperator[] = ['<', '<=', '>', '>='];
 
 class Parser {
   private position = 0;
@@ -180,8 +187,8 @@ class Parser {
     return this.tokens[this.position++];
   }
 
-  /** Consumes the next token if it is one of the given punctuators or operator words. */
-  private accept(...values: string[]): Token | undefined {
+  /** Consumes the next token if it is one of the given punctuators (or the word `empty`). */
+  private accept(...values: readonly string[]): Token | undefined {
     const token = this.peek();
     if ((token.kind === 'punct' || token.kind === 'word') && values.includes(token.value)) {
       this.position++;
@@ -201,39 +208,40 @@ class Parser {
   private unexpected(token: Token): SyntaxProblem {
     if (token.kind === 'end') return new SyntaxProblem(token.index, 'Unexpected end of expression');
     const shown = token.kind === 'string' ? 'string' : `"${token.value}"`;
-    return new SyntaxProblem(token.index, `Unexpected ${shown}`);
+    const instead = token.kind === 'word' ? WORD_OPERATORS[token.value] : undefined;
+    return new SyntaxProblem(token.index, `Unexpected ${shown}${instead ? ` (write ${instead})` : ''}`);
   }
 
   private or(): Node {
     let left = this.and();
-    while (this.accept('||', 'or')) left = { t: 'or', left, right: this.and() };
+    while (this.accept('||')) left = { t: 'or', left, right: this.and() };
     return left;
   }
 
   private and(): Node {
     let left = this.equality();
-    while (this.accept('&&', 'and')) left = { t: 'and', left, right: this.equality() };
+    while (this.accept('&&')) left = { t: 'and', left, right: this.equality() };
     return left;
   }
 
   private equality(): Node {
     let left = this.relational();
-    for (let token = this.accept(...Object.keys(EQUALITY)); token; token = this.accept(...Object.keys(EQUALITY))) {
-      left = { t: 'compare', op: EQUALITY[token.value], left, right: this.relational() };
+    for (let token = this.accept(...EQUALITY); token; token = this.accept(...EQUALITY)) {
+      left = { t: 'compare', op: token.value as ComparisonOperator, left, right: this.relational() };
     }
     return left;
   }
 
   private relational(): Node {
     let left = this.unary();
-    for (let token = this.accept(...Object.keys(RELATIONAL)); token; token = this.accept(...Object.keys(RELATIONAL))) {
-      left = { t: 'compare', op: RELATIONAL[token.value], left, right: this.unary() };
+    for (let token = this.accept(...RELATIONAL); token; token = this.accept(...RELATIONAL)) {
+      left = { t: 'compare', op: token.value as ComparisonOperator, left, right: this.unary() };
     }
     return left;
   }
 
   private unary(): Node {
-    if (this.accept('!', 'not')) return { t: 'not', operand: this.unary() };
+    if (this.accept('!')) return { t: 'not', operand: this.unary() };
     if (this.accept('empty')) return { t: 'empty', operand: this.unary() };
     const minus = this.accept('-');
     if (minus) {
@@ -330,140 +338,5 @@ export function findCall(node: Node): Extract<Node, { t: 'call' }> | undefined {
       return findCall(node.left) ?? findCall(node.right);
     default:
       return undefined;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Evaluation
-
-const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
-
-function readProperty(object: unknown, key: unknown): unknown {
-  if (object === null || object === undefined) return undefined;
-  if (typeof key === 'number') {
-    // Like bpmn-elements: list[-1] is the last item.
-    if (Array.isArray(object) && Number.isInteger(key) && key < 0) return object[object.length + key];
-  } else if (typeof key !== 'string') {
-    return undefined;
-  }
-  if (FORBIDDEN_NAMES.has(String(key))) return undefined;
-  // Own properties only: a value's methods (toString, valueOf) are not data.
-  if (!Object.prototype.hasOwnProperty.call(object, key)) return undefined;
-  return (object as Record<string | number, unknown>)[key];
-}
-
-/**
- * JUEL's coercion to boolean for `!`, `&&`, `||`: booleans as they are, null/undefined false, a
- * string true only if it is "true" (any case), a number true unless 0 or NaN, anything else true.
- */
-export function toBoolean(value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  if (value === null || value === undefined) return false;
-  if (typeof value === 'string') return value.trim().toLowerCase() === 'true';
-  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
-  return true;
-}
-
-/** `empty x`: null, undefined, '', an empty array, Map or Set, or an object without own keys. */
-export function isEmpty(value: unknown): boolean {
-  if (value === null || value === undefined || value === '') return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (value instanceof Map || value instanceof Set) return value.size === 0;
-  if (typeof value === 'object' && !(value instanceof Date)) return Object.keys(value).length === 0;
-  return false;
-}
-
-const NUMERIC_STRING = /^\s*-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
-function numberFrom(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && NUMERIC_STRING.test(value)) return Number(value);
-  return undefined;
-}
-
-/**
- * `==`: null and undefined equal each other and nothing else; same types compare with === (dates by
- * time); a number and a numeric string compare as numbers; a boolean and "true"/"false" (any case)
- * compare as booleans; anything else is unequal.
- */
-export function looselyEquals(a: unknown, b: unknown): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return (a === null || a === undefined) && (b === null || b === undefined);
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (typeof a === typeof b) return a === b;
-  if (typeof a === 'number' || typeof b === 'number') {
-    const x = numberFrom(a);
-    const y = numberFrom(b);
-    return x !== undefined && y !== undefined && x === y;
-  }
-  if (typeof a === 'boolean' && typeof b === 'string') return String(a) === b.trim().toLowerCase();
-  if (typeof b === 'boolean' && typeof a === 'string') return String(b) === a.trim().toLowerCase();
-  return false;
-}
-
-/**
- * Ordering for `< <= > >=`: numbers (or a number and a numeric string) numerically, two strings by
- * UTF-16 code units (so ISO dates order correctly), two dates by time. Anything else, including a
- * null or missing operand, is not comparable and every relational operator yields false.
- */
-export function order(a: unknown, b: unknown): number | undefined {
-  if (a === null || a === undefined || b === null || b === undefined) return undefined;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
-  if (typeof a === 'number' || typeof b === 'number') {
-    const x = numberFrom(a);
-    const y = numberFrom(b);
-    if (x === undefined || y === undefined || Number.isNaN(x) || Number.isNaN(y)) return undefined;
-    return x - y;
-  }
-  return undefined;
-}
-
-function compare(op: ComparisonOperator, a: unknown, b: unknown): boolean {
-  if (op === '==') return looselyEquals(a, b);
-  if (op === '!=') return !looselyEquals(a, b);
-  const sign = order(a, b);
-  if (sign === undefined) return false;
-  switch (op) {
-    case '<':
-      return sign < 0;
-    case '<=':
-      return sign <= 0;
-    case '>':
-      return sign > 0;
-    case '>=':
-      return sign >= 0;
-  }
-}
-
-/**
- * Evaluates a tree without calls against bpmn-elements' expression context (`{ environment, fields,
- * content, properties, ... }`), of which it reads only the process variables: a name is the own
- * property of `context.environment.variables` of that name, undefined if there is none.
- */
-export function evaluate(node: Node, context: unknown): unknown {
-  switch (node.t) {
-    case 'literal':
-      return node.value;
-    case 'variable': {
-      const variables = (context as { environment?: { variables?: unknown } } | null | undefined)?.environment?.variables;
-      if (variables === null || typeof variables !== 'object') return undefined;
-      return hasOwn(variables, node.name) ? (variables as Record<string, unknown>)[node.name] : undefined;
-    }
-    case 'member':
-      return readProperty(evaluate(node.object, context), node.key);
-    case 'index':
-      return readProperty(evaluate(node.object, context), evaluate(node.key, context));
-    case 'not':
-      return !toBoolean(evaluate(node.operand, context));
-    case 'empty':
-      return isEmpty(evaluate(node.operand, context));
-    case 'and':
-      return toBoolean(evaluate(node.left, context)) && toBoolean(evaluate(node.right, context));
-    case 'or':
-      return toBoolean(evaluate(node.left, context)) || toBoolean(evaluate(node.right, context));
-    case 'compare':
-      return compare(node.op, evaluate(node.left, context), evaluate(node.right, context));
-    case 'call':
-      throw new Error('Calls are resolved by bpmn-elements, not evaluated here');
   }
 }
