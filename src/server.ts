@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfig } from './config';
 import { createDefaultHandlers } from './handlers';
 import { createHost } from './host';
-import { externalSystemsForRun } from './integrations/default-run';
+import { externalSystemsForRun } from './integrations/default-run-simulators';
 import { UserDirectory, writeDemoUsers } from './identity/users';
 
 /**

@@ -1,5 +1,3 @@
-import { HOST_SET_VARIABLES } from '../runtime/variables';
-
 /**
  * The handler registry binds service-task topics (`camunda:topic`) to typed async functions.
  * A handler gets the instance's variables and returns the variables it sets, all of them named
@@ -37,6 +35,15 @@ export interface HandlerRegistration {
   /** The variables the handler may return (or set through a BusinessError), sorted. */
   produces: readonly string[];
 }
+
+/**
+ * Variables the host itself sets when a handler throws a BusinessError (src/engine/handler-bridge.ts),
+ * with who sets them. Like handler outputs, no form may declare them (HandlerRegistry.producers()).
+ */
+export const HOST_SET_VARIABLES: Readonly<Record<string, string>> = {
+  lastErrorCode: 'the host (BPMN error of a handler)',
+  lastErrorMessage: 'the host (BPMN error of a handler)',
+};
 
 export class BusinessError extends Error {
   constructor(

@@ -17,15 +17,6 @@ export const RESERVED_VARIABLE_NAMES = new Set([
   'prototype',
 ]);
 
-/**
- * Variables the host itself sets (src/engine/step-runner.ts, a handler's BusinessError), with who
- * sets them. Like handler outputs, no form may declare them (HandlerRegistry.producers()).
- */
-export const HOST_SET_VARIABLES: Readonly<Record<string, string>> = {
-  lastErrorCode: 'the host (BPMN error of a handler)',
-  lastErrorMessage: 'the host (BPMN error of a handler)',
-};
-
 export function userVariables(raw: Record<string, unknown> | undefined): Variables {
   const out: Variables = {};
   if (!raw) return out;
