@@ -2,8 +2,9 @@
  * npm run coverage:bpmn [-- --check] [-- --reset]
  *
  * BPMN coverage: which flow nodes and sequence flows of each diagram in processes/ the tests took.
- * The runtime appends what every step passed through to REGLAMENT_BPMN_COVERAGE_DIR (default
- * coverage/bpmn, set by `npm test`); this script compares that with the diagrams.
+ * The test hosts' step observer (test/support/bpmn-coverage.ts) appends what every step passed
+ * through to REGLAMENT_BPMN_COVERAGE_DIR (default coverage/bpmn, set by `npm test`); this script
+ * compares that with the diagrams. Servers spawned as child processes record nothing.
  *   --reset   empty the folder (before a test run)
  *   --check   exit 1 unless every element of every diagram was taken (the test run's gate)
  * Writes coverage/bpmn-coverage.json next to the printed table.

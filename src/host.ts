@@ -14,7 +14,7 @@ import { UserDirectory } from './identity/users';
 import { openDatabase } from './persistence/data-source';
 import { Clock, systemClock } from './clock';
 import { DueDateCalculator, ProcessRuntime } from './runtime/process-runtime';
-import { StepRunner } from './engine/step-runner';
+import { StepObserver, StepRunner } from './engine/step-runner';
 
 export interface HostOptions {
   config: AppConfig;
@@ -24,6 +24,8 @@ export interface HostOptions {
   dueDates?: DueDateCalculator;
   /** How often the host looks for due timers; 0 = never (tests fire them through the API). Default 1000 ms. */
   timerPollMs?: number;
+  /** Told of every step the engine ran (the tests record BPMN coverage with it). */
+  onStep?: StepObserver;
 }
 
 export interface Host extends HostContext {
@@ -49,6 +51,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     engineCacheIdleMs: config.engineCacheIdleMs,
     maxTransitions: config.stepMaxTransitions,
     timeoutMs: config.stepTimeoutMs,
+    onStep: options.onStep,
   });
   const runtime = new ProcessRuntime({ dataSource, definitions, steps, clock, dueDates });
   const workingMinutes = dueDates.workingMinutes ?? ((from: Date, to: Date) => (to.getTime() - from.getTime()) / 60000);

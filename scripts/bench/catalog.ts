@@ -9,7 +9,7 @@ import path from 'node:path';
 import { readProcessFiles } from '../../src/definitions/process-files';
 import { describeProcess, FormField, ProcessModel } from '../../src/definitions/model';
 import { parseBpmn } from '../../src/definitions/parse';
-import { buildSourceContext, SourceContext } from '../../src/engine/engine-factory';
+import { buildSourceContext, SourceContext } from '../../src/engine/source-context';
 
 export interface CatalogEntry {
   key: string;

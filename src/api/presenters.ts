@@ -1,4 +1,5 @@
-import type { DefinitionRow, HistoryRow, IncidentRow, InstanceRow, TaskWithGroups } from '../persistence/api-store';
+import { DefinitionRow, HistoryRow, IncidentRow, InstanceRow } from '../persistence/entities';
+import { TaskWithGroups } from '../persistence/queries';
 
 export function presentDefinition(row: DefinitionRow) {
   return { id: row.id, key: row.key, version: row.version, name: row.name, resourceName: row.resourceName, deploymentId: row.deploymentId, deployedAt: row.deployedAt };

@@ -5,7 +5,6 @@ import { HandlerRegistry } from '../handlers/registry';
 import { DefinitionEntity, DefinitionRow, DeploymentEntity, DeploymentRow } from '../persistence/entities';
 import { isUniqueViolation } from '../persistence/errors';
 import { writeTransaction } from '../persistence/write-lock';
-import { buildSourceContext, SourceContext } from '../engine/engine-factory';
 import { DefinitionProblem, lintDefinition } from './lint';
 import { describeProcess, executableProcesses, ProcessModel } from './model';
 import { ModdleContext } from './moddle';
@@ -39,8 +38,6 @@ export interface LoadedDefinition {
   model: ProcessModel;
   /** The context of the version's one parse: the engine builds its source from it, never from the XML again. */
   moddleContext: ModdleContext;
-  /** Transitional (issue 14): the engine side (R1) takes this over from {@link moddleContext}. */
-  sourceContext: SourceContext;
 }
 
 /** Any 64-bit number unique to this application: serialises deployments across server processes. */
@@ -173,7 +170,7 @@ export class DefinitionService {
         const row = await this.byId(definitionId);
         const parsed = await parseBpmn(row.source, row.resourceName);
         if (!parsed.definitions || !parsed.moddleContext) throw new DomainError('internal', 'STORED_DEFINITION_UNREADABLE', `Stored definition ${definitionId} no longer parses`);
-        return { row, model: describeProcess(parsed.definitions), moddleContext: parsed.moddleContext, sourceContext: await buildSourceContext(row.source) };
+        return { row, model: describeProcess(parsed.definitions), moddleContext: parsed.moddleContext };
       })();
       pending.catch(() => this.loaded.delete(definitionId));
       this.loaded.set(definitionId, pending);

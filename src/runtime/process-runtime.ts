@@ -7,11 +7,11 @@ import { DefinitionService, LoadedDefinition } from '../definitions/definition-s
 import { Variables } from '../handlers/registry';
 import { User } from '../identity/users';
 import { HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, TimerRow, IncidentEntity, IncidentRow } from '../persistence/entities';
-import { recordCoverage } from './coverage-recorder';
 import { createExpressions } from '../expressions';
 import { Clock } from '../clock';
 import { validateVariables } from './form-validation';
 import { KeyedMutex } from './keyed-mutex';
+import { sourceContextOf } from '../engine/source-context';
 import { StepCommand, StepOutcome, StepRunner } from '../engine/step-runner';
 import { timerValueProblem } from '../calendar/timer-values';
 import { UnitOfWork } from './unit-of-work';
@@ -259,7 +259,7 @@ export class ProcessRuntime {
     const serviceProperties = new Map([...loaded.model.serviceTasks.values()].map((task) => [task.id, task.properties]));
     // Handlers act for the application: its starter and its id, never what a variable claims.
     const root = await this.rootOf(uow, row);
-    const outcome = await this.options.steps.run({ instanceId: row.id, businessKey: row.businessKey, processDefinitionKey: row.processDefinitionKey, rootProcessDefinitionKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey, rootInstanceId: root.id, startedBy: root.startedBy, serviceProperties }, loaded.sourceContext, command);
+    const outcome = await this.options.steps.run({ instanceId: row.id, businessKey: row.businessKey, processDefinitionKey: row.processDefinitionKey, rootProcessDefinitionKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey, rootInstanceId: root.id, startedBy: root.startedBy, serviceProperties }, sourceContextOf(loaded), command);
     if (outcome.ended && !outcome.outcome) {
       // An error end event reports its event definition's type on activity.end; find it by id.
       const ends = [...outcome.events].reverse().find((e) => e.type === 'activity-end' && loaded.model.endEvents.has(e.activityId));
@@ -278,7 +278,7 @@ export class ProcessRuntime {
     };
     uow.instances.set(row.id, { row: updated, expectedRev: previous ? previous.expectedRev : row.rev });
     tracked.row = updated;
-    this.recordEvents(uow, row.id, outcome, row.processDefinitionKey);
+    this.recordEvents(uow, row.id, outcome);
     await this.syncIncidents(uow, updated, outcome, user);
     await this.syncTasks(uow, tracked, outcome, completingTaskId);
     await this.syncTimers(uow, updated, outcome);
@@ -635,8 +635,7 @@ export class ProcessRuntime {
     }
   }
 
-  private recordEvents(uow: UnitOfWork, instanceId: string, outcome: StepOutcome, processDefinitionKey: string): void {
-    recordCoverage(processDefinitionKey, outcome.events.filter((e) => e.type === 'activity-end' || e.type === 'flow-taken').map((e) => e.activityId));
+  private recordEvents(uow: UnitOfWork, instanceId: string, outcome: StepOutcome): void {
     for (const event of outcome.events) {
       uow.history.push({
         processInstanceId: instanceId,

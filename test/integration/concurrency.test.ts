@@ -5,6 +5,7 @@ import { createDefaultHandlers } from '../../src/handlers';
 import { createHost, Host } from '../../src/host';
 import { sha256Hex, UserDirectory } from '../../src/identity/users';
 import { startSimulators, Simulators } from '../../src/integrations/simulators';
+import { recordBpmnCoverage } from '../support/bpmn-coverage';
 import { SimulatorControl, simulatorAdapters } from '../support/simulators';
 import { callApi, postgresFor, tempDir } from '../support/test-host';
 
@@ -49,7 +50,7 @@ describe('concurrency: one winner per task, no lost update', () => {
     simulators = await startSimulators({ host: '127.0.0.1', employees: users.map((u) => u.id) });
     const adapters = simulatorAdapters(simulators);
     sim = new SimulatorControl(simulators, adapters, () => new Date());
-    host = await createHost({ config, users: UserDirectory.fromFile(usersFile), handlers: createDefaultHandlers(adapters), timerPollMs: 0 });
+    host = await createHost({ config, users: UserDirectory.fromFile(usersFile), handlers: createDefaultHandlers(adapters), timerPollMs: 0, onStep: recordBpmnCoverage });
     await host.deployProcessDirectory();
     url = (await host.listen(0, '127.0.0.1')).url;
     const fixture = fs.readFileSync(path.resolve(__dirname, '../fixtures/processes/concurrency/parallel-review.bpmn'), 'utf8');

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HandlerRegistry } from '../../src/handlers/registry';
-import { buildSourceContext } from '../../src/engine/engine-factory';
+import { buildSourceContext } from '../../src/engine/source-context';
 import { StepRunner } from '../../src/engine/step-runner';
 import { DiagramNode, smallDiagram } from '../support/small-diagram';
 import { startTestHost, tempDir, TestHost, tokenOf } from '../support/test-host';

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HandlerRegistry } from '../../src/handlers/registry';
-import { buildSourceContext } from '../../src/engine/engine-factory';
+import { buildSourceContext } from '../../src/engine/source-context';
 import { timerDueAt } from '../../src/runtime/process-runtime';
 import { StepRunner } from '../../src/engine/step-runner';
 import { chainDiagram } from '../support/big-diagram';

@@ -7,6 +7,7 @@ import { sha256Hex, UserDirectory } from '../../src/identity/users';
 import { Adapters } from '../../src/integrations/clients';
 import { createDefaultHandlers } from '../../src/handlers';
 import { startSimulators, Simulators } from '../../src/integrations/simulators';
+import { recordBpmnCoverage } from './bpmn-coverage';
 import { simulatorAdapters, SimulatorControl } from './simulators';
 
 /** Users every test host knows: one per lane group of the catalog, an admin, and a stranger. */
@@ -111,7 +112,7 @@ export async function startTestHost(options: { processesDir?: string; dir?: stri
   const sim = new SimulatorControl(simulators, adapters, () => (clock ? clock.now() : new Date()));
   let host: Host;
   try {
-    host = await createHost({ timerPollMs: 0, handlers: createDefaultHandlers(adapters), ...options, config, users: UserDirectory.fromFile(usersFile) });
+    host = await createHost({ timerPollMs: 0, handlers: createDefaultHandlers(adapters), onStep: recordBpmnCoverage, ...options, config, users: UserDirectory.fromFile(usersFile) });
   } catch (error) {
     await simulators.close();
     throw error;

@@ -1,5 +1,5 @@
 import { HandlerRegistry } from '../../../src/handlers/registry';
-import { buildSourceContext, SourceContext } from '../../../src/engine/engine-factory';
+import { buildSourceContext, SourceContext } from '../../../src/engine/source-context';
 import { StepRunner } from '../../../src/engine/step-runner';
 
 /* The StepRunner's kept engines: bounded, let go when idle, and used only for the state they produced. */

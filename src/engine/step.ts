@@ -1,0 +1,79 @@
+import { Variables } from '../handlers/registry';
+
+/** What the host asks of one step: start a new execution, or resume a saved one and deliver a signal. */
+export type StepCommand =
+  | { kind: 'start'; variables: Variables }
+  /** Resume a saved execution as it is: a service task that was executing runs again (retry of an incident). */
+  | { kind: 'resume'; engineState: string }
+  | { kind: 'signal'; engineState: string; activityId: string; executionId: string; variables: Variables }
+  /** A called process ended at an error end event: the call activity throws that BPMN error. */
+  | { kind: 'error'; engineState: string; activityId: string; executionId: string; variables: Variables; code: string; message: string }
+  /** The host's timer for a waiting timer event is due: the event fires. */
+  | { kind: 'timer'; engineState: string; activityId: string; executionId: string };
+
+export interface StepIdentity {
+  instanceId: string;
+  businessKey: string | null;
+  processDefinitionKey: string;
+  startedBy?: string | null;
+  /** The reglament a called flow serves (its own key for a top-level instance). */
+  rootProcessDefinitionKey?: string;
+  /** The application (top-level instance) a called flow serves; its own id for a top-level instance. */
+  rootInstanceId?: string;
+  /** `camunda:property` values of service tasks by element id, handed to their handlers. */
+  serviceProperties?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
+/** A timer event that now waits; the host stores it and fires it when due. */
+export interface ArmedTimer {
+  activityId: string;
+  /** Execution id of the waiting event activity (what getPostponed lists). */
+  executionId: string;
+  timerType: string;
+  /** The resolved ISO 8601 duration, for timeDuration timers. */
+  timeDuration?: string;
+  /** The engine's expiry, used for timeDate timers (an absolute date). */
+  expireAt?: Date;
+}
+
+export interface ActiveActivity {
+  id: string;
+  name?: string;
+  type: string;
+  executionId: string;
+}
+
+export interface StepEvent {
+  at: Date;
+  type: 'activity-end' | 'flow-taken' | 'service-completed' | 'business-error';
+  activityId: string;
+  activityName?: string;
+  data?: Record<string, unknown>;
+}
+
+/** A handler that failed technically, and the service task it failed in. */
+export interface StepIncident {
+  activityId: string;
+  handler: string;
+  message: string;
+}
+
+export interface StepOutcome {
+  ended: boolean;
+  /** Saved engine state without the definition source; null once the execution has ended. */
+  engineState: string | null;
+  variables: Variables;
+  active: ActiveActivity[];
+  /** Id of the last end event reached, when the execution ended. */
+  outcome: string | null;
+  events: StepEvent[];
+  timers: ArmedTimer[];
+  /**
+   * A handler failed technically (its system unreachable, a timeout): the outcome is the execution
+   * as it was when that service task began, so that a retry runs the handler again.
+   */
+  incident?: StepIncident;
+}
+
+/** Told of every step that produced an outcome (before the caller stores it), e.g. to record BPMN coverage in tests. */
+export type StepObserver = (processDefinitionKey: string, events: readonly StepEvent[]) => void;
