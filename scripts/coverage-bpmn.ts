@@ -11,9 +11,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { describeProcess } from '../src/definitions/model';
 import { parseBpmn } from '../src/definitions/parse';
 import { findBpmnFiles } from '../src/definitions/lint/lint-files';
+import { runMain } from './run-main';
 
 interface FileCoverage {
   file: string;
@@ -62,7 +64,8 @@ function pct(covered: number, total: number): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  if (args.includes('--reset')) {
+  const { values } = parseArgs({ args, options: { reset: { type: 'boolean' }, check: { type: 'boolean' } } });
+  if (values.reset) {
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.mkdirSync(dataDir, { recursive: true });
     return 0;
@@ -79,19 +82,11 @@ async function main(args: string[]): Promise<number> {
   console.log(`  ${'all'.padEnd(width)}  ${String(covered).padStart(4)}/${String(total).padEnd(4)} ${pct(covered, total).padStart(5)}%`);
   fs.mkdirSync(path.join(root, 'coverage'), { recursive: true });
   fs.writeFileSync(path.join(root, 'coverage', 'bpmn-coverage.json'), JSON.stringify({ total, covered, files }, null, 2));
-  if (args.includes('--check') && covered < total) {
+  if (values.check && covered < total) {
     console.error(`BPMN coverage is ${pct(covered, total)}%; every flow node and sequence flow of processes/ must be taken by a test.`);
     return 1;
   }
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

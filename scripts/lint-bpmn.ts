@@ -6,12 +6,15 @@
  * process keys of all linted files. Exit code 1 when any error is found.
  */
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { findBpmnFiles, formatLintReport, lintFiles, readResources } from '../src/definitions/lint/lint-files';
 import { defaultProducedVariables, registeredHandlerNames } from '../src/handlers/index';
+import { runMain } from './run-main';
 
 async function main(args: string[]): Promise<number> {
+  const { positionals: files } = parseArgs({ args, allowPositionals: true, options: {} });
   const cwd = process.cwd();
-  const paths = args.length > 0 ? args.map((arg) => resolve(cwd, arg)) : findBpmnFiles(resolve(cwd, 'processes'));
+  const paths = files.length > 0 ? files.map((file) => resolve(cwd, file)) : findBpmnFiles(resolve(cwd, 'processes'));
   if (paths.length === 0) {
     console.log('No BPMN files found under processes/');
     return 0;
@@ -28,12 +31,4 @@ async function main(args: string[]): Promise<number> {
   return result.errors > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -8,6 +8,7 @@
  * checks the layout of existing files (see ./check.ts). Exit code 1 when a check finds an error.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { checkLayout } from './check';
 import { renderBpmn } from './render';
 import type { DiagramSpec } from './types';
@@ -22,7 +23,9 @@ async function report(file: string, xml: string): Promise<boolean> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
+  const {
+    positionals: [command, ...args],
+  } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   if (command === 'render' && args.length >= 1) {
     const spec = JSON.parse(readFileSync(args[0], 'utf8')) as DiagramSpec;
     const xml = renderBpmn(spec);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { postgresFor, tempDir } from '../support/test-host';
 
 /*
- * Crash safety (issue 6, item 3): runs scripts/fault-injection.ts (compiled, like the server it
+ * Crash safety (issue 6, item 3): runs test/faults/index.ts (compiled, like the server it
  * starts: `npm test` builds dist/ first) at a bounded size: 20 SIGKILLs of the real server while
  * applications of every reglament in processes/ are driven through their steps and diagrams are
  * deployed every few steps. The script checks the end state itself (every instance completed or
@@ -13,7 +13,7 @@ import { postgresFor, tempDir } from '../support/test-host';
  * verdict and its counts. It runs on the suite's database: sqlite, or with TEST_DATABASE_URL a fresh
  * PostgreSQL schema. The full run is `npm run faults` (200 kills), which `.ci/run` runs too.
  */
-const script = path.resolve(__dirname, '../../dist/scripts/fault-injection.js');
+const script = path.resolve(__dirname, '../../dist/test/faults/index.js');
 const KILLS = 20;
 
 function run(args: string[]): Promise<{ code: number | null; output: string }> {

@@ -1,18 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FormField } from '../../src/definitions/model';
+import { formValues } from './form-values';
 import type { PrepareApplicantOptions } from './simulators';
-import type { TestHost } from './test-host';
+import { userOf, type TestHost } from './test-host';
 
 /*
- * Drives one application of a reglament through the HTTP API from its start form to its outcome,
- * filling every form deterministically from the form fields the server returns: the first enum
- * value, booleans true, whole numbers at their minimum (1 when none), strings that satisfy the
- * field's pattern and length, the applicant's own data where the start form asks for it. Per-task
- * overrides choose another path (a refusal, another variant). Hooks run before the start and
- * before each completion, so a test can try something else first (a forged variable) and check
- * that it changed nothing. Shared by the integrity tests; the path tests, bench and fault injection
- * can use it too.
+ * The one reglament driver of the tests, the bench and the crash-safety run. It drives an
+ * application from its start form to its outcome through a port (the HTTP API of a test host or a
+ * server process, or the in-process runtime), filling every form from its fields (form-values.ts:
+ * the same values every run unless told otherwise) and the applicant's own data where the start
+ * form asks for it; the users are one per group (test-host.ts userOf). Per-task overrides choose
+ * another path (a refusal, another variant). Hooks run before the start and before each
+ * completion, so a test can try something else first (a forged variable) and check that it changed
+ * nothing.
  */
 
 export const PROCESSES_DIR = path.resolve(__dirname, '../../processes');
@@ -30,12 +31,7 @@ export function reglamentKeys(): string[] {
     .sort();
 }
 
-export interface OpenTask {
-  id: string;
-  taskDefinitionKey: string;
-  processInstanceId: string;
-  processDefinitionKey: string;
-  candidateGroups: string[];
+export interface OpenTask extends TaskRef {
   formFields: FormField[];
 }
 
@@ -63,40 +59,14 @@ export interface DriveResult {
   variables: Record<string, unknown>;
 }
 
-const STRING_CANDIDATES = ['Тест мәні', 'Test value', '123456789012', 'A1', '1'];
-
-/** A value that passes the server's check of `field` (see src/runtime/form-validation.ts). */
-export function valueFor(field: FormField): unknown {
-  switch (field.type) {
-    case 'enum':
-      return field.values?.[0]?.id;
-    case 'boolean':
-      return true;
-    case 'long':
-      return field.min ?? 1;
-    case 'date':
-      return '2025-03-14';
-    default: {
-      for (const candidate of STRING_CANDIDATES) {
-        let value = candidate;
-        if (field.minlength !== undefined) value = value.padEnd(field.minlength, 'x');
-        if (field.maxlength !== undefined) value = value.slice(0, field.maxlength);
-        if (field.pattern === undefined || new RegExp(field.pattern).test(value)) return value;
-      }
-      throw new Error(`reglament-driver: no generated string satisfies field "${field.id}" (pattern ${field.pattern}); give it in the overrides`);
-    }
-  }
-}
-
-/** A value for every declared field (optional ones too), then the overrides. */
-export function formValues(fields: FormField[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const field of fields) values[field.id] = valueFor(field);
-  return { ...values, ...overrides };
+/** The values whose names a form declares, e.g. of a prepared applicant's data (a start or completion may send nothing else). */
+export function declaredIn(fields: FormField[], values: Record<string, unknown>): Record<string, unknown> {
+  const declared = new Set(fields.map((f) => f.id));
+  return Object.fromEntries(Object.entries(values).filter(([name]) => declared.has(name)));
 }
 
 /** The start form of the latest version of `key`, read from the catalog the server serves. */
-export async function startFormOf(t: TestHost, key: string): Promise<{ fields: FormField[]; starterGroups: string[] }> {
+export async function startFormOf(t: Pick<TestHost, 'call'>, key: string): Promise<{ fields: FormField[]; starterGroups: string[] }> {
   const res = await t.call('admin', 'GET', `/process-definitions/${key}/xml`);
   if (res.status !== 200) throw new Error(`reglament-driver: the XML of ${key}: ${res.status}`);
   const { parseBpmn } = await import('../../src/definitions/parse');
@@ -122,22 +92,100 @@ export function starterOf(t: TestHost, starterGroups: string[]): string {
 export async function startValues(t: TestHost, key: string, fields: FormField[], options: Pick<DriveOptions, 'applicant' | 'start'> = {}): Promise<Record<string, unknown>> {
   const generated = formValues(fields, options.start);
   const kind = (generated.applicantKind as 'individual' | 'legal-entity' | undefined) ?? options.applicant?.kind ?? 'individual';
-  const applicant: Record<string, unknown> = { ...(await t.sim.prepareApplicant({ processKey: key, ...options.applicant, kind })) };
-  const declared = new Set(fields.map((f) => f.id));
-  for (const [name, value] of Object.entries(applicant)) if (declared.has(name) && !(options.start && name in options.start)) generated[name] = value;
+  const applicant = declaredIn(fields, await t.sim.prepareApplicant({ processKey: key, ...options.applicant, kind }));
+  for (const [name, value] of Object.entries(applicant)) if (!(options.start && name in options.start)) generated[name] = value;
   return generated;
 }
 
-export async function openTasks(t: TestHost, businessKey: string): Promise<{ id: string; taskDefinitionKey: string }[]> {
+export async function openTasks(t: Pick<TestHost, 'call'>, businessKey: string): Promise<{ id: string; taskDefinitionKey: string }[]> {
   const res = await t.call('admin', 'GET', `/tasks?businessKey=${encodeURIComponent(businessKey)}&maxResults=100`);
   if (res.status !== 200) throw new Error(`reglament-driver: tasks of ${businessKey}: ${res.status} ${JSON.stringify(res.body)}`);
   return (res.body.items as { id: string; taskDefinitionKey: string }[]).sort((a, b) => a.taskDefinitionKey.localeCompare(b.taskDefinitionKey) || a.id.localeCompare(b.id));
 }
 
-export async function taskView(t: TestHost, id: string): Promise<OpenTask> {
+export async function taskView(t: Pick<TestHost, 'call'>, id: string): Promise<OpenTask> {
   const res = await t.call('admin', 'GET', `/tasks/${id}`);
   if (res.status !== 200) throw new Error(`reglament-driver: task ${id}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/** An open task as a task list shows it. */
+export interface TaskRef {
+  id: string;
+  taskDefinitionKey: string;
+  processDefinitionKey: string;
+  processInstanceId: string;
+  candidateGroups: string[];
+}
+
+/** Where an application moves: the HTTP API of a server, or the runtime of a host in this process. */
+export interface ReglamentPort {
+  /** Starts an application as `user`; answers the top-level instance's id. */
+  start(key: string, businessKey: string, variables: Record<string, unknown>, user: string): Promise<string>;
+  /** The application's open tasks, in the order the port completes them. */
+  openTasks(businessKey: string): Promise<TaskRef[]>;
+  /** The task with its form (read from the server, or from the diagrams). */
+  view(task: TaskRef): Promise<OpenTask>;
+  complete(taskId: string, variables: Record<string, unknown>, user: string): Promise<void>;
+  instance(id: string): Promise<{ state: string; outcome: string | null; variables?: Record<string, unknown>; activeActivities?: unknown; incidents?: unknown[] }>;
+}
+
+/** The HTTP API of a test host as a port; a refused request is an error that names it. */
+export function httpPort(t: Pick<TestHost, 'call'>): ReglamentPort {
+  return {
+    start: async (key, businessKey, variables, user) => {
+      const started = await t.call(user, 'POST', `/process-definitions/${key}/start`, { businessKey, variables });
+      if (started.status !== 201) throw new Error(`reglament-driver: start ${key}: ${started.status} ${JSON.stringify(started.body)}`);
+      return started.body.id;
+    },
+    openTasks: async (businessKey) => (await openTasks(t, businessKey)) as TaskRef[],
+    view: (task) => taskView(t, task.id),
+    complete: async (taskId, variables, user) => {
+      const done = await t.call(user, 'POST', `/tasks/${taskId}/complete`, { variables });
+      if (done.status !== 200) throw new Error(`reglament-driver: complete ${taskId}: ${done.status} ${JSON.stringify(done.body)}`);
+    },
+    instance: async (id) => (await t.call('admin', 'GET', `/process-instances/${id}`)).body,
+  };
+}
+
+export interface RunOptions {
+  key: string;
+  businessKey: string;
+  /** The top-level instance the run follows. */
+  instanceId: string;
+  /** The completion values of a task (the form's fields first by default). */
+  valuesFor?: (task: OpenTask) => Record<string, unknown>;
+  /** Runs before each completion with the task, its user and the values it will send. */
+  beforeComplete?: DriveOptions['beforeComplete'];
+  /** Sees the open tasks at each waiting point. */
+  onWait?: (tasks: TaskRef[], instanceId: string) => Promise<void>;
+  maxTasks?: number;
+}
+
+/**
+ * Completes the first open task of an application, as the user of its first candidate group, until
+ * none is left; the top-level instance must then have ended.
+ */
+export async function completeToEnd(port: ReglamentPort, o: RunOptions): Promise<DriveResult> {
+  const completed: string[] = [];
+  const maxTasks = o.maxTasks ?? 100;
+  for (let round = 0; round <= maxTasks; round++) {
+    const tasks = await port.openTasks(o.businessKey);
+    if (tasks.length === 0) {
+      const instance = await port.instance(o.instanceId);
+      if (instance.state === 'running') throw new Error(`reglament-driver: ${o.key} (${o.instanceId}) waits with no open task at ${JSON.stringify(instance.activeActivities)}${instance.incidents?.length ? `, incidents ${JSON.stringify(instance.incidents)}` : ''}`);
+      return { instanceId: o.instanceId, outcome: instance.outcome, state: instance.state, completed, variables: instance.variables ?? {} };
+    }
+    if (round === maxTasks) break;
+    if (o.onWait) await o.onWait(tasks, o.instanceId);
+    const task = await port.view(tasks[0]);
+    const user = userOf(task.candidateGroups[0] ?? 'admin');
+    const values = o.valuesFor ? o.valuesFor(task) : formValues(task.formFields);
+    if (o.beforeComplete) await o.beforeComplete(task, user, values);
+    await port.complete(task.id, values, user);
+    completed.push(task.taskDefinitionKey);
+  }
+  throw new Error(`reglament-driver: ${o.key} (${o.instanceId}) did not end within ${maxTasks} tasks`);
 }
 
 /** Starts an application of `key` and completes its tasks until the top-level instance ends. */
@@ -146,24 +194,9 @@ export async function driveReglament(t: TestHost, options: DriveOptions): Promis
   const starter = starterOf(t, starterGroups);
   const variables = await startValues(t, options.key, fields, options);
   if (options.beforeStart) await options.beforeStart(starter, variables);
-  const started = await t.call(starter, 'POST', `/process-definitions/${options.key}/start`, { businessKey: options.businessKey, variables });
-  if (started.status !== 201) throw new Error(`reglament-driver: start ${options.key}: ${started.status} ${JSON.stringify(started.body)}`);
-  const instanceId: string = started.body.id;
-  const completed: string[] = [];
-  for (let round = 0; round < 100; round++) {
-    const instance = (await t.call('admin', 'GET', `/process-instances/${instanceId}`)).body;
-    if (instance.state !== 'running') return { instanceId, outcome: instance.outcome, state: instance.state, completed, variables: instance.variables };
-    const tasks = await openTasks(t, options.businessKey);
-    if (tasks.length === 0) throw new Error(`reglament-driver: ${options.key} (${instanceId}) waits with no open task at ${JSON.stringify(instance.activeActivities)}${instance.incidents?.length ? `, incidents ${JSON.stringify(instance.incidents)}` : ''}`);
-    const task = await taskView(t, tasks[0].id);
-    const user = t.userOf(task.candidateGroups[0] ?? 'admin');
-    const values = formValues(task.formFields, options.tasks?.[task.taskDefinitionKey]);
-    if (options.beforeComplete) await options.beforeComplete(task, user, values);
-    const done = await t.call(user, 'POST', `/tasks/${task.id}/complete`, { variables: values });
-    if (done.status !== 200) throw new Error(`reglament-driver: complete ${options.key}/${task.taskDefinitionKey}: ${done.status} ${JSON.stringify(done.body)}`);
-    completed.push(task.taskDefinitionKey);
-  }
-  throw new Error(`reglament-driver: ${options.key} (${instanceId}) did not end within 100 tasks`);
+  const port = httpPort(t);
+  const instanceId = await port.start(options.key, options.businessKey, variables, starter);
+  return completeToEnd(port, { ...options, instanceId, valuesFor: (task) => formValues(task.formFields, options.tasks?.[task.taskDefinitionKey]) });
 }
 
 /** What a refused request must leave as it was: the instance, its history and its open tasks. */
@@ -212,9 +245,7 @@ export function cachedStartFormOf(t: TestHost, key: string): Promise<{ fields: F
  */
 export async function startApplication(t: TestHost, key: string, spec: ApplicationSpec): Promise<{ status: number; body: any; variables: Record<string, unknown> }> {
   const { fields } = await cachedStartFormOf(t, key);
-  const declared = new Set(fields.map((f) => f.id));
-  const applicant = await t.sim.prepareApplicant({ ...spec.applicant, processKey: key });
-  const variables: Record<string, unknown> = Object.fromEntries(Object.entries(applicant).filter(([name]) => declared.has(name)));
+  const variables = declaredIn(fields, await t.sim.prepareApplicant({ ...spec.applicant, processKey: key }));
   Object.assign(variables, spec.form);
   if (spec.channel !== undefined) variables.channel = spec.channel;
   const answer = await t.call(spec.starter, 'POST', `/process-definitions/${key}/start`, { businessKey: spec.businessKey, variables });

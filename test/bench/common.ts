@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { sha256Hex, User } from '../../src/identity/users';
 
 export type Scale = 'full' | 'small';
 
@@ -35,20 +34,6 @@ export function settings(env = process.env): BenchSettings {
   return { scale, large: num('BENCH_LARGE', 100_000), small: num('BENCH_SMALL', 1_000), rounds: num('BENCH_ROUNDS', 4), concurrency: 4, clients: 8, twoServerSeconds: num('BENCH_TWO_SERVER_SECONDS', 20), queries: 40, restarts: 3, httpLeg: true };
 }
 
-export const ADMIN: User = { id: 'bench-admin', name: 'bench-admin', groups: ['admin'] };
-
-export const userIdOf = (group: string) => `bench-${group}`;
-export const tokenOf = (userId: string) => `bench-token-${userId}`;
-export const userOf = (group: string): User => (group === 'admin' ? ADMIN : { id: userIdOf(group), name: userIdOf(group), groups: [group] });
-
-/** A users file with one user per candidate group of the diagrams and an admin (token = bench-token-<id>). */
-export function writeUsersFile(dir: string, groups: string[]): { file: string; users: User[] } {
-  const users = [ADMIN, ...groups.map(userOf)];
-  const file = path.join(dir, 'users.json');
-  fs.writeFileSync(file, JSON.stringify(users.map((u) => ({ ...u, tokenSha256: sha256Hex(tokenOf(u.id)) }))));
-  return { file, users };
-}
-
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -65,12 +50,6 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 export const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -123,7 +102,7 @@ export function rssOf(pid: number): { rss: number; hwm: number } {
 }
 
 export function repoRoot(): string {
-  // dist/scripts/bench/*.js -> the repository
+  // dist/test/bench/*.js -> the repository
   return path.resolve(__dirname, '../../..');
 }
 

@@ -1,14 +1,14 @@
 /**
  * The reglaments of processes/, discovered from the diagrams (nothing is listed by hand), and the
- * "positive path" values a clerk would enter: every open task is completed with values that satisfy
- * its form fields, booleans true (false when the name reads as a refusal, e.g. refusalGroundsFound), enums their first value unless a decision-like enum offers an
- * issuing / approving value, dates slightly in the past (a timer on such a date is already due).
+ * channel and applicant kind of each one's positive path (the values a clerk enters on it are the
+ * reglament driver's positiveValue, test/support/form-values.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { readProcessFiles } from '../../src/definitions/process-files';
-import { describeProcess, FormField, ProcessModel } from '../../src/definitions/model';
+import { describeProcess, ProcessModel } from '../../src/definitions/model';
 import { parseBpmn } from '../../src/definitions/parse';
+import { CHANNEL_PREFERENCE, positiveEnum } from '../support/form-values';
 import { buildSourceContext, SourceContext } from '../../src/engine/source-context';
 
 export interface CatalogEntry {
@@ -50,68 +50,6 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   return { dir, byKey, reglaments, groups: [...groups].sort() };
 }
 
-/** The channel preferred when the start form offers several: the provider's own office, then E-licensing, then the portal. */
-const CHANNEL_PREFERENCE = ['office', 'provider', 'portal'];
-/** Values of a decision-like enum that lead to the service being rendered. */
-const POSITIVE = /^(issued?|approved?|approve|positive|grant(ed)?|accept(ed)?|yes|agreed?|admitted|passed|licen[cs]e-issued|permit-issued)$/i;
-
-/** A boolean field whose true is the negative answer (refusal grounds found, a violation, ...). */
-const NEGATIVE_FLAG = /refus|reject|deny|denied|negative|violat|fail|missing|overdue|blocked|withdraw/i;
-
-/** ISO date one minute ago: a timer event on it is due at once, in the host and in the bare engine alike. */
-export function pastDate(now = new Date()): string {
-  return new Date(now.getTime() - 60_000).toISOString();
-}
-
-export function chooseEnum(field: FormField): string | undefined {
-  const values = (field.values ?? []).map((v) => v.id);
-  if (values.length === 0) return field.defaultValue;
-  if (field.id === 'channel') return CHANNEL_PREFERENCE.find((c) => values.includes(c)) ?? values[0];
-  return values.find((v) => POSITIVE.test(v)) ?? values[0];
-}
-
-function stringFor(field: FormField): string {
-  let value = `bench ${field.id}`;
-  if (field.minlength !== undefined && value.length < field.minlength) value = value.padEnd(field.minlength, 'x');
-  if (field.maxlength !== undefined && value.length > field.maxlength) value = value.slice(0, field.maxlength);
-  return value;
-}
-
-/**
- * Values for the fields of a user task form: booleans true, enums as chooseEnum, whole numbers at
- * their minimum (at least 1), dates a minute ago, required strings a short text. Optional strings
- * (a refusal reason, a note) are left empty, as a clerk approving the application leaves them.
- */
-export function positiveValues(fields: FormField[], known: Record<string, unknown> = {}): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of fields) {
-    if (known[field.id] !== undefined) {
-      out[field.id] = known[field.id];
-      continue;
-    }
-    switch (field.type) {
-      case 'boolean':
-        // "Grounds for refusal found", "rejected", ... are the negative answers when true.
-        out[field.id] = !NEGATIVE_FLAG.test(field.id);
-        break;
-      case 'enum': {
-        const v = chooseEnum(field);
-        if (v !== undefined) out[field.id] = v;
-        break;
-      }
-      case 'long':
-        out[field.id] = Math.max(field.min ?? 1, 1);
-        break;
-      case 'date':
-        out[field.id] = pastDate();
-        break;
-      default:
-        if (field.required) out[field.id] = stringFor(field);
-    }
-  }
-  return out;
-}
-
 /** The applicant kind a start form asks for (its first value), or an individual. */
 export function applicantKindOf(entry: CatalogEntry): 'individual' | 'legal-entity' {
   if (entry.plan) return entry.plan.kind;
@@ -123,7 +61,7 @@ export function applicantKindOf(entry: CatalogEntry): 'individual' | 'legal-enti
 export function channelOf(entry: CatalogEntry): string | undefined {
   if (entry.plan) return entry.plan.channel;
   const field = entry.model.startFormFields.find((f) => f.id === 'channel');
-  return field ? chooseEnum(field) : undefined;
+  return field ? positiveEnum(field) : undefined;
 }
 
 /** An end event id that reads as a refusal rather than the service rendered. */
@@ -147,7 +85,7 @@ export function candidatePlans(entry: CatalogEntry): { channel?: string; kind: '
 export function defaultProcessesDir(): string {
   const fromEnv = process.env.PROCESSES_DIR;
   if (fromEnv) return path.resolve(fromEnv);
-  // dist/scripts/bench -> repository root
+  // dist/test/bench -> repository root
   for (const candidate of [path.resolve(__dirname, '../../../processes'), path.resolve(process.cwd(), 'processes')]) if (fs.existsSync(candidate)) return candidate;
   return path.resolve('processes');
 }

@@ -4,19 +4,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Adapters, createAdapters } from '../../src/adapters';
+import { Adapters } from '../../src/integrations/clients';
 import { loadConfig } from '../../src/config';
 import { createDefaultHandlers } from '../../src/handlers';
 import { HandlerRegistry } from '../../src/handlers/registry';
 import { createHost, Host } from '../../src/host';
-import { UserDirectory } from '../../src/identity/users';
+import { User, UserDirectory } from '../../src/identity/users';
 import { HistoryEntity, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TimerEntity } from '../../src/persistence/entities';
-import { Simulators, startSimulators } from '../../src/simulators';
-import { Applicant, Applicants } from './applicants';
+import { simulatorEnv, Simulators, startSimulators } from '../../src/integrations/simulators';
+import type { TaskRef } from '../support/reglament-driver';
+import { PreparedApplicant, simulatorAdapters, SimulatorControl } from '../support/simulators';
+import { UNREGISTERED_EMPLOYEE, writeUsersFile } from '../support/test-host';
 import { bareRun } from './bare';
 import { applicantKindOf, candidatePlans, Catalog, CatalogEntry, NEGATIVE_OUTCOME } from './catalog';
-import { log, userIdOf, writeUsersFile } from './common';
-import { fullRun, HostDriver, httpDriver, OpenTask, runtimeDriver } from './drive';
+import { log } from './common';
+import { fullRun, httpPort, runtimePort } from './drive';
 import { Template } from './fill';
 
 export interface Environment {
@@ -24,52 +26,31 @@ export interface Environment {
   simulators: Simulators;
   adapters: Adapters;
   handlers: HandlerRegistry;
-  applicants: Applicants;
+  /** Prepares applicants in the simulators (the tests' SimulatorControl). */
+  applicants: SimulatorControl;
   usersFile: string;
+  /** The users of the users file, by id (the in-process runtime takes the user, not a token). */
+  users: Map<string, User>;
   work: string;
 }
 
 export async function startEnvironment(catalog: Catalog, work: string): Promise<Environment> {
-  const { file: usersFile, users } = writeUsersFile(work, catalog.groups);
-  const simulators = await startSimulators({ host: '127.0.0.1', employees: users.map((u) => u.id), dataDir: path.join(work, 'simulators') });
-  const adapters = createAdapters({
-    urls: {
-      egovPortal: simulators.urls['egov-portal'],
-      paymentGateway: simulators.urls['payment-gateway'],
-      elicense: simulators.urls.elicense,
-      gbd: simulators.urls.gbd,
-      stateCorporation: simulators.urls['state-corporation'],
-      cabinet: simulators.urls.cabinet,
-      ca: simulators.urls.ca,
-    },
-    timeoutMs: 30_000,
-    attempts: 3,
-    backoffMs: 50,
-    trustedRoots: async () => [simulators.ca.root],
-    provider: async () => {
-      const p = await simulators.ca.providerCredentials();
-      return { privateKey: p.privateKey, certificate: p.certificate };
-    },
-  });
-  return { catalog, simulators, adapters, handlers: createDefaultHandlers(adapters), applicants: new Applicants(simulators), usersFile, work };
+  const usersFile = writeUsersFile(work, catalog.groups);
+  const users = new Map((JSON.parse(fs.readFileSync(usersFile, 'utf8')) as User[]).map((u) => [u.id, { id: u.id, name: u.name, groups: u.groups }]));
+  const simulators = await startSimulators({ host: '127.0.0.1', employees: [...users.keys()].filter((id) => id !== UNREGISTERED_EMPLOYEE), dataDir: path.join(work, 'simulators') });
+  const adapters = simulatorAdapters(simulators, { timeoutMs: 30_000, attempts: 3, backoffMs: 50 });
+  return { catalog, simulators, adapters, handlers: createDefaultHandlers(adapters), applicants: new SimulatorControl(simulators, adapters, () => new Date()), usersFile, users, work };
 }
 
 /** Environment of a server process using the bench's simulators (so that prepared applicants are known to it). */
 export function serverEnv(env: Environment, extra: Record<string, string>): Record<string, string> {
-  const u = env.simulators.urls;
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     HOST: '127.0.0.1',
     PROCESSES_DIR: env.catalog.dir,
     USERS_FILE: env.usersFile,
-    EGOV_PORTAL_URL: u['egov-portal'],
-    PAYMENT_GATEWAY_URL: u['payment-gateway'],
-    ELICENSE_URL: u.elicense,
-    GBD_URL: u.gbd,
-    STATE_CORPORATION_URL: u['state-corporation'],
-    CABINET_URL: u.cabinet,
-    CA_URL: u.ca,
+    ...simulatorEnv(env.simulators),
     EXTERNAL_TIMEOUT_MS: '30000',
     ...extra,
   };
@@ -87,7 +68,7 @@ export async function startInProcessHost(env: Environment, dir: string): Promise
 
 export interface Job {
   key: string;
-  applicant: Applicant;
+  applicant: PreparedApplicant;
   businessKey: string;
 }
 
@@ -96,7 +77,7 @@ export async function prepareJobs(env: Environment, rounds: number, prefix: stri
   const jobs: Job[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const entry of env.catalog.reglaments) {
-      jobs.push({ key: entry.key, applicant: await env.applicants.prepare(applicantKindOf(entry), entry.key), businessKey: `${prefix}-${entry.key}-${r}-${Math.random().toString(36).slice(2, 8)}` });
+      jobs.push({ key: entry.key, applicant: await env.applicants.prepareApplicant({ kind: applicantKindOf(entry), processKey: entry.key }), businessKey: `${prefix}-${entry.key}-${r}-${Math.random().toString(36).slice(2, 8)}` });
     }
   }
   return jobs;
@@ -125,12 +106,12 @@ export async function runJobs(jobs: Job[], concurrency: number, run: (job: Job) 
  * the host ends at an outcome that is not a refusal; kept on the catalog entry for every later run.
  */
 export async function discoverPlans(env: Environment, host: Host): Promise<void> {
-  const driver = runtimeDriver(host);
+  const driver = runtimePort(host, env.catalog, env.users);
   for (const entry of env.catalog.reglaments) {
     let first: CatalogEntry['plan'];
     for (const candidate of candidatePlans(entry)) {
       entry.plan = { ...candidate, outcome: null, positive: false };
-      const applicant = await env.applicants.prepare(candidate.kind, entry.key);
+      const applicant = await env.applicants.prepareApplicant({ kind: candidate.kind, processKey: entry.key });
       const result = await fullRun(driver, env.catalog, entry, applicant, `plan-${entry.key}-${candidate.channel}-${candidate.kind}`);
       entry.plan = { ...candidate, outcome: result.outcome, positive: !!result.outcome && !NEGATIVE_OUTCOME.test(result.outcome) };
       first ??= entry.plan;
@@ -156,10 +137,10 @@ export interface ThroughputResult {
 export async function measureThroughput(env: Environment, rounds: number, concurrency: number, httpLeg = true): Promise<ThroughputResult> {
   const host = await startInProcessHost(env, path.join(env.work, 'throughput'));
   const { url } = await host.listen(0, '127.0.0.1');
-  const runtime = runtimeDriver(host);
-  const http = httpDriver(url);
+  const runtime = runtimePort(host, env.catalog, env.users);
+  const http = httpPort(url, env.catalog);
   const byKey = env.catalog.byKey;
-  const hostRun = (driver: HostDriver) => (job: Job) => fullRun(driver, env.catalog, byKey.get(job.key)!, job.applicant, job.businessKey);
+  const hostRun = (driver: ReturnType<typeof httpPort>) => (job: Job) => fullRun(driver, env.catalog, byKey.get(job.key)!, job.applicant, job.businessKey);
   const bareOptions = { catalog: env.catalog, handlers: env.handlers };
   const bare = (job: Job) => bareRun(bareOptions, byKey.get(job.key)!, job.applicant, job.businessKey);
   try {
@@ -214,9 +195,9 @@ export async function harvest(env: Environment): Promise<{ points: WaitingPoint[
   const points: WaitingPoint[] = [];
   try {
     for (const entry of env.catalog.reglaments) {
-      const applicant = await env.applicants.prepare(applicantKindOf(entry), entry.key);
+      const applicant = await env.applicants.prepareApplicant({ kind: applicantKindOf(entry), processKey: entry.key });
       const businessKey = `harvest-${entry.key}`;
-      await fullRun(runtimeDriver(host), env.catalog, entry, applicant, businessKey, async (open: OpenTask[]) => {
+      await fullRun(runtimePort(host, env.catalog, env.users), env.catalog, entry, applicant, businessKey, async (open: TaskRef[]) => {
         const instances = await ds.getRepository(InstanceEntity).find({ where: { businessKey } });
         const ids = instances.map((i) => i.id);
         const tasks = await ds.getRepository(TaskEntity).createQueryBuilder('t').where('t.processInstanceId IN (:...ids)', { ids }).getMany();
@@ -233,7 +214,7 @@ export async function harvest(env: Environment): Promise<{ points: WaitingPoint[
   }
   const bareState = new Map<string, number>();
   for (const entry of env.catalog.reglaments) {
-    const applicant = await env.applicants.prepare(applicantKindOf(entry), entry.key);
+    const applicant = await env.applicants.prepareApplicant({ kind: applicantKindOf(entry), processKey: entry.key });
     await bareRun(
       {
         catalog: env.catalog,
@@ -251,4 +232,3 @@ export async function harvest(env: Environment): Promise<{ points: WaitingPoint[
   return { points, bareState };
 }
 
-export { userIdOf };

@@ -16,10 +16,11 @@ import * as elements from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
 import { BusinessError, HandlerRegistry, Variables } from '../../src/handlers/registry';
 import { engineLogger, moddleOptions } from '../../src/engine/engine-factory';
-import { createExpressions } from '../../src/runtime/expressions';
+import { createExpressions } from '../../src/expressions';
 import { userVariables } from '../../src/runtime/variables';
-import { Applicant } from './applicants';
-import { Catalog, CatalogEntry, positiveValues } from './catalog';
+import { formValues, positiveValue } from '../support/form-values';
+import type { PreparedApplicant } from '../support/simulators';
+import { Catalog, CatalogEntry } from './catalog';
 import { startVariables, starterOf } from './drive';
 
 const expressions = createExpressions();
@@ -141,7 +142,7 @@ function runProcess(ctx: BareContext, key: string, variables: Variables): Promis
         measure(ctx, api.id)
           .then(() => {
             ctx.tasks++;
-            api.signal({ variables: positiveValues(fields) });
+            api.signal({ variables: formValues(fields, {}, positiveValue) });
           })
           .catch(fail);
       });
@@ -176,8 +177,8 @@ function runProcess(ctx: BareContext, key: string, variables: Variables): Promis
   });
 }
 
-export async function bareRun(options: BareOptions, entry: CatalogEntry, applicant: Applicant, businessKey: string): Promise<{ key: string; outcome: string | null; tasks: number }> {
-  const ctx: BareContext = { options, rootKey: entry.key, businessKey, startedBy: starterOf(options.catalog).id, engines: new Set(), tasks: 0 };
+export async function bareRun(options: BareOptions, entry: CatalogEntry, applicant: PreparedApplicant, businessKey: string): Promise<{ key: string; outcome: string | null; tasks: number }> {
+  const ctx: BareContext = { options, rootKey: entry.key, businessKey, startedBy: starterOf(options.catalog), engines: new Set(), tasks: 0 };
   const { outcome } = await runProcess(ctx, entry.key, startVariables(entry, applicant));
   return { key: entry.key, outcome, tasks: ctx.tasks };
 }

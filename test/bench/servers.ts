@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { User } from '../../src/identity/users';
-import { applicantKindOf } from './catalog';
-import { ADMIN, freePort, log, median, percentile, repoRoot, rssOf, sleep, userOf } from './common';
-import { api, fullRun, httpDriver, HostDriver } from './drive';
+import type { ReglamentPort } from '../support/reglament-driver';
+import { userOf } from '../support/test-host';
+import { freePort, log, repoRoot, rssOf, sleep } from './common';
+import { api, fullRun, httpPort } from './drive';
 import { Environment, Job, serverEnv } from './throughput';
 
 export interface RunningServer {
@@ -21,7 +21,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Environment, options: { dbFile: string; dataDir: string; probe: { user: User; route: string }; extraEnv?: Record<string, string> }): Promise<RunningServer> {
+export async function startServer(env: Environment, options: { dbFile: string; dataDir: string; probe: { user: string; route: string }; extraEnv?: Record<string, string> }): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const output: string[] = [];
@@ -135,13 +135,13 @@ function cpuSecondsOf(pid: number | undefined): number {
  * one server (client i -> server i mod n) for `seconds`; throughput = tasks completed in the window.
  */
 export async function measureServers(env: Environment, dbFile: string, dataDir: string, servers: number, clients: number, seconds: number, pool: Job[], extraEnv: Record<string, string> = {}): Promise<TwoServerMeasure> {
-  const probe = { user: ADMIN, route: '/tasks?maxResults=1' };
+  const probe = { user: userOf('admin'), route: '/tasks?maxResults=1' };
   const running: RunningServer[] = [];
   for (let i = 0; i < servers; i++) running.push(await startServer(env, { dbFile, dataDir, probe, extraEnv }));
   // Warm-up, untimed: one application through each server (first handler calls, CRL, caches).
   for (const server of running) {
     const job = pool.pop();
-    if (job) await fullRun(httpDriver(server.url), env.catalog, env.catalog.byKey.get(job.key)!, job.applicant, job.businessKey).catch((e) => log(`    warm-up: ${(e as Error).message}`));
+    if (job) await fullRun(httpPort(server.url, env.catalog), env.catalog, env.catalog.byKey.get(job.key)!, job.applicant, job.businessKey).catch((e) => log(`    warm-up: ${(e as Error).message}`));
   }
   const stats = { retries: 0, timeouts: 0 };
   let tasks = 0;
@@ -151,7 +151,7 @@ export async function measureServers(env: Environment, dbFile: string, dataDir: 
   let deadline = 0;
   const byKey = env.catalog.byKey;
   try {
-    const counting = (driver: HostDriver): HostDriver => ({
+    const counting = (driver: ReglamentPort): ReglamentPort => ({
       ...driver,
       complete: async (...args) => {
         if (Date.now() > deadline) throw new Error('window closed');
@@ -166,7 +166,7 @@ export async function measureServers(env: Environment, dbFile: string, dataDir: 
     let finished = 0;
     const all = Promise.all(
       Array.from({ length: clients }, async (_, c) => {
-        const driver = counting(httpDriver(running[c % servers].url, stats, Math.max(5_000, seconds * 1000)));
+        const driver = counting(httpPort(running[c % servers].url, env.catalog, stats, Math.max(5_000, seconds * 1000)));
         while (Date.now() < deadline && next < pool.length) {
           const job = pool[next++];
           try {
@@ -197,4 +197,3 @@ export async function measureServers(env: Environment, dbFile: string, dataDir: 
   }
 }
 
-export { applicantKindOf, median, percentile };
