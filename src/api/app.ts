@@ -1,19 +1,20 @@
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { authenticate, currentUser, signInLimiter, SignInLimiter } from './auth';
+import { authenticate, signInLimiter, SignInLimiter } from './auth';
 import { bodyProblem } from './body-limits';
 import { HostContext } from './context';
 import { DomainError, httpStatus } from './errors';
-import { openApiDocument } from './openapi';
 import { engineRestRoutes } from './engine-rest';
+import { ApiRoute, mountRoutes } from './route-table';
 import { webAppRoutes } from './static';
 import { definitionRoutes } from './routes/definitions';
-import { notificationRoutes } from './routes/notifications';
-import { reportRoutes } from './routes/reports';
-import { timerRoutes } from './routes/timers';
 import { deploymentRoutes } from './routes/deployments';
 import { instanceRoutes } from './routes/instances';
+import { notificationRoutes } from './routes/notifications';
+import { reportRoutes } from './routes/reports';
+import { serviceRoutes } from './routes/service';
 import { taskRoutes } from './routes/tasks';
+import { timerRoutes } from './routes/timers';
 
 export const MAX_BODY = '5mb';
 
@@ -67,6 +68,31 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
     next();
   });
 
+  const api = createApiRouter(host, limiter);
+  app.use('/api', api, notAnEndpoint);
+  app.use('/api', errorHandler);
+  app.use('/engine-rest', engineRestRoutes(host, limiter));
+  app.use(webAppRoutes(host));
+  return app;
+}
+
+/** Every route of /api, in the order they are matched: the route table the router and the OpenAPI document are made of. */
+export function apiRoutes(host: HostContext): ApiRoute[] {
+  const routes: ApiRoute[] = [
+    ...serviceRoutes(host, () => routes),
+    ...definitionRoutes(host),
+    ...instanceRoutes(host),
+    ...taskRoutes(host),
+    ...deploymentRoutes(host),
+    ...timerRoutes(host),
+    ...notificationRoutes(host),
+    ...reportRoutes(host),
+  ];
+  return routes;
+}
+
+/** The /api router: body parsers and bounds, the public routes, authentication, the rest, and a 404 for anything else. */
+export function createApiRouter(host: HostContext, limiter: SignInLimiter = signInLimiter({ limit: 0, windowMs: 1000 }), routes: readonly ApiRoute[] = apiRoutes(host)): express.Router {
   const api = express.Router();
   api.use(express.json({ limit: MAX_BODY }));
   api.use(express.text({ type: ['application/xml', 'text/xml', 'application/bpmn+xml'], limit: MAX_BODY }));
@@ -74,34 +100,15 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
     const problem = bodyProblem(req.body);
     next(problem ? new DomainError('invalid', problem.code, problem.message, problem.details) : undefined);
   });
-
-  api.get('/health', async (_req, res) => {
-    await host.dataSource.query('SELECT 1');
-    res.json({ status: 'ok', time: host.clock.now().toISOString() });
-  });
-  api.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
-  });
+  mountRoutes(api, routes.filter((r) => r.public));
   api.use(authenticate(host.users, limiter));
-  // Who the token belongs to: the web app's sign-in check.
-  api.get('/me', (req, res) => {
-    const user = currentUser(req);
-    res.json({ id: user.id, name: user.name, groups: user.groups });
-  });
-  api.use(definitionRoutes(host));
-  api.use(instanceRoutes(host));
-  api.use(taskRoutes(host));
-  api.use(deploymentRoutes(host));
-  api.use(timerRoutes(host));
-  api.use(notificationRoutes(host));
-  api.use(reportRoutes(host));
-  api.use((req, _res, next) => next(new DomainError('not-found', 'NOT_FOUND', `No API endpoint ${req.method} ${req.baseUrl}${req.path}`)));
+  mountRoutes(api, routes.filter((r) => !r.public));
+  return api;
+}
 
-  app.use('/api', api);
-  app.use('/api', errorHandler);
-  app.use('/engine-rest', engineRestRoutes(host, limiter));
-  app.use(webAppRoutes(host));
-  return app;
+/** Answers 404 for what no route of /api serves (after the router, so a test can add routes to it). */
+function notAnEndpoint(req: Request, _res: Response, next: NextFunction): void {
+  next(new DomainError('not-found', 'NOT_FOUND', `No API endpoint ${req.method} ${req.baseUrl}${req.path}`));
 }
 
 function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {

@@ -1,15 +1,17 @@
-import { DataSource } from 'typeorm';
 import { DefinitionService } from '../definitions/definition-service';
 import { HandlerRegistry } from '../handlers/registry';
 import { UserDirectory } from '../identity/users';
+import type { ApiStore } from '../persistence/api-store';
 import { Clock } from '../clock';
 import { ProcessRuntime } from '../runtime/process-runtime';
+import { TimerScheduler } from '../scheduler/timer-scheduler';
 
-/** What the HTTP layer needs of the host. */
+/** What the HTTP layer needs of the host: services, and the reads of persistence (never the database itself). */
 export interface HostContext {
-  dataSource: DataSource;
+  store: ApiStore;
   definitions: DefinitionService;
   runtime: ProcessRuntime;
+  scheduler: TimerScheduler;
   users: UserDirectory;
   handlers: HandlerRegistry;
   clock: Clock;

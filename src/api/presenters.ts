@@ -1,5 +1,4 @@
-import { DefinitionRow, HistoryRow, IncidentRow, InstanceRow } from '../persistence/entities';
-import { TaskWithGroups } from '../persistence/queries';
+import type { DefinitionRow, HistoryRow, IncidentRow, InstanceRow, TaskWithGroups } from '../persistence/api-store';
 
 export function presentDefinition(row: DefinitionRow) {
   return { id: row.id, key: row.key, version: row.version, name: row.name, resourceName: row.resourceName, deploymentId: row.deploymentId, deployedAt: row.deployedAt };

@@ -1,6 +1,14 @@
-import { FormField } from '../definitions/model';
-import { Variables } from '../handlers/registry';
-import { patternProblem } from './pattern-match';
+/**
+ * Submitted variables checked against the form's JSON Schema (form-schema.ts) with ajv, and each
+ * problem said in the words of the field: one problem per field, in the order of the form.
+ * Patterns run through pattern-match.ts (ajv's RegExp engine is replaced), so a pattern that
+ * backtracks without end is stopped after its bound and becomes a problem of its field.
+ */
+import Ajv from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { FormField } from '../definitions/model';
+import { DATE_FORMAT, formJsonSchema, isEmptyValue } from './form-schema';
+import { matchesPattern, patternMismatch, patternStopped, PatternTimeoutError } from './pattern-match';
 import { RESERVED_VARIABLE_NAMES } from './variables';
 
 export interface FieldProblem {
@@ -8,36 +16,74 @@ export interface FieldProblem {
   message: string;
 }
 
-function checkType(field: FormField, value: unknown): string | null {
+/** Matches stopped by the bound while one validation runs: `${pattern}\0${value}`. */
+const timedOut = new Set<string>();
+
+const ajv = new Ajv({
+  allErrors: true,
+  strict: true,
+  unicodeRegExp: false,
+  code: { regExp: boundedRegExp() },
+});
+ajv.addFormat(DATE_FORMAT, { type: 'string', validate: (value: string) => !Number.isNaN(Date.parse(value)) });
+
+/** A RegExp engine for ajv whose test is the time-bounded match: ajv never runs a pattern itself. */
+function boundedRegExp() {
+  const engine = (pattern: string) => ({
+    // ajv keys its compiled patterns by this text: each pattern must have its own.
+    toString: () => `/${pattern}/`,
+    test(value: string) {
+      try {
+        return matchesPattern(pattern, value);
+      } catch (error) {
+        if (!(error instanceof PatternTimeoutError)) throw error;
+        timedOut.add(`${pattern}\0${value}`);
+        return false;
+      }
+    },
+  });
+  // Only ajv's standalone code generation reads `code`; nothing here generates standalone code.
+  return Object.assign(engine, { code: 'matchesPattern' });
+}
+
+/** One compiled check per form (a deployed definition's fields are one array for its lifetime). */
+const compiled = new WeakMap<readonly FormField[], ValidateFunction>();
+
+function validatorOf(fields: readonly FormField[]): ValidateFunction {
+  let validate = compiled.get(fields);
+  if (!validate) {
+    validate = ajv.compile(formJsonSchema(fields));
+    compiled.set(fields, validate);
+  }
+  return validate;
+}
+
+function typeProblem(field: FormField): string {
   switch (field.type) {
-    case 'string':
-      return typeof value === 'string' ? null : 'must be a string';
     case 'long':
-      return typeof value === 'number' && Number.isInteger(value) ? null : 'must be a whole number';
+      return 'must be a whole number';
     case 'boolean':
-      return typeof value === 'boolean' ? null : 'must be true or false';
+      return 'must be true or false';
     case 'date':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? null : 'must be a date (ISO 8601)';
-    case 'enum': {
-      const allowed = (field.values ?? []).map((v) => v.id);
-      return typeof value === 'string' && allowed.includes(value) ? null : `must be one of: ${allowed.join(', ')}`;
-    }
+      return 'must be a date (ISO 8601)';
+    case 'enum':
+      return `must be one of: ${(field.values ?? []).map((v) => v.id).join(', ')}`;
     default:
-      return null;
+      return 'must be a string';
   }
 }
 
-function checkConstraints(field: FormField, value: unknown): string | null {
-  if (typeof value === 'string') {
-    const patternMismatch = field.pattern === undefined ? null : patternProblem(field.pattern, value);
-    if (patternMismatch !== null) return patternMismatch;
-    if (field.minlength !== undefined && value.length < field.minlength) return `must have at least ${field.minlength} characters`;
-    if (field.maxlength !== undefined && value.length > field.maxlength) return `must have at most ${field.maxlength} characters`;
+/** The field's problem from its ajv errors, in the order the server has always checked: type, pattern, length, range. */
+function fieldProblem(field: FormField, errors: ErrorObject[], value: unknown): string | null {
+  const has = (keyword: string) => errors.find((e) => e.keyword === keyword);
+  if (has('type') || has('enum') || has('format')) return typeProblem(field);
+  if (has('pattern') && typeof value === 'string' && field.pattern !== undefined) {
+    return timedOut.has(`${field.pattern}\0${value}`) ? patternStopped(field.pattern) : patternMismatch(field.pattern);
   }
-  if (typeof value === 'number') {
-    if (field.min !== undefined && value < field.min) return `must be at least ${field.min}`;
-    if (field.max !== undefined && value > field.max) return `must be at most ${field.max}`;
-  }
+  if (has('minLength')) return `must have at least ${field.minlength} characters`;
+  if (has('maxLength')) return `must have at most ${field.maxlength} characters`;
+  if (has('minimum')) return `must be at least ${field.min}`;
+  if (has('maximum')) return `must be at most ${field.max}`;
   return null;
 }
 
@@ -47,28 +93,46 @@ function checkConstraints(field: FormField, value: unknown): string | null {
  * its own, so a start or a completion cannot set what the form does not ask for (a decision taken
  * at another step, a number a handler assigns, a routing variable).
  */
-export function validateVariables(fields: FormField[], variables: unknown): FieldProblem[] {
+export function validateVariables(fields: readonly FormField[], variables: unknown): FieldProblem[] {
   if (variables === undefined || variables === null) variables = {};
   if (typeof variables !== 'object' || Array.isArray(variables)) return [{ field: 'variables', message: 'must be a JSON object of name -> value' }];
-  const values = variables as Variables;
-  const problems: FieldProblem[] = [];
+  const values = variables as Record<string, unknown>;
   const declared = new Set(fields.map((field) => field.id));
+  // Empty values of declared fields are not given; any undeclared name stays, to be refused.
+  const given = Object.fromEntries(Object.entries(values).filter(([name, value]) => !(declared.has(name) && isEmptyValue(value))));
+
+  timedOut.clear();
+  const validate = validatorOf(fields);
+  validate(given);
+  const errors = validate.errors ?? [];
+  const undeclared = new Set(errors.filter((e) => e.keyword === 'additionalProperties').map((e) => String(e.params.additionalProperty)));
+  const missing = new Set(errors.filter((e) => e.keyword === 'required').map((e) => String(e.params.missingProperty)));
+  const byField = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    const name = error.instancePath.split('/')[1];
+    if (name !== undefined) byField.set(decodePointer(name), [...(byField.get(decodePointer(name)) ?? []), error]);
+  }
+
+  const problems: FieldProblem[] = [];
   const notAField = `is not a field of this form (${declared.size > 0 ? `declared: ${[...declared].join(', ')}` : "this step's form declares no field"})`;
   for (const name of Object.keys(values)) {
     if (RESERVED_VARIABLE_NAMES.has(name)) problems.push({ field: name, message: `"${name}" is reserved by the engine and cannot be a variable name` });
     else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) problems.push({ field: name, message: 'a variable name must be letters, digits and _ and not start with a digit' });
-    else if (!declared.has(name)) problems.push({ field: name, message: notAField });
+    else if (undeclared.has(name)) problems.push({ field: name, message: notAField });
   }
   for (const field of fields) {
-    if (!Object.prototype.hasOwnProperty.call(values, field.id) && !field.required) continue;
-    const value = values[field.id];
-    const missing = value === undefined || value === null || value === '';
-    if (missing) {
-      if (field.required) problems.push({ field: field.id, message: `${field.label ? `"${field.label}" ` : ''}is required` });
+    if (missing.has(field.id)) {
+      problems.push({ field: field.id, message: `${field.label ? `"${field.label}" ` : ''}is required` });
       continue;
     }
-    const problem = checkType(field, value) ?? checkConstraints(field, value);
+    const problem = fieldProblem(field, byField.get(field.id) ?? [], given[field.id]);
     if (problem) problems.push({ field: field.id, message: problem });
   }
+  timedOut.clear();
   return problems;
+}
+
+/** A JSON Pointer segment (`~1` is `/`, `~0` is `~`). */
+function decodePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -60,12 +60,22 @@ export function matchesPattern(pattern: string, value: string, timeoutMs = PATTE
   }
 }
 
+/** What a form field's problem says when its value does not match the pattern. */
+export function patternMismatch(pattern: string): string {
+  return `does not match the required pattern ${pattern}`;
+}
+
+/** What it says when the match was stopped by the bound. */
+export function patternStopped(pattern: string, timeoutMs = PATTERN_TIMEOUT_MS): string {
+  return `does not match the required pattern ${pattern} (checking it was stopped after ${timeoutMs} ms; shorten the value)`;
+}
+
 /** A form field's problem with the value and its pattern, or null: a mismatch, or a match stopped for taking too long. */
 export function patternProblem(pattern: string, value: string): string | null {
   try {
-    return matchesPattern(pattern, value) ? null : `does not match the required pattern ${pattern}`;
+    return matchesPattern(pattern, value) ? null : patternMismatch(pattern);
   } catch (error) {
-    if (error instanceof PatternTimeoutError) return `does not match the required pattern ${pattern} (checking it was stopped after ${error.timeoutMs} ms; shorten the value)`;
+    if (error instanceof PatternTimeoutError) return patternStopped(pattern, error.timeoutMs);
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import express, { NextFunction, Request, Response, Router } from 'express';
-import { DefinitionEntity, DeploymentEntity, DefinitionRow } from '../../persistence/entities';
+import { z } from 'zod';
+import type { DefinitionRow } from '../../persistence/api-store';
 import { DeployedDefinition } from '../../definitions/definition-service';
 import { User } from '../../identity/users';
 import { DEPLOY_GROUPS, mayDeployThroughModeler } from '../../identity/access';
@@ -7,7 +8,8 @@ import { HostContext } from '../context';
 import { DomainError, httpStatus } from '../errors';
 import { SignInLimiter, tooManyFailedSignIns } from '../auth';
 import { bodyProblem } from '../body-limits';
-import { int } from '../params';
+import { wholeNumber } from '../schemas/query';
+import { parseInput } from '../validation';
 import { camundaVariablesToPlain } from './variables';
 import { parseMultipart, MultipartLimitError } from './multipart';
 
@@ -74,23 +76,18 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
   });
 
   router.get('/deployment', async (req, res) => {
-    const { firstResult, maxResults } = paging(req.query);
-    const qb = host.dataSource.getRepository(DeploymentEntity).createQueryBuilder('d');
-    const name = typeof req.query.name === 'string' ? req.query.name : undefined;
-    const source = typeof req.query.source === 'string' ? req.query.source : undefined;
-    if (name) qb.andWhere('d.name = :name', { name });
-    if (source) qb.andWhere('d.source = :source', { source });
-    if (maxResults === 0) return res.json([]);
-    const rows = await qb.orderBy('d.deployedAt', 'ASC').addOrderBy('d.id', 'ASC').skip(firstResult).take(maxResults).getMany();
+    const query = camundaQuery(deploymentQuery, req.query);
+    if (query.maxResults === 0) return res.json([]);
+    const rows = await host.store.deployments({ ...query, maxResults: Math.min(query.maxResults, 1000) });
     res.json(rows.map((d) => presentDeployment(req, d)));
   });
 
   router.get('/deployment/count', async (_req, res) => {
-    res.json({ count: await host.dataSource.getRepository(DeploymentEntity).count() });
+    res.json({ count: await host.store.deploymentCount() });
   });
 
   router.get('/deployment/:id', async (req, res) => {
-    const row = await host.dataSource.getRepository(DeploymentEntity).findOne({ where: { id: req.params.id as string } });
+    const row = await host.store.deployment(req.params.id as string);
     if (!row) throw new CamundaError(404, 'InvalidRequestException', `Deployment with id '${req.params.id}' does not exist`);
     res.json(presentDeployment(req, row));
   });
@@ -131,7 +128,7 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
     const created = result.definitions.filter((d) => d.created);
     const definitionRows = await definitionsById(host, result.definitions);
     const deploymentId = result.id ?? definitionRows.get(result.definitions[0].id)?.deploymentId ?? null;
-    const deployment = deploymentId ? await host.dataSource.getRepository(DeploymentEntity).findOne({ where: { id: deploymentId } }) : null;
+    const deployment = deploymentId ? await host.store.deployment(deploymentId) : null;
     const deployed: Record<string, unknown> = {};
     for (const d of created) {
       const row = definitionRows.get(d.id);
@@ -147,8 +144,8 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
   });
 
   router.get('/process-definition', async (req, res) => {
-    const latestOnly = req.query.latestVersion === 'true';
-    const key = typeof req.query.key === 'string' ? req.query.key : undefined;
+    const { latestVersion, key } = camundaQuery(definitionQuery, req.query);
+    const latestOnly = latestVersion === 'true';
     let rows = await host.definitions.list(!latestOnly);
     if (key) rows = rows.filter((r) => r.key === key);
     res.json(await Promise.all(rows.map((r) => presentDefinition(host, req, r))));
@@ -196,16 +193,25 @@ function authenticateCamunda(host: HostContext, header: string | undefined): Use
   return user && user.id === userId ? user : undefined;
 }
 
-/** Bounded as on /api (params.ts); a larger maxResults is cut to 1000 as before, an absurd one is a 400. */
-function paging(query: Request['query']): { firstResult: number; maxResults: number } {
-  const num = (name: string, fallback: number) => {
-    try {
-      return int(query, name, fallback, 0, 1_000_000_000);
-    } catch (error) {
-      throw new CamundaError(400, 'InvalidRequestException', (error as Error).message);
-    }
-  };
-  return { firstResult: num('firstResult', 0), maxResults: Math.min(num('maxResults', 1000), 1000) };
+/** Paging bounded as on /api; a larger maxResults is cut to 1000 (the route does), an absurd one is a 400. */
+const deploymentQuery = z.object({
+  firstResult: wholeNumber(0, 1_000_000_000, 0, 'Index of the first deployment'),
+  maxResults: wholeNumber(0, 1_000_000_000, 1000, 'Page size (at most 1000 are answered)'),
+  name: loose('Deployment name'),
+  source: loose('Deployment source'),
+});
+
+/** A filter Camunda reads only when it is one string (as before: anything else is no filter). */
+function loose(description: string) {
+  return z.string().optional().catch(undefined).meta({ description });
+}
+
+/** Camunda's filters are loose: a value other than "true" is no filter. */
+const definitionQuery = z.object({ latestVersion: loose('true: only the latest version of each key'), key: loose('Process key') });
+
+/** The query parsed by `schema`; a problem is Camunda's InvalidRequestException. */
+function camundaQuery<S extends z.ZodType>(schema: S, query: Request['query']): z.output<S> {
+  return parseInput('query', schema, query, (message) => new CamundaError(400, 'InvalidRequestException', message));
 }
 
 /** Links are built on the configured public address (PUBLIC_URL, see createApp), never on the request's Host. */
@@ -252,22 +258,21 @@ export function camundaDate(iso: string): string {
 
 async function definitionsById(host: HostContext, defs: DeployedDefinition[]): Promise<Map<string, DefinitionRow>> {
   const map = new Map<string, DefinitionRow>();
-  const repo = host.dataSource.getRepository(DefinitionEntity);
   for (const d of defs) {
-    const row = await repo.findOne({ where: { id: d.id } });
+    const row = await host.store.definition(d.id);
     if (row) map.set(row.id, row);
   }
   return map;
 }
 
 async function findById(host: HostContext, id: string): Promise<DefinitionRow> {
-  const row = await host.dataSource.getRepository(DefinitionEntity).findOne({ where: { id } });
+  const row = await host.store.definition(id);
   if (!row) throw new CamundaError(404, 'InvalidRequestException', `No matching definition with id ${id}`);
   return row;
 }
 
 async function findLatest(host: HostContext, key: string): Promise<DefinitionRow> {
-  const row = await host.dataSource.getRepository(DefinitionEntity).findOne({ where: { key }, order: { version: 'DESC' } });
+  const row = await host.store.latestDefinition(key);
   if (!row) throw new CamundaError(404, 'InvalidRequestException', `No matching process definition with key: ${key} and no tenant-id`);
   return row;
 }

@@ -1,59 +1,104 @@
-import { Router } from 'express';
-import { currentUser } from '../auth';
-import { HostContext } from '../context';
-import { badRequest } from '../errors';
-import { bool, int } from '../params';
-import { presentDefinition, presentInstance } from '../presenters';
-import { DefinitionRow } from '../../persistence/entities';
-import { User } from '../../identity/users';
+import { z } from 'zod';
 import { startRefusal } from '../../identity/access';
+import { User } from '../../identity/users';
+import type { DefinitionRow } from '../../persistence/api-store';
+import { formJsonSchema } from '../../runtime/form-schema';
+import { HostContext } from '../context';
+import { presentDefinition, presentInstance } from '../presenters';
+import { ApiRoute, route } from '../route-table';
+import { flag, wholeNumber } from '../schemas/query';
+import { ProcessDefinitionDetailSchema, ProcessDefinitionSchema, StartedInstanceSchema } from '../schemas/resources';
 
-export function definitionRoutes(host: HostContext): Router {
-  const router = Router();
+const keyParam = z.object({ key: z.string().meta({ description: 'Process key' }) });
 
+const startBody = z.object(
+  {
+    businessKey: z
+      .string({ error: '"{path}" must be a string of at most 255 characters' })
+      .max(255, { error: '"{path}" must be a string of at most 255 characters' })
+      .nullable()
+      .optional(),
+    variables: z.unknown().optional().meta({ type: 'object', additionalProperties: true, description: 'Values of the start form\'s fields, checked against its JSON Schema (startFormSchema); only declared fields' }),
+  },
+  { error: 'The body must be a JSON object { businessKey?, variables? }' },
+);
+
+const idempotencyKey = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1-255 visible ASCII characters (a UUID, say)' })
+    .optional()
+    .meta({ description: 'A client-chosen key (a UUID, say) naming this one start request' }),
+});
+
+export function definitionRoutes(host: HostContext): ApiRoute[] {
   /** The definition plus whether the caller may start it and, if not, the refusal a start would get. */
   async function presentForCaller(row: DefinitionRow, user: User) {
     const refusal = startRefusal((await host.definitions.load(row.id)).model, user);
     return { ...presentDefinition(row), startable: refusal === null, ...(refusal ? { startRefusal: { code: refusal.code, message: refusal.message } } : {}) };
   }
 
-  router.get('/process-definitions', async (req, res) => {
-    const rows = await host.definitions.list(bool(req.query, 'all') === true);
-    const user = currentUser(req);
-    res.json(await Promise.all(rows.map((row) => presentForCaller(row, user))));
-  });
-
-  router.get('/process-definitions/:key', async (req, res) => {
-    res.json(await presentForCaller(await host.definitions.latest(req.params.key), currentUser(req)));
-  });
-
-  /** The BPMN source of the latest (or a given) version, for viewers and modelers. */
-  router.get('/process-definitions/:key/xml', async (req, res) => {
-    const version = req.query.version === undefined ? undefined : int(req.query, 'version', 1, 1, 1_000_000);
-    const row = version === undefined ? await host.definitions.latest(req.params.key) : await host.definitions.byId(`${req.params.key}:${version}`);
-    res.type('application/xml').send(row.source);
-  });
-
-  router.post('/process-definitions/:key/start', async (req, res) => {
-    const body = req.body ?? {};
-    if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('The body must be a JSON object { businessKey?, variables? }');
-    const { businessKey, variables } = body as { businessKey?: unknown; variables?: unknown };
-    if (businessKey !== undefined && businessKey !== null && (typeof businessKey !== 'string' || businessKey.length > 255)) {
-      throw badRequest('"businessKey" must be a string of at most 255 characters');
-    }
-    const row = await host.runtime.start(req.params.key, { businessKey: (businessKey as string | undefined) ?? null, variables }, currentUser(req), { idempotencyKey: idempotencyKeyOf(req.get('idempotency-key')) });
-    const presented = presentInstance(row, host.clock.now());
-    // A repeated request with the same Idempotency-Key answers with the instance the first one started.
-    if (row.replayed) res.set('Idempotent-Replayed', 'true');
-    res.status(row.replayed ? 200 : 201).json({ id: presented.id, processDefinitionKey: presented.processDefinitionKey, version: presented.version, state: presented.state, businessKey: presented.businessKey, activeActivities: presented.activeActivities, outcome: presented.outcome });
-  });
-
-  return router;
-}
-
-/** The optional Idempotency-Key header of a start: 1-255 visible ASCII characters. */
-function idempotencyKeyOf(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,255}$/.test(header)) throw badRequest('The Idempotency-Key header must be 1-255 visible ASCII characters (a UUID, say)', { field: 'Idempotency-Key' });
-  return header;
+  return [
+    route({
+      method: 'get',
+      path: '/process-definitions',
+      summary: 'Deployed process definitions (latest versions unless all=true)',
+      query: z.object({ all: flag('Every version, not only the latest') }),
+      responses: { 200: { description: 'OK', schema: z.array(ProcessDefinitionSchema) } },
+      async handle({ query, user }) {
+        const rows = await host.definitions.list(query.all === true);
+        return Promise.all(rows.map((row) => presentForCaller(row, user)));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/process-definitions/:key',
+      summary: 'Latest version of one definition, with its start form',
+      params: keyParam,
+      responses: { 200: { description: 'OK', schema: ProcessDefinitionDetailSchema } },
+      async handle({ params, user }) {
+        const row = await host.definitions.latest(params.key);
+        const fields = (await host.definitions.load(row.id)).model.startFormFields;
+        return { ...(await presentForCaller(row, user)), startFormFields: fields, startFormSchema: formJsonSchema(fields) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/process-definitions/:key/xml',
+      summary: 'BPMN source of the latest or a given version, for viewers and modelers',
+      params: keyParam,
+      query: z.object({ version: wholeNumber(1, 1_000_000, undefined, 'Version (default latest)') }),
+      responses: { 200: { description: 'BPMN XML', mediaType: 'application/xml' } },
+      async handle({ params, query, res }) {
+        const row = query.version === undefined ? await host.definitions.latest(params.key) : await host.definitions.byId(`${params.key}:${query.version}`);
+        res.type('application/xml').send(row.source);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/process-definitions/:key/start',
+      summary: 'Start an instance of the latest version',
+      description:
+        'With an Idempotency-Key header the instance id is derived from the key: a repeated request of the same user with the same business key answers 200 with the instance the first one started (header Idempotent-Replayed: true), also after a server crash; the key used by another user or for another business key is a 409.',
+      params: keyParam,
+      headers: idempotencyKey,
+      body: startBody,
+      responses: {
+        201: { description: 'Started', schema: StartedInstanceSchema },
+        200: { description: 'A repeated request (same Idempotency-Key): the instance the first one started', schema: StartedInstanceSchema },
+        403: { description: 'NOT_STARTABLE: the process is started only by call activities (isStartableInTasklist="false"), for every user; NOT_A_STARTER: the user is neither in its candidateStarterGroups / candidateStarterUsers nor an admin. Nothing is stored' },
+        409: { description: 'The Idempotency-Key was used by another user or for another business key' },
+        502: { description: 'A service handler failed; nothing was stored' },
+      },
+      async handle({ params, headers, body, user, res }) {
+        const { businessKey, variables } = body as z.output<typeof startBody>;
+        const row = await host.runtime.start(params.key, { businessKey: businessKey ?? null, variables }, user, { idempotencyKey: headers['Idempotency-Key'] });
+        const presented = presentInstance(row, host.clock.now());
+        // A repeated request with the same Idempotency-Key answers with the instance the first one started.
+        if (row.replayed) res.set('Idempotent-Replayed', 'true');
+        res.status(row.replayed ? 200 : 201);
+        return { id: presented.id, processDefinitionKey: presented.processDefinitionKey, version: presented.version, state: presented.state, businessKey: presented.businessKey, activeActivities: presented.activeActivities, outcome: presented.outcome };
+      },
+    }),
+  ];
 }

@@ -1,62 +1,90 @@
-import { Request, Router } from 'express';
-import { InstanceEntity } from '../../persistence/entities';
-import { instanceHistory, queryInstances, userMaySeeInstance } from '../../persistence/queries';
+import { z } from 'zod';
 import { assertAdmin, maySeeInstance, visibleGroups } from '../../identity/access';
-import { currentUser } from '../auth';
+import { User } from '../../identity/users';
+import type { InstanceRow } from '../../persistence/api-store';
 import { HostContext } from '../context';
 import { notFound } from '../errors';
-import { oneOf, page, str } from '../params';
 import { presentHistory, presentIncident, presentInstance } from '../presenters';
+import { ApiRoute, route } from '../route-table';
+import { flag, oneOf, paging, text } from '../schemas/query';
+import { HistoryEntrySchema, IncidentSchema, pageOf, ProcessInstanceSchema } from '../schemas/resources';
 
-export function instanceRoutes(host: HostContext): Router {
-  const router = Router();
+const idParam = z.object({ id: z.string().meta({ description: 'Instance id' }) });
 
+export function instanceRoutes(host: HostContext): ApiRoute[] {
   /** Non-admins see an instance only through a task of their groups (or one they started). */
-  async function visibleInstance(req: Request) {
-    const user = currentUser(req);
-    const row = await host.dataSource.getRepository(InstanceEntity).findOne({ where: { id: req.params.id as string } });
-    const visible = row && (await maySeeInstance(user, row, () => userMaySeeInstance(host.dataSource, row.id, user.groups)));
-    if (!row || !visible) throw notFound(`No process instance with id "${req.params.id}"`);
+  async function visibleInstance(id: string, user: User): Promise<InstanceRow> {
+    const row = await host.store.instance(id);
+    const visible = row && (await maySeeInstance(user, row, () => host.store.instanceHasTaskOfGroups(row.id, user.groups)));
+    if (!row || !visible) throw notFound(`No process instance with id "${id}"`);
     return row;
   }
 
-  router.get('/process-instances', async (req, res) => {
-    const user = currentUser(req);
-    const result = await queryInstances(host.dataSource, {
-      ...page(req.query),
-      processDefinitionKey: str(req.query, 'processDefinitionKey'),
-      state: oneOf(req.query, 'state', ['running', 'completed', 'failed', 'terminated', ''] as const, '') || undefined,
-      businessKey: str(req.query, 'businessKey'),
-      visibleGroups: visibleGroups(user),
-    });
-    res.json({ items: result.items.map((r) => presentInstance(r, host.clock.now())), total: result.total });
-  });
-
-  router.get('/process-instances/:id', async (req, res) => {
-    const row = await visibleInstance(req);
-    res.json({ ...presentInstance(row, host.clock.now()), incidents: (await host.runtime.openIncidents(row.id)).map(presentIncident) });
-  });
-
-  /** Runs the failed service task of an instance with an open incident again (admin). */
-  router.post('/process-instances/:id/retry', async (req, res) => {
-    const user = currentUser(req);
-    assertAdmin(user);
-    const result = await host.runtime.retry(req.params.id as string, user);
-    const row = await host.dataSource.getRepository(InstanceEntity).findOneOrFail({ where: { id: req.params.id as string } });
-    res.json({ resolved: result.resolved, incidents: result.incidents.map(presentIncident), instance: presentInstance(row, host.clock.now()) });
-  });
-
-  router.get('/incidents', async (req, res) => {
-    assertAdmin(currentUser(req));
-    const open = str(req.query, 'open');
-    const rows = await host.runtime.listIncidents({ processInstanceId: str(req.query, 'processInstanceId'), open: open === undefined ? true : open !== 'false' });
-    res.json(rows.map(presentIncident));
-  });
-
-  router.get('/process-instances/:id/history', async (req, res) => {
-    const row = await visibleInstance(req);
-    res.json((await instanceHistory(host.dataSource, row.id)).map(presentHistory));
-  });
-
-  return router;
+  return [
+    route({
+      method: 'get',
+      path: '/process-instances',
+      summary: 'Instances (admins: all; others: those with a task of their groups)',
+      query: z.object({
+        processDefinitionKey: text('Process key'),
+        state: oneOf(['running', 'completed', 'failed', 'terminated', ''] as const, '', 'Instance state (any when empty)'),
+        businessKey: text('Business key'),
+        ...paging,
+      }),
+      responses: { 200: { description: 'OK', schema: pageOf(ProcessInstanceSchema) } },
+      async handle({ query, user }) {
+        const result = await host.store.instances({ ...query, state: query.state || undefined, visibleGroups: visibleGroups(user) });
+        return { items: result.items.map((r) => presentInstance(r, host.clock.now())), total: result.total };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/process-instances/:id',
+      summary: 'One instance, with its open incidents',
+      params: idParam,
+      responses: { 200: { description: 'OK', schema: ProcessInstanceSchema } },
+      async handle({ params, user }) {
+        const row = await visibleInstance(params.id, user);
+        return { ...presentInstance(row, host.clock.now()), incidents: (await host.runtime.openIncidents(row.id)).map(presentIncident) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/process-instances/:id/retry',
+      summary: 'Run the failed service task of an instance with an open incident again (admin)',
+      access: assertAdmin,
+      params: idParam,
+      responses: {
+        200: { description: 'OK', schema: z.object({ resolved: z.boolean(), incidents: z.array(IncidentSchema), instance: ProcessInstanceSchema }) },
+        409: { description: 'No open incident' },
+      },
+      async handle({ params, user }) {
+        const result = await host.runtime.retry(params.id, user);
+        return { resolved: result.resolved, incidents: result.incidents.map(presentIncident), instance: presentInstance(result.instance, host.clock.now()) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/incidents',
+      summary: 'Incidents (admin); open ones unless open=false',
+      access: assertAdmin,
+      query: z.object({ processInstanceId: text('Instance id'), open: flag('Open incidents (default true), or resolved ones') }),
+      responses: { 200: { description: 'OK', schema: z.array(IncidentSchema) } },
+      async handle({ query }) {
+        const rows = await host.runtime.listIncidents({ processInstanceId: query.processInstanceId, open: query.open ?? true });
+        return rows.map(presentIncident);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/process-instances/:id/history',
+      summary: 'Append-only history of an instance',
+      params: idParam,
+      responses: { 200: { description: 'OK', schema: z.array(HistoryEntrySchema) } },
+      async handle({ params, user }) {
+        const row = await visibleInstance(params.id, user);
+        return (await host.store.history(row.id)).map(presentHistory);
+      },
+    }),
+  ];
 }

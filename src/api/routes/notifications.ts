@@ -1,46 +1,33 @@
-import { Router } from 'express';
-import { Brackets } from 'typeorm';
-import { NotificationEntity } from '../../persistence/entities';
-import { writeTransaction } from '../../persistence/write-lock';
+import { z } from 'zod';
 import { mayReadNotification, notificationAudience } from '../../identity/access';
-import { currentUser } from '../auth';
 import { HostContext } from '../context';
 import { notFound } from '../errors';
-import { bool, page } from '../params';
+import { ApiRoute, route } from '../route-table';
+import { flag, paging } from '../schemas/query';
+import { NotificationSchema, pageOf } from '../schemas/resources';
 
 /** Notifications for the signed-in user: those to one of their groups or to them (admins see all). */
-export function notificationRoutes(host: HostContext): Router {
-  const router = Router();
-  router.get('/notifications', async (req, res) => {
-    const user = currentUser(req);
-    const { firstResult, maxResults } = page(req.query);
-    const qb = host.dataSource.getRepository(NotificationEntity).createQueryBuilder('n');
-    const audience = notificationAudience(user);
-    if (audience) {
-      qb.where(
-        new Brackets((w) => {
-          w.where('n.userId = :user', { user: audience.userId });
-          if (audience.groups.length > 0) w.orWhere('n.groupId IN (:...groups)', { groups: audience.groups });
-        }),
-      );
-    }
-    if (bool(req.query, 'unread') === true) qb.andWhere('n.readAt IS NULL');
-    const [items, total] = await qb.orderBy('n.createdAt', 'DESC').addOrderBy('n.id', 'ASC').skip(firstResult).take(maxResults).getManyAndCount();
-    res.json({ items, total });
-  });
-  router.post('/notifications/:id/read', async (req, res) => {
-    const user = currentUser(req);
-    const repo = host.dataSource.getRepository(NotificationEntity);
-    const row = await repo.findOne({ where: { id: req.params.id as string } });
-    const mine = row && mayReadNotification(user, row);
-    if (!row || !mine) throw notFound(`No notification with id "${req.params.id}"`);
-    // The first reader is kept: the update applies only while the notification is unread.
-    if (!row.readAt) {
-      await writeTransaction(host.dataSource, (manager) =>
-        manager.createQueryBuilder().update(NotificationEntity).set({ readAt: host.clock.now().toISOString(), readBy: user.id }).where('id = :id AND readAt IS NULL', { id: row.id }).execute(),
-      );
-    }
-    res.json(await repo.findOneOrFail({ where: { id: row.id } }));
-  });
-  return router;
+export function notificationRoutes(host: HostContext): ApiRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/notifications',
+      summary: "Notifications to the caller or the caller's groups (overdue tasks escalated)",
+      query: z.object({ unread: flag('Only unread ones'), ...paging }),
+      responses: { 200: { description: 'OK', schema: pageOf(NotificationSchema) } },
+      handle: ({ query, user }) => host.store.notifications({ ...query, audience: notificationAudience(user) }),
+    }),
+    route({
+      method: 'post',
+      path: '/notifications/:id/read',
+      summary: 'Mark a notification read (the first reader is kept)',
+      params: z.object({ id: z.string().meta({ description: 'Notification id' }) }),
+      responses: { 200: { description: 'OK', schema: NotificationSchema } },
+      async handle({ params, user }) {
+        const row = await host.store.notification(params.id);
+        if (!row || !mayReadNotification(user, row)) throw notFound(`No notification with id "${params.id}"`);
+        return row.readAt ? row : host.store.markNotificationRead(row.id, user.id, host.clock.now().toISOString());
+      },
+    }),
+  ];
 }

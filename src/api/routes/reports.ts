@@ -1,26 +1,24 @@
-import { Router } from 'express';
-import { TaskEntity } from '../../persistence/entities';
-import { slaReport } from '../../reports/sla-report';
+import { z } from 'zod';
 import { assertMayReadReports } from '../../identity/access';
-import { currentUser } from '../auth';
+import { slaReport } from '../../reports/sla-report';
 import { HostContext } from '../context';
-import { isoDate, str } from '../params';
+import { ApiRoute, route } from '../route-table';
+import { dateTime, text } from '../schemas/query';
+import { SlaReportSchema } from '../schemas/resources';
 
-/** GET /reports/sla?processDefinitionKey=&from=&to= : completed tasks whose completion falls in [from, to). Heads and admins. */
-export function reportRoutes(host: HostContext): Router {
-  const router = Router();
-  router.get('/reports/sla', async (req, res) => {
-    assertMayReadReports(currentUser(req));
-    const key = str(req.query, 'processDefinitionKey');
-    const from = isoDate(req.query, 'from');
-    const to = isoDate(req.query, 'to');
-    const qb = host.dataSource.getRepository(TaskEntity).createQueryBuilder('t').where("t.state = 'completed'");
-    if (key) qb.andWhere('t.processDefinitionKey = :key', { key });
-    if (from) qb.andWhere('t.completedAt >= :from', { from });
-    if (to) qb.andWhere('t.completedAt < :to', { to });
-    const rows = await qb.getMany();
-    const tasks = rows.map((r) => ({ ...r, completedAt: r.completedAt! }));
-    res.json({ processDefinitionKey: key ?? null, from: from ?? null, to: to ?? null, processes: slaReport(tasks, (a, b) => host.workingMinutes(a, b)) });
-  });
-  return router;
+export function reportRoutes(host: HostContext): ApiRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/reports/sla',
+      summary: 'Compliance with the legal time limits per reglament and step (heads, admins): tasks completed in [from, to)',
+      access: assertMayReadReports,
+      query: z.object({ processDefinitionKey: text('Process key'), from: dateTime('Completed at or after'), to: dateTime('Completed before') }),
+      responses: { 200: { description: 'OK', schema: SlaReportSchema } },
+      async handle({ query }) {
+        const tasks = await host.store.completedTasks(query);
+        return { processDefinitionKey: query.processDefinitionKey ?? null, from: query.from ?? null, to: query.to ?? null, processes: slaReport(tasks, (a, b) => host.workingMinutes(a, b)) };
+      },
+    }),
+  ];
 }

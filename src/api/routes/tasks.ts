@@ -1,72 +1,109 @@
-import { Router } from 'express';
-import { InstanceEntity, TaskEntity } from '../../persistence/entities';
-import { queryTasks } from '../../persistence/queries';
-import { visibleGroups } from '../../identity/access';
-import { currentUser } from '../auth';
+import { z } from 'zod';
+import { assertMayActOnTask, visibleGroups } from '../../identity/access';
+import { formJsonSchema } from '../../runtime/form-schema';
 import { HostContext } from '../context';
-import { badRequest, notFound } from '../errors';
-import { bool, isoDate, oneOf, page, str } from '../params';
+import { notFound } from '../errors';
 import { presentTask } from '../presenters';
+import { ApiRoute, route } from '../route-table';
+import { dateTime, flag, oneOf, paging, text } from '../schemas/query';
+import { CompletedTaskSchema, pageOf, TaskAssignmentSchema, TaskDetailSchema, TaskSchema } from '../schemas/resources';
 
-export function taskRoutes(host: HostContext): Router {
-  const router = Router();
+const idParam = z.object({ id: z.string().meta({ description: 'Task id' }) });
 
-  router.get('/tasks', async (req, res) => {
-    const user = currentUser(req);
-    const now = host.clock.now();
-    const result = await queryTasks(host.dataSource, {
-      ...page(req.query),
-      visibleGroups: visibleGroups(user),
-      candidateGroup: str(req.query, 'candidateGroup'),
-      assignee: str(req.query, 'assignee'),
-      unassigned: bool(req.query, 'unassigned'),
-      processDefinitionKey: str(req.query, 'processDefinitionKey'),
-      processInstanceId: str(req.query, 'processInstanceId'),
-      businessKey: str(req.query, 'businessKey'),
-      dueBefore: isoDate(req.query, 'dueBefore'),
-      overdue: bool(req.query, 'overdue'),
-      state: oneOf(req.query, 'state', ['open', 'completed', 'cancelled', 'all'] as const, 'open'),
-      sortBy: oneOf(req.query, 'sortBy', ['due', 'created', 'priority', 'name'] as const, 'created'),
-      sortOrder: oneOf(req.query, 'sortOrder', ['asc', 'desc'] as const, 'asc'),
-      now: now.toISOString(),
-    });
-    res.json({ items: result.items.map((t) => presentTask(t, now)), total: result.total });
-  });
+const completeBody = z.object(
+  { variables: z.unknown().optional().meta({ type: 'object', additionalProperties: true, description: "Values of the task form's fields, checked against its JSON Schema (formSchema); only declared fields" }) },
+  { error: 'The body must be a JSON object { variables? }' },
+);
 
-  router.get('/tasks/:id', async (req, res) => {
-    const user = currentUser(req);
-    const task = await host.dataSource.getRepository(TaskEntity).findOne({ where: { id: req.params.id } });
-    if (!task) throw notFound(`No task with id "${req.params.id}"`);
-    await host.runtime.assertMayAct(task, user);
-    const groups = await host.runtime.taskGroups(task.id);
-    const instance = await host.dataSource.getRepository(InstanceEntity).findOne({ where: { id: task.processInstanceId } });
-    const loaded = await host.definitions.load(task.definitionId);
-    const model = loaded.model.userTasks.get(task.taskDefinitionKey);
-    res.json({
-      ...presentTask({ ...task, candidateGroups: groups }, host.clock.now()),
-      documentation: model?.documentation,
-      variables: instance ? JSON.parse(instance.variables) : {},
-      formFields: model?.formFields ?? [],
-    });
-  });
+const stillOpen = { 409: { description: 'Claimed by someone else or no longer open' } };
 
-  router.post('/tasks/:id/claim', async (req, res) => {
-    const task = await host.runtime.claim(req.params.id, currentUser(req));
-    res.json({ id: task.id, assignee: task.assignee });
-  });
-
-  router.post('/tasks/:id/unclaim', async (req, res) => {
-    const task = await host.runtime.unclaim(req.params.id, currentUser(req));
-    res.json({ id: task.id, assignee: task.assignee });
-  });
-
-  router.post('/tasks/:id/complete', async (req, res) => {
-    const body = req.body ?? {};
-    if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('The body must be a JSON object { variables? }');
-    const task = await host.runtime.completeTask(req.params.id, (body as { variables?: unknown }).variables, currentUser(req));
-    const instance = await host.dataSource.getRepository(InstanceEntity).findOne({ where: { id: task.processInstanceId } });
-    res.json({ id: task.id, state: task.state, processInstanceId: task.processInstanceId, processInstanceState: instance?.state, outcome: instance?.outcome ?? undefined });
-  });
-
-  return router;
+export function taskRoutes(host: HostContext): ApiRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/tasks',
+      summary: "Tasks of the caller's groups (admins: all), open ones unless state says otherwise",
+      query: z.object({
+        candidateGroup: text('Tasks of this group'),
+        assignee: text('Claimed by this user'),
+        unassigned: flag('Only unclaimed (true) or only claimed (false) tasks'),
+        processDefinitionKey: text('Process key'),
+        processInstanceId: text('Instance id'),
+        businessKey: text('Business key'),
+        dueBefore: dateTime('Due before this instant'),
+        overdue: flag('Only overdue (true) or only not overdue (false) tasks'),
+        state: oneOf(['open', 'completed', 'cancelled', 'all'] as const, 'open', 'Task state'),
+        sortBy: oneOf(['due', 'created', 'priority', 'name'] as const, 'created', 'Sort key'),
+        sortOrder: oneOf(['asc', 'desc'] as const, 'asc', 'Sort direction'),
+        ...paging,
+      }),
+      responses: { 200: { description: 'OK', schema: pageOf(TaskSchema) } },
+      async handle({ query, user }) {
+        const now = host.clock.now();
+        const result = await host.store.tasks({ ...query, visibleGroups: visibleGroups(user), now: now.toISOString() });
+        return { items: result.items.map((t) => presentTask(t, now)), total: result.total };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/tasks/:id',
+      summary: 'One task with the variables it may see, its form fields and their JSON Schema',
+      params: idParam,
+      responses: { 200: { description: 'OK', schema: TaskDetailSchema } },
+      async handle({ params, user }) {
+        const task = await host.store.task(params.id);
+        if (!task) throw notFound(`No task with id "${params.id}"`);
+        const groups = await host.store.taskGroups(task.id);
+        assertMayActOnTask(user, task, groups);
+        const instance = await host.store.instance(task.processInstanceId);
+        const model = (await host.definitions.load(task.definitionId)).model.userTasks.get(task.taskDefinitionKey);
+        const formFields = model?.formFields ?? [];
+        return {
+          ...presentTask({ ...task, candidateGroups: groups }, host.clock.now()),
+          documentation: model?.documentation,
+          variables: instance ? JSON.parse(instance.variables) : {},
+          formFields,
+          formSchema: formJsonSchema(formFields),
+        };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/tasks/:id/claim',
+      summary: 'Claim a task',
+      params: idParam,
+      responses: { 200: { description: 'OK', schema: TaskAssignmentSchema }, ...stillOpen },
+      async handle({ params, user }) {
+        const task = await host.runtime.claim(params.id, user);
+        return { id: task.id, assignee: task.assignee };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/tasks/:id/unclaim',
+      summary: 'Give a claimed task back',
+      params: idParam,
+      responses: { 200: { description: 'OK', schema: TaskAssignmentSchema }, ...stillOpen },
+      async handle({ params, user }) {
+        const task = await host.runtime.unclaim(params.id, user);
+        return { id: task.id, assignee: task.assignee };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/tasks/:id/complete',
+      summary: 'Complete a task with variables (checked against its form)',
+      params: idParam,
+      body: completeBody,
+      responses: {
+        200: { description: 'OK', schema: CompletedTaskSchema },
+        409: { description: 'Already completed, or claimed by someone else' },
+        502: { description: 'A service handler failed; nothing was stored' },
+      },
+      async handle({ params, body, user }) {
+        const task = await host.runtime.completeTask(params.id, (body as z.output<typeof completeBody>).variables, user);
+        return { id: task.id, state: task.state, processInstanceId: task.processInstanceId, processInstanceState: task.processInstanceState, outcome: task.outcome ?? undefined };
+      },
+    }),
+  ];
 }

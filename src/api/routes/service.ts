@@ -1,0 +1,36 @@
+import { HostContext } from '../context';
+import { openApiDocument } from '../openapi';
+import { ApiRoute, route } from '../route-table';
+import { HealthSchema, MeSchema } from '../schemas/resources';
+
+/** The server's own routes: health, this contract, and who the token belongs to. */
+export function serviceRoutes(host: HostContext, allRoutes: () => readonly ApiRoute[]): ApiRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/health',
+      summary: 'Liveness and database check',
+      public: true,
+      responses: { 200: { description: 'OK', schema: HealthSchema } },
+      async handle() {
+        await host.store.ping();
+        return { status: 'ok', time: host.clock.now().toISOString() };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'This document (OpenAPI 3.1, generated from the route table)',
+      public: true,
+      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+      handle: () => openApiDocument(allRoutes()),
+    }),
+    route({
+      method: 'get',
+      path: '/me',
+      summary: 'The user the bearer token belongs to (the web app signs in with it)',
+      responses: { 200: { description: 'OK', schema: MeSchema } },
+      handle: ({ user }) => ({ id: user.id, name: user.name, groups: user.groups }),
+    }),
+  ];
+}

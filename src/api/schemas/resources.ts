@@ -1,0 +1,192 @@
+/**
+ * The shapes /api answers with, once: the OpenAPI document is generated from them and the web app
+ * takes its types from them (type-only imports; nothing of zod reaches the browser bundle).
+ * This module imports zod only.
+ */
+import { z } from 'zod';
+
+const dateTime = z.string().meta({ format: 'date-time' });
+
+export const ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: 'Error', description: 'Every error of /api: { error: { code, message, details } }' });
+
+export const FormFieldSchema = z
+  .object({
+    id: z.string(),
+    label: z.string().optional(),
+    type: z.enum(['string', 'long', 'boolean', 'date', 'enum']),
+    required: z.boolean(),
+    pattern: z.string().optional(),
+    minlength: z.number().int().optional(),
+    maxlength: z.number().int().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    values: z.array(z.object({ id: z.string(), name: z.string().optional() })).optional(),
+    defaultValue: z.string().optional(),
+  })
+  .meta({ id: 'FormField' });
+
+/** A form's fields as one JSON Schema (src/runtime/form-schema.ts): what the server checks, served for the browser to check first. */
+export const FormJsonSchema = z.record(z.string(), z.unknown()).meta({ id: 'FormJsonSchema', description: 'JSON Schema (2020-12) of the variables a start or completion may send' });
+
+export const StartRefusal = z.object({ code: z.enum(['NOT_STARTABLE', 'NOT_A_STARTER']), message: z.string() });
+
+export const ProcessDefinitionSchema = z
+  .object({
+    id: z.string().meta({ example: 'cotton-warehouse-license:1' }),
+    key: z.string(),
+    version: z.number().int(),
+    name: z.string().nullable(),
+    resourceName: z.string(),
+    deploymentId: z.string(),
+    deployedAt: dateTime,
+    startable: z.boolean().meta({ description: 'Whether the caller may start it (candidate starters of the diagram, or admin; never a flow with isStartableInTasklist="false")' }),
+    startRefusal: StartRefusal.optional().meta({ description: 'When not startable: the 403 a start would get' }),
+  })
+  .meta({ id: 'ProcessDefinition' });
+
+export const ProcessDefinitionDetailSchema = ProcessDefinitionSchema.extend({
+  startFormFields: z.array(FormFieldSchema),
+  startFormSchema: FormJsonSchema,
+}).meta({ id: 'ProcessDefinitionDetail' });
+
+export const ActivitySchema = z.object({ id: z.string(), name: z.string().optional(), type: z.string().optional() }).meta({ id: 'Activity' });
+
+export const IncidentSchema = z
+  .object({
+    id: z.string(),
+    processInstanceId: z.string(),
+    processDefinitionKey: z.string(),
+    activityId: z.string(),
+    handler: z.string(),
+    message: z.string(),
+    attempts: z.number().int(),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+    resolvedAt: dateTime.nullable(),
+    resolvedBy: z.string().nullable(),
+  })
+  .meta({ id: 'Incident' });
+
+export const ProcessInstanceSchema = z
+  .object({
+    id: z.string(),
+    processDefinitionKey: z.string(),
+    processDefinitionId: z.string(),
+    version: z.number().int(),
+    businessKey: z.string().nullable(),
+    state: z.enum(['running', 'completed', 'failed', 'terminated']),
+    variables: z.record(z.string(), z.unknown()),
+    activeActivities: z.array(ActivitySchema),
+    startedAt: dateTime,
+    endedAt: dateTime.nullable(),
+    outcome: z.string().optional().meta({ description: 'Id of the end event reached' }),
+    parentInstanceId: z.string().optional().meta({ description: 'Set on instances started by a call activity' }),
+    deadline: dateTime.nullable(),
+    deadlineDerived: z.unknown().nullable(),
+    overdue: z.boolean(),
+    incidents: z.array(IncidentSchema).optional().meta({ description: 'Open incidents (GET of one instance)' }),
+  })
+  .meta({ id: 'ProcessInstance' });
+
+export const StartedInstanceSchema = ProcessInstanceSchema.pick({ id: true, processDefinitionKey: true, version: true, state: true, businessKey: true, activeActivities: true, outcome: true }).meta({ id: 'StartedInstance' });
+
+export const HistoryEntrySchema = z
+  .object({
+    at: dateTime,
+    type: z.string().meta({
+      description: 'instance-started, activity-end, flow-taken, service-completed, business-error, task-created, task-claimed, task-unclaimed, task-completed, task-cancelled, call-started, call-completed, instance-completed',
+    }),
+    activityId: z.string().optional(),
+    activityName: z.string().optional(),
+    user: z.string().optional(),
+    data: z.unknown().optional(),
+  })
+  .meta({ id: 'HistoryEntry' });
+
+export const TaskSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    taskDefinitionKey: z.string(),
+    processInstanceId: z.string(),
+    processDefinitionKey: z.string(),
+    processDefinitionId: z.string(),
+    businessKey: z.string().nullable(),
+    candidateGroups: z.array(z.string()),
+    assignee: z.string().nullable(),
+    created: dateTime,
+    due: dateTime.nullable(),
+    overdue: z.boolean(),
+    escalatedAt: dateTime.nullable(),
+    timeLimit: z.string().nullable().meta({ example: '1 working day' }),
+    priority: z.number().int(),
+    state: z.enum(['open', 'completed', 'cancelled']),
+    completedAt: dateTime.optional(),
+    completedBy: z.string().optional(),
+  })
+  .meta({ id: 'Task' });
+
+export const TaskDetailSchema = TaskSchema.extend({
+  documentation: z.string().optional(),
+  variables: z.record(z.string(), z.unknown()),
+  formFields: z.array(FormFieldSchema),
+  formSchema: FormJsonSchema,
+}).meta({ id: 'TaskDetail' });
+
+export const TaskAssignmentSchema = z.object({ id: z.string(), assignee: z.string().nullable() }).meta({ id: 'TaskAssignment' });
+
+export const CompletedTaskSchema = z
+  .object({ id: z.string(), state: z.string(), processInstanceId: z.string(), processInstanceState: z.string().optional(), outcome: z.string().optional() })
+  .meta({ id: 'CompletedTask' });
+
+export const DeploymentResultSchema = z
+  .object({
+    id: z.string().nullable().meta({ description: 'null when every resource was unchanged' }),
+    name: z.string(),
+    deployedAt: dateTime,
+    definitions: z.array(z.object({ id: z.string(), key: z.string(), version: z.number().int(), name: z.string().nullable(), resourceName: z.string(), created: z.boolean() })),
+  })
+  .meta({ id: 'DeploymentResult' });
+
+export const TimerSchema = z.record(z.string(), z.unknown()).meta({ id: 'Timer', description: "A host timer: a diagram's timer event (kind event) or a task's legal time limit (kind task-due)" });
+
+export const FiredTimersSchema = z.object({ fired: z.array(z.string()), failed: z.array(z.object({ timerId: z.string(), error: z.string() })) }).meta({ id: 'FiredTimers' });
+
+export const NotificationSchema = z
+  .object({
+    id: z.string(),
+    groupId: z.string().nullable(),
+    userId: z.string().nullable(),
+    readAt: dateTime.nullable(),
+    readBy: z.string().nullable(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'Notification' });
+
+export const SlaReportSchema = z
+  .object({
+    processDefinitionKey: z.string().nullable(),
+    from: dateTime.nullable(),
+    to: dateTime.nullable(),
+    processes: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({ id: 'SlaReport' });
+
+export const MeSchema = z.object({ id: z.string(), name: z.string(), groups: z.array(z.string()) }).meta({ id: 'Me' });
+
+export const HealthSchema = z.object({ status: z.string(), time: dateTime }).meta({ id: 'Health' });
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
+
+export type FormField = z.infer<typeof FormFieldSchema>;
+export type ProcessDefinition = z.infer<typeof ProcessDefinitionSchema>;
+export type ProcessDefinitionDetail = z.infer<typeof ProcessDefinitionDetailSchema>;
+export type ProcessInstance = z.infer<typeof ProcessInstanceSchema>;
+export type Incident = z.infer<typeof IncidentSchema>;
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+export type Task = z.infer<typeof TaskSchema>;
+export type TaskDetail = z.infer<typeof TaskDetailSchema>;
+export type Me = z.infer<typeof MeSchema>;
+export type SlaReport = z.infer<typeof SlaReportSchema>;

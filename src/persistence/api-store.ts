@@ -1,0 +1,112 @@
+/**
+ * What the HTTP layer reads (and the one small write it makes, a notification marked read), as
+ * functions over the DataSource. Routes call these and services; they never see TypeORM.
+ */
+import { Brackets, DataSource } from 'typeorm';
+import {
+  DefinitionEntity,
+  DefinitionRow,
+  DeploymentEntity,
+  DeploymentRow,
+  InstanceEntity,
+  InstanceRow,
+  NotificationEntity,
+  NotificationRow,
+  TaskEntity,
+  TaskGroupEntity,
+  TaskRow,
+} from './entities';
+import { InstanceFilter, instanceHistory, Page, queryInstances, queryTasks, TaskFilter, userMaySeeInstance } from './queries';
+import { writeTransaction } from './write-lock';
+
+export interface NotificationFilter extends Page {
+  /** Whose notifications: to the user or to one of the groups; undefined = everyone's (admin). */
+  audience?: { userId: string; groups: string[] };
+  unread?: boolean;
+}
+
+export interface CompletedTaskFilter {
+  processDefinitionKey?: string;
+  /** Completed at or after (ISO). */
+  from?: string;
+  /** Completed before (ISO). */
+  to?: string;
+}
+
+export interface DeploymentFilter extends Page {
+  name?: string;
+  source?: string;
+}
+
+export function apiStore(dataSource: DataSource) {
+  const tasks = dataSource.getRepository(TaskEntity);
+  const instances = dataSource.getRepository(InstanceEntity);
+  const notifications = dataSource.getRepository(NotificationEntity);
+  const deployments = dataSource.getRepository(DeploymentEntity);
+  const definitions = dataSource.getRepository(DefinitionEntity);
+  return {
+    /** Throws when the database does not answer (the health check). */
+    async ping(): Promise<void> {
+      await dataSource.query('SELECT 1');
+    },
+
+    tasks: (filter: TaskFilter) => queryTasks(dataSource, filter),
+    task: (id: string): Promise<TaskRow | null> => tasks.findOne({ where: { id } }),
+    async taskGroups(taskId: string): Promise<string[]> {
+      return (await dataSource.getRepository(TaskGroupEntity).find({ where: { taskId } })).map((r) => r.groupId).sort();
+    },
+    async completedTasks(filter: CompletedTaskFilter): Promise<(TaskRow & { completedAt: string })[]> {
+      const qb = tasks.createQueryBuilder('t').where("t.state = 'completed'");
+      if (filter.processDefinitionKey) qb.andWhere('t.processDefinitionKey = :key', { key: filter.processDefinitionKey });
+      if (filter.from) qb.andWhere('t.completedAt >= :from', { from: filter.from });
+      if (filter.to) qb.andWhere('t.completedAt < :to', { to: filter.to });
+      return (await qb.getMany()).map((r) => ({ ...r, completedAt: r.completedAt! }));
+    },
+
+    instances: (filter: InstanceFilter) => queryInstances(dataSource, filter),
+    instance: (id: string): Promise<InstanceRow | null> => instances.findOne({ where: { id } }),
+    history: (instanceId: string) => instanceHistory(dataSource, instanceId),
+    instanceHasTaskOfGroups: (instanceId: string, groups: string[]) => userMaySeeInstance(dataSource, instanceId, groups),
+
+    async notifications(filter: NotificationFilter): Promise<{ items: NotificationRow[]; total: number }> {
+      const qb = notifications.createQueryBuilder('n');
+      const audience = filter.audience;
+      if (audience) {
+        qb.where(
+          new Brackets((w) => {
+            w.where('n.userId = :user', { user: audience.userId });
+            if (audience.groups.length > 0) w.orWhere('n.groupId IN (:...groups)', { groups: audience.groups });
+          }),
+        );
+      }
+      if (filter.unread === true) qb.andWhere('n.readAt IS NULL');
+      const [items, total] = await qb.orderBy('n.createdAt', 'DESC').addOrderBy('n.id', 'ASC').skip(filter.firstResult).take(filter.maxResults).getManyAndCount();
+      return { items, total };
+    },
+    notification: (id: string): Promise<NotificationRow | null> => notifications.findOne({ where: { id } }),
+    /** Marks it read by `userId` unless someone read it first (the first reader is kept); answers the stored row. */
+    async markNotificationRead(id: string, userId: string, at: string): Promise<NotificationRow> {
+      await writeTransaction(dataSource, (manager) =>
+        manager.createQueryBuilder().update(NotificationEntity).set({ readAt: at, readBy: userId }).where('id = :id AND readAt IS NULL', { id }).execute(),
+      );
+      return notifications.findOneOrFail({ where: { id } });
+    },
+
+    async deployments(filter: DeploymentFilter): Promise<DeploymentRow[]> {
+      const qb = deployments.createQueryBuilder('d');
+      if (filter.name) qb.andWhere('d.name = :name', { name: filter.name });
+      if (filter.source) qb.andWhere('d.source = :source', { source: filter.source });
+      return qb.orderBy('d.deployedAt', 'ASC').addOrderBy('d.id', 'ASC').skip(filter.firstResult).take(filter.maxResults).getMany();
+    },
+    deploymentCount: (): Promise<number> => deployments.count(),
+    deployment: (id: string): Promise<DeploymentRow | null> => deployments.findOne({ where: { id } }),
+    definition: (id: string): Promise<DefinitionRow | null> => definitions.findOne({ where: { id } }),
+    latestDefinition: (key: string): Promise<DefinitionRow | null> => definitions.findOne({ where: { key }, order: { version: 'DESC' } }),
+  };
+}
+
+export type ApiStore = ReturnType<typeof apiStore>;
+
+/** The row shapes the API presents (types only: the API never sees the entities). */
+export type { DefinitionRow, DeploymentRow, HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow } from './entities';
+export type { TaskWithGroups } from './queries';

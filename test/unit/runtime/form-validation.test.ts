@@ -1,0 +1,67 @@
+import type { FormField } from '../../../src/definitions/model';
+import { formJsonSchema } from '../../../src/runtime/form-schema';
+import { validateVariables } from '../../../src/runtime/form-validation';
+
+const fields: FormField[] = [
+  { id: 'applicantIinBin', label: 'ИИН/БИН', type: 'string', required: true, pattern: '^\\d{12}$' },
+  { id: 'scannedDocuments', type: 'long', required: true, min: 1, max: 50 },
+  { id: 'note', type: 'string', required: false, minlength: 2, maxlength: 5 },
+  { id: 'channel', type: 'enum', required: false, values: [{ id: 'office' }, { id: 'egov' }] },
+  { id: 'approved', type: 'boolean', required: false },
+  { id: 'decidedOn', type: 'date', required: false },
+];
+const valid = { applicantIinBin: '960101300123', scannedDocuments: 2 };
+
+describe('a form as one JSON Schema, checked by ajv in the words of the field', () => {
+  it('turns the fields into a strict JSON Schema', () => {
+    expect(formJsonSchema(fields)).toEqual({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: {
+        applicantIinBin: { title: 'ИИН/БИН', type: 'string', pattern: '^\\d{12}$' },
+        scannedDocuments: { type: 'integer', minimum: 1, maximum: 50 },
+        note: { type: 'string', minLength: 2, maxLength: 5 },
+        channel: { type: 'string', enum: ['office', 'egov'] },
+        approved: { type: 'boolean' },
+        decidedOn: { type: 'string', format: 'reglament-date' },
+      },
+      required: ['applicantIinBin', 'scannedDocuments'],
+      additionalProperties: false,
+    });
+  });
+
+  it.each([
+    ['valid values', valid, []],
+    ['an empty optional value is no value', { ...valid, note: '', channel: null }, []],
+    ['a required field missing', { scannedDocuments: 2 }, [{ field: 'applicantIinBin', message: '"ИИН/БИН" is required' }]],
+    ['a required field empty', { ...valid, scannedDocuments: '' }, [{ field: 'scannedDocuments', message: 'is required' }]],
+    ['a pattern mismatch', { ...valid, applicantIinBin: '12345' }, [{ field: 'applicantIinBin', message: 'does not match the required pattern ^\\d{12}$' }]],
+    ['a number as text', { ...valid, applicantIinBin: 123456789012 }, [{ field: 'applicantIinBin', message: 'must be a string' }]],
+    ['a fraction', { ...valid, scannedDocuments: 1.5 }, [{ field: 'scannedDocuments', message: 'must be a whole number' }]],
+    ['below min', { ...valid, scannedDocuments: 0 }, [{ field: 'scannedDocuments', message: 'must be at least 1' }]],
+    ['above max', { ...valid, scannedDocuments: 51 }, [{ field: 'scannedDocuments', message: 'must be at most 50' }]],
+    ['too short', { ...valid, note: 'a' }, [{ field: 'note', message: 'must have at least 2 characters' }]],
+    ['too long', { ...valid, note: 'abcdef' }, [{ field: 'note', message: 'must have at most 5 characters' }]],
+    ['an unlisted enum value', { ...valid, channel: 'fax' }, [{ field: 'channel', message: 'must be one of: office, egov' }]],
+    ['a boolean as text', { ...valid, approved: 'yes' }, [{ field: 'approved', message: 'must be true or false' }]],
+    ['a date that is none', { ...valid, decidedOn: 'tomorrow' }, [{ field: 'decidedOn', message: 'must be a date (ISO 8601)' }]],
+    ['an undeclared name', { ...valid, decision: 'approve' }, [{ field: 'decision', message: expect.stringContaining('is not a field of this form (declared: applicantIinBin, scannedDocuments') }]],
+    ['a reserved name', { ...valid, environment: 1 }, [{ field: 'environment', message: '"environment" is reserved by the engine and cannot be a variable name' }]],
+    ['a name that is not an identifier', { ...valid, 'a-b': 1 }, [{ field: 'a-b', message: 'a variable name must be letters, digits and _ and not start with a digit' }]],
+    ['variables as an array', [1], [{ field: 'variables', message: 'must be a JSON object of name -> value' }]],
+  ])('%s', (_name, variables, problems) => {
+    expect(validateVariables(fields, variables)).toEqual(problems);
+  });
+
+  it('names the undeclared fields in the order sent, then the fields in the order of the form', () => {
+    const problems = validateVariables(fields, { zeta: 1, scannedDocuments: 0, alpha: 2 });
+    expect(problems.map((p) => p.field)).toEqual(['zeta', 'alpha', 'applicantIinBin', 'scannedDocuments']);
+  });
+
+  it('stops a pattern that backtracks without end and makes it a problem of its field', () => {
+    const catastrophic: FormField[] = [{ id: 'code', type: 'string', required: true, pattern: '^(a|a)*$' }];
+    const started = Date.now();
+    expect(validateVariables(catastrophic, { code: `${'a'.repeat(40)}b` })).toEqual([{ field: 'code', message: expect.stringMatching(/stopped after \d+ ms/) }]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
