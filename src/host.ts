@@ -3,17 +3,21 @@ import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createApp } from './api/app';
 import { HostContext } from './api/context';
-import { loadCalendar } from './calendar/business-calendar';
-import { parseTimeLimit } from './calendar/time-limit';
+import { calendarDueDates } from './calendar/due-dates';
 import { AppConfig } from './config';
 import { DefinitionService, DeploymentResult } from './definitions/definition-service';
 import { readProcessFiles } from './definitions/process-files';
 import { createDefaultHandlers } from './handlers';
 import { HandlerRegistry } from './handlers/registry';
 import { UserDirectory } from './identity/users';
+import { apiStore } from './persistence/api-store';
 import { openDatabase } from './persistence/data-source';
 import { Clock, systemClock } from './clock';
-import { DueDateCalculator, ProcessRuntime } from './runtime/process-runtime';
+import { SqlInstanceStore } from './persistence/sql-instance-store';
+import { DueDateCalculator } from './runtime/ports';
+import { ProcessRuntime } from './runtime/process-runtime';
+import { startPoller } from './scheduler/poller';
+import { TimerScheduler } from './scheduler/timer-scheduler';
 import { StepObserver, StepRunner } from './engine/step-runner';
 
 export interface HostOptions {
@@ -29,6 +33,8 @@ export interface HostOptions {
 }
 
 export interface Host extends HostContext {
+  /** The database, for the composition root's own work and tests; the HTTP layer gets `store`. */
+  dataSource: DataSource;
   /** Runs instances' steps; keeps the engines of recently active instances (see StepRunner). */
   steps: StepRunner;
   deployProcessDirectory(): Promise<DeploymentResult>;
@@ -53,29 +59,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     timeoutMs: config.stepTimeoutMs,
     onStep: options.onStep,
   });
-  const runtime = new ProcessRuntime({ dataSource, definitions, steps, clock, dueDates });
-  const workingMinutes = dueDates.workingMinutes ?? ((from: Date, to: Date) => (to.getTime() - from.getTime()) / 60000);
-  const context: HostContext = { dataSource, definitions, runtime, users: options.users, handlers, clock, workingMinutes: (a, b) => workingMinutes(a, b) };
+  const store = new SqlInstanceStore(dataSource);
+  const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates });
+  const scheduler = new TimerScheduler({ store, runtime, definitions, clock });
+  const context: HostContext = { store: apiStore(dataSource), definitions, runtime, scheduler, users: options.users, handlers, clock, workingMinutes: (a, b) => dueDates.workingMinutes(a, b) };
   const servers: http.Server[] = [];
   const pollMs = options.timerPollMs ?? config.timerPollMs;
-  let polling = false;
   const poller =
     pollMs > 0
-      ? setInterval(() => {
-          if (polling) return;
-          polling = true;
-          runtime
-            .fireDueTimers()
-            .then(({ failed }) => failed.forEach((f) => console.error(`timer ${f.timerId} failed: ${f.error}`)))
-            .catch((error: unknown) => console.error('timer poll failed:', error))
-            .finally(() => (polling = false));
+      ? startPoller(async () => {
+          const { failed } = await scheduler.fireDueTimers();
+          failed.forEach((f) => console.error(`timer ${f.timerId} failed: ${f.error}`));
         }, pollMs)
       : undefined;
-  // A poll must not keep a finished process alive.
-  poller?.unref();
 
   return {
     ...context,
+    dataSource,
     steps,
     deployProcessDirectory: () => definitions.deploy(readProcessFiles(config.processesDir), { name: 'processes/ at start', source: 'startup' }),
     async listen(port = config.port, hostname = config.host) {
@@ -94,7 +94,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { server, url };
     },
     async close() {
-      if (poller) clearInterval(poller);
+      poller?.stop();
       await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeAllConnections(); })));
       await steps.clear();
       if (dataSource.isInitialized) await dataSource.destroy();
@@ -102,8 +102,3 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
 }
 
-/** Due dates in working time from the Kazakhstan business calendar. */
-export function calendarDueDates(calendarFile?: string): DueDateCalculator {
-  const calendar = loadCalendar({ file: calendarFile });
-  return { due: (created, timeLimit) => calendar.dueDate(created, parseTimeLimit(timeLimit)), workingMinutes: (from, to) => calendar.workingMinutesBetween(from, to) };
-}

@@ -1,0 +1,61 @@
+import { HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow, TimerRow } from './entities';
+
+export interface TaskInsert {
+  row: TaskRow;
+  groups: string[];
+}
+
+export interface TaskTransition {
+  id: string;
+  /** The state the task must still be in; otherwise someone else got there first. */
+  expectedState: 'open' | 'open-not-escalated';
+  patch: Partial<TaskRow>;
+  /** The task's candidate groups as loaded: a task leaving `open` leaves their open counts without another read. */
+  groups?: readonly string[];
+}
+
+export interface TimerTransition {
+  id: string;
+  patch: Partial<TimerRow>;
+}
+
+/** What one projection adds to an operation's changes (everything but the instance rows). */
+export interface Changes {
+  newTasks?: TaskInsert[];
+  taskTransitions?: TaskTransition[];
+  newTimers?: TimerRow[];
+  /** Timers leaving `pending` (fired or cancelled); the update must find them still pending. */
+  timerTransitions?: TimerTransition[];
+  /** Incidents to insert or update (by id). */
+  incidents?: IncidentRow[];
+  notifications?: NotificationRow[];
+  history?: HistoryRow[];
+}
+
+/**
+ * Everything one operation changes, written by a store in one transaction at the end (see
+ * InstanceStore.commit): instances (inserted, or updated only if their revision is still the one
+ * read), task projection rows, timers, incidents, notifications and history. If any check fails,
+ * nothing of the operation is stored. Plain data: building one does no I/O.
+ */
+export class UnitOfWork {
+  /** Instances touched by the operation; expectedRev null means the instance is new. */
+  readonly instances = new Map<string, { row: InstanceRow; expectedRev: number | null }>();
+  readonly newTasks: TaskInsert[] = [];
+  readonly taskTransitions: TaskTransition[] = [];
+  readonly history: HistoryRow[] = [];
+  readonly newTimers: TimerRow[] = [];
+  readonly incidents: IncidentRow[] = [];
+  readonly notifications: NotificationRow[] = [];
+  readonly timerTransitions: TimerTransition[] = [];
+
+  add(changes: Changes): void {
+    this.newTasks.push(...(changes.newTasks ?? []));
+    this.taskTransitions.push(...(changes.taskTransitions ?? []));
+    this.newTimers.push(...(changes.newTimers ?? []));
+    this.timerTransitions.push(...(changes.timerTransitions ?? []));
+    this.incidents.push(...(changes.incidents ?? []));
+    this.notifications.push(...(changes.notifications ?? []));
+    this.history.push(...(changes.history ?? []));
+  }
+}

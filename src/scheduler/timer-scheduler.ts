@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../clock';
+import { DomainError } from '../errors';
+import { TimerRow } from '../persistence/entities';
+import { InstanceStore, TimerFilter, TimerStore } from '../persistence/instance-store';
+import { UnitOfWork } from '../persistence/unit-of-work';
+import { DefinitionSource } from '../runtime/ports';
+import { escalation, escalationGroup, isOverdue } from './escalation';
+
+/** Identifies this server process in timer leases. */
+const PROCESS_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
+/** Longer than any step takes; a crashed holder's timers are picked up after it. */
+const TIMER_LEASE_MS = 60_000;
+
+export interface TimerSchedulerOptions {
+  store: TimerStore & Pick<InstanceStore, 'task' | 'commit'>;
+  /** Moves an instance whose timer event is due (ProcessRuntime.fireTimer). */
+  runtime: { fireTimer(timer: TimerRow): Promise<void> };
+  definitions: DefinitionSource;
+  clock: Clock;
+}
+
+export interface FireResult {
+  fired: string[];
+  failed: { timerId: string; error: string }[];
+}
+
+/** The host's timers: diagram timer events (the engine arms none) and task due dates (escalation). */
+export class TimerScheduler {
+  constructor(private readonly options: TimerSchedulerOptions) {}
+
+  /**
+   * Fires every pending timer that is due by the host's clock, oldest first, one transaction each.
+   * Each is leased first so that of several server processes polling one database only one runs it
+   * (and its handlers); a timer another process fired meanwhile is skipped (the pending -> fired
+   * update finds nothing to change), so each timer fires once however many processes poll.
+   */
+  async fireDueTimers(limit = 100): Promise<FireResult> {
+    const now = this.options.clock.now();
+    const due = await this.options.store.dueTimers(now.toISOString(), limit);
+    const result: FireResult = { fired: [], failed: [] };
+    for (const timer of due) {
+      if (!(await this.lease(timer, now))) continue;
+      try {
+        if (timer.kind === 'task-due') await this.escalate(timer);
+        else await this.options.runtime.fireTimer(timer);
+        result.fired.push(timer.id);
+      } catch (error) {
+        if (error instanceof DomainError && error.kind === 'conflict') continue;
+        result.failed.push({ timerId: timer.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return result;
+  }
+
+  listTimers(filter: TimerFilter): Promise<TimerRow[]> {
+    return this.options.store.timers(filter);
+  }
+
+  /** A lease left by a killed process expires. */
+  private lease(timer: TimerRow, now: Date): Promise<boolean> {
+    return this.options.store.leaseTimer(timer.id, PROCESS_ID, now.toISOString(), new Date(now.getTime() + TIMER_LEASE_MS).toISOString());
+  }
+
+  /** A task's legal time limit passed (see escalation.ts). */
+  private async escalate(timer: TimerRow): Promise<void> {
+    const now = this.options.clock.now();
+    const task = (await this.options.store.task(timer.executionId))?.task ?? null;
+    const overdue = isOverdue(task) ? { task, notified: escalationGroup((await this.options.definitions.load(task.definitionId)).model) } : null;
+    const uow = new UnitOfWork();
+    uow.add(escalation(timer, overdue, now));
+    await this.options.store.commit(uow);
+  }
+}
