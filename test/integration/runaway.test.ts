@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HandlerRegistry } from '../../src/handlers/registry';
 import { buildSourceContext } from '../../src/engine/source-context';
-import { timerDueAt } from '../../src/runtime/process-runtime';
 import { StepRunner } from '../../src/engine/step-runner';
 import { chainDiagram } from '../support/big-diagram';
 import { DiagramFlow, DiagramNode, smallDiagram } from '../support/small-diagram';
@@ -276,15 +275,5 @@ describe('the step runner bounds a step by transitions and by time', () => {
     });
     await expect(runner.run(identity('time-2'), await buildSourceContext(xml), { kind: 'start', variables: {} })).rejects.toMatchObject({ message: expect.stringContaining(named) });
     expect(Date.now() - started).toBeLessThan(15_000);
-  });
-});
-
-describe("the host's timer due dates", () => {
-  const now = new Date('2026-03-02T04:00:00Z');
-  it.each([['PT0S'], ['P0D'], ['-PT1S'], ['PT0.2S'], ['soon']])('computes none from %s (the step is refused instead)', (timeDuration) => {
-    expect(timerDueAt({ timeDuration }, now)).toBeNull();
-  });
-  it('counts a valid duration from the host clock', () => {
-    expect(timerDueAt({ timeDuration: 'PT2H' }, now)).toEqual(new Date('2026-03-02T06:00:00Z'));
   });
 });
