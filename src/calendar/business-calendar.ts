@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { CalendarConfig, CalendarData, CalendarDataError, validateCalendarData } from './calendar-config';
 import { DayRules, SpecialDay } from './day-rules';
-import { JsonNode, JsonSyntaxError, jsonNodeOf, parseJsonWithLines } from './json-lines';
+import { JsonSyntaxError, LocatedJson, parseLocatedJson } from './located-json';
 import { TimeLimit } from './time-limit';
 
 export { CalendarDataError } from './calendar-config';
@@ -190,7 +190,7 @@ export function loadCalendar(options: LoadCalendarOptions = {}): BusinessCalenda
 
 /** A calendar from data built in code, without a file (tests, tools). */
 export function createCalendar(data: CalendarData): BusinessCalendar {
-  return new BusinessCalendar(validateCalendarData(jsonNodeOf(data)));
+  return new BusinessCalendar(validateCalendarData(data));
 }
 
 export function readCalendarConfig({ file = DEFAULT_CALENDAR_FILE, config }: LoadCalendarOptions = {}): CalendarConfig {
@@ -200,21 +200,17 @@ export function readCalendarConfig({ file = DEFAULT_CALENDAR_FILE, config }: Loa
   } catch (error) {
     throw new CalendarDataError(`cannot read the file: ${(error as Error).message}`, file);
   }
-  let root: JsonNode;
+  let located: LocatedJson;
   try {
-    root = parseJsonWithLines(text);
+    located = parseLocatedJson(text);
   } catch (error) {
     if (error instanceof JsonSyntaxError) throw new CalendarDataError(`invalid JSON: ${error.reason}`, file, error.line);
     throw error;
   }
-  return validateCalendarData(config ? withOverrides(root, config) : root, file);
-}
-
-function withOverrides(root: JsonNode, config: Partial<CalendarData>): JsonNode {
-  const overrides = jsonNodeOf(config);
-  if (root.kind !== 'object' || overrides.kind !== 'object') return root;
-  const replaced = new Set(overrides.entries.map((entry) => entry.key));
-  return { ...root, entries: [...root.entries.filter((entry) => !replaced.has(entry.key)), ...overrides.entries] };
+  const overrides = Object.entries(config ?? {}).filter(([, value]) => value !== undefined);
+  const root = located.value;
+  if (overrides.length === 0 || root === null || typeof root !== 'object' || Array.isArray(root)) return validateCalendarData(root, { file, located });
+  return validateCalendarData({ ...root, ...Object.fromEntries(overrides) }, { file, located, fromCode: new Set(overrides.map(([key]) => key)) });
 }
 
 /** The folder with package.json, from src/calendar under ts-jest as from dist/src/calendar after a build. */

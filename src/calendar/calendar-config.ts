@@ -1,60 +1,16 @@
 /**
- * The calendar data an administrator edits (config/calendar/kz.json) and its validation into a
- * CalendarConfig. Every problem is reported with the file and line at fault, so a broken edit is
- * found at start-up rather than as wrong due dates weeks later.
+ * The calendar data an administrator edits (config/calendar/kz.json) validated into a CalendarConfig.
+ * The shape is calendar-schema.ts; this adds what spans entries (a date listed twice, a holiday twice
+ * for the same years, a working day without hours). Every problem is reported with the file and line
+ * at fault, so a broken edit is found at start-up rather than as wrong due dates weeks later.
  */
-import { DateTime } from 'luxon';
-import { JsonEntry, JsonNode } from './json-lines';
+import type { $ZodIssue } from 'zod/v4/core';
+import { calendarSchema, parseDateOfYear, parsePeriod, ValidCalendarData, WEEKDAY_NAMES, WeekdayName, WorkingPeriod } from './calendar-schema';
+import { JsonPath, LocatedJson } from './located-json';
 
-// ---- the file's shape (also accepted, partially, from code by loadCalendar) ----
-
-export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type WeekdayName = (typeof WEEKDAY_NAMES)[number];
-
-export interface CalendarData {
-  note?: string;
-  /** A luxon zone: fixed offset ("UTC+5") or IANA name ("Asia/Almaty"). */
-  zone?: string;
-  /** Every weekday, each a list of "HH:MM-HH:MM" periods; [] = day off. */
-  workingHours?: { note?: string } & { [day in WeekdayName]?: string[] };
-  /** Statutory holidays that recur every year on the same date. */
-  holidays?: HolidayData[];
-  /** Per-year corrections, keyed by the year ("2026"). */
-  years?: Record<string, YearData>;
-}
-
-export interface HolidayData {
-  /** "MM-DD" */
-  date: string;
-  note: string;
-  /** When it falls on a weekly day off, the next working day is off instead (default true). */
-  substitute?: boolean;
-  /** First and last year the holiday exists (inclusive; open when omitted). */
-  from?: number;
-  until?: number;
-}
-
-export interface YearData {
-  note?: string;
-  daysOff?: DayData[];
-  workingDays?: DayData[];
-}
-
-export interface DayData {
-  /** "YYYY-MM-DD" within the year it is listed under. */
-  date: string;
-  note: string;
-  /** Working days only: the hours of that day (default: the first weekday's hours that are not empty). */
-  hours?: string[];
-}
+export type { CalendarData, WorkingPeriod } from './calendar-schema';
 
 // ---- the validated form ----
-
-/** Minutes after local midnight, start inclusive, end exclusive; end may be 1440. */
-export interface WorkingPeriod {
-  start: number;
-  end: number;
-}
 
 export interface HolidayRule {
   month: number;
@@ -95,7 +51,7 @@ export interface CalendarConfig {
 export const DEFAULT_ZONE = 'UTC+5';
 
 const OFFICE_DAY = ['09:00-13:00', '14:00-18:00'];
-export const DEFAULT_WORKING_HOURS: Record<WeekdayName, string[]> = {
+const DEFAULT_WORKING_HOURS: Record<WeekdayName, string[]> = {
   mon: OFFICE_DAY,
   tue: OFFICE_DAY,
   wed: OFFICE_DAY,
@@ -120,222 +76,118 @@ export class CalendarDataError extends Error {
   }
 }
 
-/** Validates the parsed data; `file` names the source in errors (nodes without a line came from code). */
-export function validateCalendarData(root: JsonNode, file?: string): CalendarConfig {
-  return new Validator(file).calendar(root);
+/** Where the data came from: a file read by parseLocatedJson, with the top-level keys that code replaced. */
+export interface CalendarOrigin {
+  file?: string;
+  located?: LocatedJson;
+  /** Top-level keys given in code: their values have no line and the file is not to blame. */
+  fromCode?: ReadonlySet<string>;
 }
 
-type Kind = JsonNode['kind'];
-type NodeOf<K extends Kind> = Extract<JsonNode, { kind: K }>;
+/** Validates the data; `origin` names the file and lines in errors (data built in code has none). */
+export function validateCalendarData(data: unknown, origin: CalendarOrigin = {}): CalendarConfig {
+  const result = calendarSchema.safeParse(data);
+  if (!result.success) throw firstError(result.error.issues, data, origin);
+  return new Checker(origin).config(result.data);
+}
 
-const FOUND: Record<Kind, string> = { object: 'an object', array: 'a list', string: 'a string', number: 'a number', boolean: 'true/false', null: 'null' };
-const DATE_OF_YEAR = /^(\d{2})-(\d{2})$/;
-const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const PERIOD = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/;
+/** Lines and the file of a path, unless the value there was given in code. */
+function locate(origin: CalendarOrigin, path: JsonPath, key = false): { file?: string; line?: number } {
+  if (!origin.located || (path.length > 0 && origin.fromCode?.has(String(path[0])))) return {};
+  return { file: origin.file, line: origin.located.lineOf(path, { key }) };
+}
 
-class Validator {
-  constructor(private readonly file?: string) {}
+function fail(origin: CalendarOrigin, path: JsonPath, reason: string, key = false): never {
+  const { file, line } = locate(origin, path, key);
+  throw new CalendarDataError(reason, file, line, pathText(path));
+}
 
-  calendar(root: JsonNode): CalendarConfig {
-    const fields = this.fields(root, '', ['note', 'zone', 'workingHours', 'holidays', 'years']);
-    if (fields.note) this.string(fields.note.value, 'note');
-    const zone = fields.zone ? this.zone(fields.zone.value) : DEFAULT_ZONE;
-    const week = fields.workingHours ? this.week(fields.workingHours.value) : this.defaultWeek();
-    const holidays = fields.holidays ? this.holidays(fields.holidays.value) : [];
-    const fallbackHours = week.find((periods) => periods.length > 0) ?? [];
-    const years = fields.years ? this.years(fields.years.value, fallbackHours) : new Map<number, YearCorrections>();
-    return { zone, week, holidays, years };
-  }
-
-  /** A node without a line was given in code (loadCalendar's `config`), so the file is not named. */
-  private fail(node: { line?: number } | undefined, path: string, reason: string): never {
-    const line = node?.line;
-    throw new CalendarDataError(reason, line === undefined ? undefined : this.file, line, path || undefined);
-  }
-
-  private expect<K extends Kind>(node: JsonNode, kind: K, path: string, what: string): NodeOf<K> {
-    if (node.kind !== kind) this.fail(node, path, `expected ${what}, found ${FOUND[node.kind]}`);
-    return node as NodeOf<K>;
-  }
-
-  /** An object's entries by key, refusing keys outside `allowed` (a typo would otherwise be ignored). */
-  private fields(node: JsonNode, path: string, allowed: readonly string[]): Record<string, JsonEntry | undefined> {
-    const object = this.expect(node, 'object', path, 'an object');
-    const result: Record<string, JsonEntry | undefined> = {};
-    for (const entry of object.entries) {
-      if (!allowed.includes(entry.key)) {
-        this.fail(entry, join(path, entry.key), `unknown key "${entry.key}"; allowed here: ${allowed.join(', ')}`);
-      }
-      result[entry.key] = entry;
+/** The first issue in the file's order (zod reports in the schema's order). */
+function firstError(issues: readonly $ZodIssue[], data: unknown, origin: CalendarOrigin): CalendarDataError {
+  const errors = issues.map((issue) => {
+    let path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+    let key = false;
+    if (issue.code === 'unrecognized_keys') {
+      path = [...path, issue.keys[0]];
+      key = true;
+    } else if (issue.code === 'custom' && issue.params?.atKey) {
+      key = true;
+    } else if (isMissing(data, path)) {
+      // A missing key is the fault of the object that lacks it.
+      path = path.slice(0, -1);
     }
-    return result;
-  }
+    const { file, line } = locate(origin, path, key);
+    return new CalendarDataError(issue.message, file, line, pathText(path));
+  });
+  return errors.reduce((first, error) => ((error.line ?? Infinity) < (first.line ?? Infinity) ? error : first));
+}
 
-  private string(node: JsonNode, path: string): string {
-    return this.expect(node, 'string', path, 'a string').value;
-  }
+function isMissing(data: unknown, path: JsonPath): boolean {
+  if (path.length === 0) return false;
+  let parent: unknown = data;
+  for (const segment of path.slice(0, -1)) parent = parent === null || typeof parent !== 'object' ? undefined : (parent as Record<string | number, unknown>)[segment];
+  return parent !== null && typeof parent === 'object' && !Array.isArray(parent) && !Object.prototype.hasOwnProperty.call(parent, path[path.length - 1]);
+}
 
-  private note(entry: JsonEntry | undefined, owner: JsonNode, path: string): string {
-    if (!entry) this.fail(owner, path, 'missing "note" (say where the entry comes from, e.g. the decree)');
-    const note = this.string(entry.value, join(path, 'note')).trim();
-    if (note === '') this.fail(entry.value, join(path, 'note'), 'the note is empty');
-    return note;
-  }
-
-  private zone(node: JsonNode): string {
-    const zone = this.string(node, 'zone');
-    if (!DateTime.fromMillis(0, { zone }).isValid) {
-      this.fail(node, 'zone', `unknown time zone "${zone}"; use a fixed offset like "UTC+5" or an IANA name like "Asia/Almaty"`);
-    }
-    return zone;
-  }
-
-  private defaultWeek(): WorkingPeriod[][] {
-    return WEEKDAY_NAMES.map((day) => DEFAULT_WORKING_HOURS[day].map((text) => parsePeriod(text)!));
-  }
-
-  private week(node: JsonNode): WorkingPeriod[][] {
-    const fields = this.fields(node, 'workingHours', ['note', ...WEEKDAY_NAMES]);
-    if (fields.note) this.string(fields.note.value, 'workingHours.note');
-    const week = WEEKDAY_NAMES.map((day) => {
-      const entry = fields[day];
-      if (!entry) this.fail(node, 'workingHours', `missing "${day}"; list all seven days (use [] for a day off)`);
-      return this.periods(entry.value, `workingHours.${day}`);
-    });
-    if (week.every((periods) => periods.length === 0)) this.fail(node, 'workingHours', 'no day of the week has working hours');
-    return week;
-  }
-
-  private periods(node: JsonNode, path: string): WorkingPeriod[] {
-    const list = this.expect(node, 'array', path, 'a list of "HH:MM-HH:MM" periods');
-    const periods: WorkingPeriod[] = [];
-    list.items.forEach((item, i) => {
-      const text = this.string(item, `${path}[${i}]`);
-      const period = parsePeriod(text);
-      if (!period) {
-        const expected = 'expected "HH:MM-HH:MM" with the start before the end, e.g. "09:00-13:00"';
-        this.fail(item, `${path}[${i}]`, `"${text}" is not a period; ${expected}`);
-      }
-      const previous = periods[periods.length - 1];
-      if (previous && period.start < previous.end) {
-        this.fail(item, `${path}[${i}]`, `"${text}" overlaps or precedes the previous period; list periods in order, without overlaps`);
-      }
-      periods.push(period);
-    });
-    return periods;
-  }
-
-  private holidays(node: JsonNode): HolidayRule[] {
-    const list = this.expect(node, 'array', 'holidays', 'a list of holidays');
-    const rules: (HolidayRule & { line?: number })[] = [];
-    list.items.forEach((item, i) => {
-      const path = `holidays[${i}]`;
-      const fields = this.fields(item, path, ['date', 'note', 'substitute', 'from', 'until']);
-      if (!fields.date) this.fail(item, path, 'missing "date" ("MM-DD")');
-      const dateText = this.string(fields.date.value, `${path}.date`);
-      const match = DATE_OF_YEAR.exec(dateText);
-      const month = match ? Number(match[1]) : 0;
-      const day = match ? Number(match[2]) : 0;
-      // 29 February would silently vanish in three years out of four.
-      if (!match || (month === 2 && day === 29) || !DateTime.fromObject({ year: 2001, month, day }).isValid) {
-        this.fail(fields.date.value, `${path}.date`, `"${dateText}" is not a recurring date; expected "MM-DD" (not 02-29)`);
-      }
-      const note = this.note(fields.note, item, path);
-      const substitute = fields.substitute
-        ? this.expect(fields.substitute.value, 'boolean', `${path}.substitute`, 'true or false').value
-        : true;
-      const from = fields.from ? this.year(fields.from.value, `${path}.from`) : undefined;
-      const until = fields.until ? this.year(fields.until.value, `${path}.until`) : undefined;
-      if (from !== undefined && until !== undefined && from > until) {
-        this.fail(fields.until?.value, `${path}.until`, `"until" (${until}) is before "from" (${from})`);
-      }
-      const twin = rules.find((r) => r.month === month && r.day === day && overlaps(r, { from, until }));
-      if (twin) this.fail(item, path, `holiday ${dateText} is listed twice for the same years${lineNote(twin.line)}`);
-      rules.push({ month, day, note, substitute, from, until, line: item.line });
-    });
-    return rules.map(({ line: _line, ...rule }) => rule);
-  }
-
-  private year(node: JsonNode, path: string): number {
-    const value = this.expect(node, 'number', path, 'a year').value;
-    if (!Number.isInteger(value) || value < 1900 || value > 2999) this.fail(node, path, `${value} is not a year`);
-    return value;
-  }
-
-  private years(node: JsonNode, fallbackHours: WorkingPeriod[]): Map<number, YearCorrections> {
-    const object = this.expect(node, 'object', 'years', 'an object keyed by year');
-    const years = new Map<number, YearCorrections>();
-    for (const entry of object.entries) {
-      const path = join('years', entry.key);
-      if (!/^\d{4}$/.test(entry.key)) this.fail(entry, path, `"${entry.key}" is not a year; keys of "years" are years like "2026"`);
-      const year = Number(entry.key);
-      const fields = this.fields(entry.value, path, ['note', 'daysOff', 'workingDays']);
-      if (fields.note) this.string(fields.note.value, join(path, 'note'));
-      const seen: Seen = new Map();
-      const daysOff = fields.daysOff ? this.days(fields.daysOff.value, year, join(path, 'daysOff'), seen, null) : [];
-      const workingDays = fields.workingDays
-        ? this.days(fields.workingDays.value, year, join(path, 'workingDays'), seen, fallbackHours)
-        : [];
-      years.set(year, { daysOff, workingDays });
-    }
-    return years;
-  }
-
-  /** `hours` null: a list of days off (no hours allowed); otherwise the default hours of a working day. */
-  private days(node: JsonNode, year: number, path: string, seen: Seen, hours: WorkingPeriod[] | null): DayCorrection[] {
-    const list = this.expect(node, 'array', path, 'a list of days');
-    const listName = path.slice(path.lastIndexOf('.') + 1);
-    return list.items.map((item, i) => {
-      const itemPath = `${path}[${i}]`;
-      const fields = this.fields(item, itemPath, hours ? ['date', 'note', 'hours'] : ['date', 'note']);
-      if (!fields.date) this.fail(item, itemPath, 'missing "date" ("YYYY-MM-DD")');
-      const date = this.string(fields.date.value, `${itemPath}.date`);
-      const match = FULL_DATE.exec(date);
-      if (!match || !DateTime.fromISO(date).isValid) {
-        this.fail(fields.date.value, `${itemPath}.date`, `"${date}" is not a valid date; expected "YYYY-MM-DD"`);
-      }
-      if (Number(match[1]) !== year) this.fail(fields.date.value, `${itemPath}.date`, `${date} is listed under year ${year}`);
-      const earlier = seen.get(date);
-      if (earlier) {
-        const where = earlier.line !== undefined ? ` (line ${earlier.line})` : '';
-        const problem =
-          earlier.list === listName
-            ? `${date} is listed twice in ${listName}${where}`
-            : `${date} is listed both in ${earlier.list}${where} and in ${listName}`;
-        this.fail(fields.date.value, `${itemPath}.date`, problem);
-      }
-      seen.set(date, { list: listName, line: fields.date.value.line });
-      const note = this.note(fields.note, item, itemPath);
-      const periods = fields.hours ? this.periods(fields.hours.value, `${itemPath}.hours`) : (hours ?? []);
-      if (hours && periods.length === 0) {
-        this.fail(fields.hours?.value ?? item, `${itemPath}.hours`, 'a working day needs working hours');
-      }
-      return { date, note, periods };
-    });
-  }
+function pathText(path: JsonPath): string | undefined {
+  const text = path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`)).join('');
+  return text || undefined;
 }
 
 /** Which list (daysOff / workingDays) and line a date of the year was first seen in. */
 type Seen = Map<string, { list: string; line?: number }>;
 
+/** From the valid shape to the config, refusing what spans entries. */
+class Checker {
+  constructor(private readonly origin: CalendarOrigin) {}
+
+  config(data: ValidCalendarData): CalendarConfig {
+    const week = WEEKDAY_NAMES.map((day) => (data.workingHours?.[day] ?? DEFAULT_WORKING_HOURS[day]).map((text) => parsePeriod(text)!));
+    const fallbackHours = week.find((periods) => periods.length > 0) ?? [];
+    const years = new Map<number, YearCorrections>();
+    for (const [key, corrections] of Object.entries(data.years ?? {})) years.set(Number(key), this.year(key, corrections, fallbackHours));
+    return { zone: data.zone ?? DEFAULT_ZONE, week, holidays: this.holidays(data.holidays ?? []), years };
+  }
+
+  private holidays(list: NonNullable<ValidCalendarData['holidays']>): HolidayRule[] {
+    const rules: (HolidayRule & { index: number })[] = [];
+    list.forEach((holiday, index) => {
+      const { month, day } = parseDateOfYear(holiday.date)!;
+      const twin = rules.find((r) => r.month === month && r.day === day && overlaps(r, holiday));
+      if (twin) fail(this.origin, ['holidays', index], `holiday ${holiday.date} is listed twice for the same years${lineNote(locate(this.origin, ['holidays', twin.index]).line)}`);
+      rules.push({ month, day, note: holiday.note.trim(), substitute: holiday.substitute ?? true, from: holiday.from, until: holiday.until, index });
+    });
+    return rules.map(({ index: _index, ...rule }) => rule);
+  }
+
+  private year(key: string, corrections: NonNullable<ValidCalendarData['years']>[string], fallbackHours: WorkingPeriod[]): YearCorrections {
+    const seen: Seen = new Map();
+    const daysOff = (corrections.daysOff ?? []).map((day, i) => this.day(['years', key, 'daysOff', i], day, seen, null));
+    const workingDays = (corrections.workingDays ?? []).map((day, i) => this.day(['years', key, 'workingDays', i], day, seen, fallbackHours));
+    return { daysOff, workingDays };
+  }
+
+  /** `hours` null: a day off; otherwise the default hours of a working day. */
+  private day(path: JsonPath, day: { date: string; note: string; hours?: string[] }, seen: Seen, hours: WorkingPeriod[] | null): DayCorrection {
+    const listName = String(path[path.length - 2]);
+    const datePath = [...path, 'date'];
+    const earlier = seen.get(day.date);
+    if (earlier) {
+      const where = earlier.line !== undefined ? ` (line ${earlier.line})` : '';
+      const problem = earlier.list === listName ? `${day.date} is listed twice in ${listName}${where}` : `${day.date} is listed both in ${earlier.list}${where} and in ${listName}`;
+      fail(this.origin, datePath, problem);
+    }
+    seen.set(day.date, { list: listName, line: locate(this.origin, datePath).line });
+    const periods = day.hours ? day.hours.map((text) => parsePeriod(text)!) : (hours ?? []);
+    if (hours && periods.length === 0) fail(this.origin, [...path, 'hours'], 'a working day needs working hours');
+    return { date: day.date, note: day.note.trim(), periods };
+  }
+}
+
 function lineNote(line: number | undefined): string {
   return line === undefined ? '' : ` (first at line ${line})`;
 }
 
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
-}
-
 function overlaps(a: { from?: number; until?: number }, b: { from?: number; until?: number }): boolean {
   return (a.from ?? -Infinity) <= (b.until ?? Infinity) && (b.from ?? -Infinity) <= (a.until ?? Infinity);
-}
-
-function parsePeriod(text: string): WorkingPeriod | undefined {
-  const match = PERIOD.exec(text);
-  if (!match) return undefined;
-  const [h1, m1, h2, m2] = match.slice(1).map(Number);
-  if (h1 > 23 || m1 > 59 || m2 > 59 || h2 > 24 || (h2 === 24 && m2 !== 0)) return undefined;
-  const start = h1 * 60 + m1;
-  const end = h2 * 60 + m2;
-  return start < end ? { start, end } : undefined;
 }

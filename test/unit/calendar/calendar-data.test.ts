@@ -134,6 +134,18 @@ describe('invalid data names the file and the line', () => {
       'invalid JSON: unterminated string (strings cannot span lines)',
     ],
     [
+      'bad JSON: a comment',
+      calendarText([], ['  // MARK the zone above is Astana time']),
+      'MARK',
+      'invalid JSON: comments are not allowed in JSON',
+    ],
+    [
+      'bad JSON: text after the document',
+      `${calendarText([])}\n} // MARK`,
+      'MARK',
+      'invalid JSON: unexpected character "}" after the end of the document',
+    ],
+    [
       'duplicate key',
       calendarText([], ['  "zone": "UTC+6", "MARK": 0,']),
       'MARK',
