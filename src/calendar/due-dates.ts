@@ -11,8 +11,8 @@ export interface DueDates {
   due(created: Date, timeLimit: string): Date;
   /** When a timer event armed at `now` fires; null for a value no timer may have. */
   timerDue(timer: ArmedTimer, now: Date): Date | null;
-  /** Working minutes between two instants (for the compliance report). */
-  workingMinutes(from: Date, to: Date): number;
+  /** Working minutes between two instants (for the compliance report; a stand-in calendar may leave it out). */
+  workingMinutes?(from: Date, to: Date): number;
 }
 
 /** Due dates from the calendar file (default config/calendar/kz.json). */
