@@ -1,13 +1,16 @@
 /** The REST API under /api, called with the signed-in user's token (kept for the browser session only). */
+import type { FormField, HistoryEntry, Me, ProcessDefinition, ProcessDefinitionDetail, ProcessInstance, Task, TaskDetail } from '../api/schemas/resources';
+
+/*
+ * The shapes of the answers are the server's own (src/api/schemas/resources.ts, from which the
+ * OpenAPI document is generated): imported as types, so nothing of zod reaches the bundle.
+ */
+export type { FormField, HistoryEntry, Me, Task, TaskDetail };
+export type Definition = ProcessDefinition & Partial<Pick<ProcessDefinitionDetail, 'startFormFields' | 'startFormSchema'>>;
+export type Instance = ProcessInstance;
 
 const TOKEN_KEY = 'reglament.token';
 const USER_KEY = 'reglament.user';
-
-export interface Me {
-  id: string;
-  name: string;
-  groups: string[];
-}
 
 export class ApiError extends Error {
   constructor(
@@ -74,82 +77,6 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
     throw new ApiError(response.status, error?.code ?? 'HTTP_' + response.status, error?.message ?? `The server answered ${response.status}`, error?.details);
   }
   return parsed as T;
-}
-
-export interface Task {
-  id: string;
-  name: string | null;
-  taskDefinitionKey: string;
-  processInstanceId: string;
-  processDefinitionKey: string;
-  processDefinitionId: string;
-  businessKey: string | null;
-  candidateGroups: string[];
-  assignee: string | null;
-  created: string;
-  due: string | null;
-  overdue: boolean;
-  timeLimit: string | null;
-  state: string;
-}
-
-export interface FormField {
-  id: string;
-  label?: string;
-  type: 'string' | 'long' | 'boolean' | 'date' | 'enum';
-  required: boolean;
-  pattern?: string;
-  minlength?: number;
-  maxlength?: number;
-  min?: number;
-  max?: number;
-  values?: { id: string; name?: string }[];
-  defaultValue?: string;
-}
-
-export interface TaskDetail extends Task {
-  documentation?: string;
-  variables: Record<string, unknown>;
-  formFields: FormField[];
-}
-
-export interface Definition {
-  id: string;
-  key: string;
-  version: number;
-  name: string | null;
-  resourceName: string;
-  deployedAt: string;
-  /** Whether the signed-in user may start it (the diagram's candidate starters; never a flow only call activities start). */
-  startable: boolean;
-  /** When not startable: the refusal a start would get. */
-  startRefusal?: { code: string; message: string };
-}
-
-export interface Instance {
-  id: string;
-  processDefinitionKey: string;
-  processDefinitionId: string;
-  version: number;
-  businessKey: string | null;
-  state: string;
-  variables: Record<string, unknown>;
-  activeActivities: ({ id: string; name?: string; type?: string } | string)[];
-  startedAt: string;
-  endedAt: string | null;
-  outcome?: string;
-  deadline: string | null;
-  overdue: boolean;
-  incidents?: { id: string; activityId: string; message: string; handler: string; attempts: number }[];
-}
-
-export interface HistoryEntry {
-  at: string;
-  type: string;
-  activityId?: string;
-  activityName?: string;
-  user?: string;
-  data?: Record<string, unknown>;
 }
 
 /** Ids of an instance's active activities (the API lists { id, name, type }). */

@@ -1,4 +1,3 @@
-import type { FormField } from './api';
 import type { ModdleElement } from './diagram';
 
 /** What a reader asks of a diagram element: its name, meaning, legal source, limit, group, handler, called process. */
@@ -67,29 +66,4 @@ export function describeElement(process: ModdleElement, bo: ModdleElement): Elem
   if (bo.get?.('camunda:type') === 'external' && bo.get?.('camunda:topic')) info.handler = bo.get('camunda:topic');
   if (bo.$type === 'bpmn:CallActivity' && bo.calledElement) info.calledElement = bo.calledElement;
   return info;
-}
-
-/** Start form fields of the process's none start event, read like the server reads them. */
-export function startFormFields(process: ModdleElement): FormField[] {
-  const starts = (process?.flowElements ?? []).filter((e: ModdleElement) => e.$type === 'bpmn:StartEvent' && !(e.eventDefinitions ?? []).length);
-  const start = starts.find((s: ModdleElement) => extensions(s, 'camunda:FormData').length > 0) ?? starts[0];
-  if (!start) return [];
-  const fields: FormField[] = [];
-  for (const data of extensions(start, 'camunda:FormData')) {
-    for (const f of data.fields ?? []) {
-      const type = ['string', 'long', 'boolean', 'date', 'enum'].includes(f.type) ? f.type : 'string';
-      const field: FormField = { id: f.id, label: f.label || undefined, type, required: false };
-      if (f.defaultValue) field.defaultValue = f.defaultValue;
-      for (const c of f.validation?.constraints ?? []) {
-        if (c.name === 'required') field.required = c.config === undefined || String(c.config).trim().toLowerCase() !== 'false';
-        else if (c.name === 'pattern' && c.config) field.pattern = c.config;
-        else if (['minlength', 'maxlength', 'min', 'max'].includes(c.name) && c.config !== undefined && Number.isFinite(Number(c.config))) {
-          (field as unknown as Record<string, number>)[c.name] = Number(c.config);
-        }
-      }
-      if (type === 'enum') field.values = (f.values ?? []).map((v: ModdleElement) => ({ id: v.id, name: v.name || undefined }));
-      fields.push(field);
-    }
-  }
-  return fields;
 }

@@ -1,11 +1,15 @@
+import { Validator } from '@cfworker/json-schema';
+import type { OutputUnit, Schema } from '@cfworker/json-schema';
 import { ApiError, FormField } from './api';
 import { h } from './dom';
 import { t } from './i18n';
 
 /**
- * A form generated from the diagram's form fields (type, required, pattern, length, range,
- * enumeration). It validates in the page; the server validates again and its 400 answer
- * (details.fields) is shown at the field it concerns.
+ * A form generated from the diagram's form fields. The page checks the values against the JSON
+ * Schema the server serves with the form (formSchema / startFormSchema: the one the server checks
+ * with), with a validator that needs no eval (the CSP forbids it); the server checks again and its
+ * 400 answer (details.fields) is shown at the field it concerns. The page only turns the inputs'
+ * text into typed values and says each keyword's problem in the user's language.
  */
 export interface GeneratedForm {
   element: HTMLFormElement;
@@ -15,10 +19,12 @@ export interface GeneratedForm {
   setDisabled(disabled: boolean): void;
 }
 
-export function generateForm(fields: FormField[], values: Record<string, unknown>, submitLabel: string, onSubmit: (variables: Record<string, unknown>) => Promise<void>): GeneratedForm {
+export function generateForm(fields: FormField[], schema: Record<string, unknown>, values: Record<string, unknown>, submitLabel: string, onSubmit: (variables: Record<string, unknown>) => Promise<void>): GeneratedForm {
   const tx = t();
+  const required = new Set((schema.required as string[] | undefined) ?? []);
   const general = h('div', { class: 'form-error', role: 'alert', hidden: true });
-  const rows = fields.map((field) => fieldRow(field, values[field.id]));
+  const properties = (schema.properties ?? {}) as Record<string, { pattern?: string }>;
+  const rows = fields.map((field) => fieldRow(field, values[field.id], properties[field.id]?.pattern));
   const submit = h('button', { type: 'submit', class: 'primary', 'data-action': 'submit' }, submitLabel);
   const element = h('form', { class: 'generated-form', novalidate: true }, general, ...rows.map((r) => r.row), h('div', { class: 'form-actions' }, submit));
 
@@ -33,13 +39,21 @@ export function generateForm(fields: FormField[], values: Record<string, unknown
     read() {
       clearErrors();
       const result: Record<string, unknown> = {};
-      let ok = true;
+      const errors = new Map<string, string>();
       for (const r of rows) {
         const { value, error } = r.read();
-        r.setError(error);
-        if (error) ok = false;
+        if (error) errors.set(r.field.id, error);
         else if (value !== undefined) result[r.field.id] = value;
+        else if (required.has(r.field.id)) errors.set(r.field.id, tx.required);
       }
+      // The rules of the form, as the server states them: the first problem of each field.
+      for (const unit of new Validator(withElementPatterns(schema, rows), '2020-12', false).validate(result).errors) {
+        const id = fieldOf(unit);
+        const field = id === undefined ? undefined : fields.find((f) => f.id === id);
+        if (field && !errors.has(field.id)) errors.set(field.id, keywordProblem(field, unit.keyword));
+      }
+      for (const r of rows) r.setError(errors.get(r.field.id) ?? null);
+      const ok = errors.size === 0;
       if (!ok) {
         general.hidden = false;
         general.textContent = tx.formErrors;
@@ -83,6 +97,8 @@ export function generateForm(fields: FormField[], values: Record<string, unknown
 
 interface Row {
   field: FormField;
+  /** The pattern the input carries (data-pattern, from the schema), or null. */
+  pattern(): string | null;
   row: HTMLElement;
   read(): { value: unknown; error: string | null };
   setError(message: string | null): void;
@@ -90,7 +106,7 @@ interface Row {
   focus(): void;
 }
 
-function fieldRow(field: FormField, current: unknown): Row {
+function fieldRow(field: FormField, current: unknown, pattern: string | undefined): Row {
   const tx = t();
   const id = `field-${field.id}`;
   const errorEl = h('div', { class: 'field-error', id: `${id}-error`, 'data-error-for': field.id, hidden: true });
@@ -118,9 +134,8 @@ function fieldRow(field: FormField, current: unknown): Row {
       ...common,
       type: field.type === 'long' ? 'number' : field.type === 'date' ? 'date' : 'text',
       step: field.type === 'long' ? 1 : undefined,
-      // The pattern is also on the element, so the page's check reads what the element says.
-      'data-pattern': field.pattern,
-      inputmode: field.pattern && /\\d/.test(field.pattern) ? 'numeric' : undefined,
+      'data-pattern': pattern,
+      inputmode: pattern && /\\d/.test(pattern) ? 'numeric' : undefined,
       autocomplete: 'off',
     });
     if (initial !== undefined) input.value = field.type === 'date' ? String(initial).slice(0, 10) : String(initial);
@@ -132,30 +147,20 @@ function fieldRow(field: FormField, current: unknown): Row {
   return {
     field,
     row,
+    pattern: () => control.getAttribute('data-pattern'),
+    /** The input's text as a typed value; an error only when the text is no value of the type. */
     read() {
       const raw = getRaw();
-      if (raw === '') return { value: undefined, error: field.required ? tx.required : null };
+      if (raw === '') return { value: undefined, error: null };
       switch (field.type) {
-        case 'long': {
-          if (!/^-?\d+$/.test(raw)) return { value: undefined, error: tx.wholeNumber };
-          const n = Number(raw);
-          if (field.min !== undefined && n < field.min) return { value: undefined, error: tx.minValue(field.min) };
-          if (field.max !== undefined && n > field.max) return { value: undefined, error: tx.maxValue(field.max) };
-          return { value: n, error: null };
-        }
+        case 'long':
+          return /^-?\d+$/.test(raw) ? { value: Number(raw), error: null } : { value: undefined, error: tx.wholeNumber };
         case 'boolean':
           return { value: raw === 'true', error: null };
         case 'date':
           return Number.isNaN(Date.parse(raw)) ? { value: undefined, error: tx.invalidDate } : { value: raw, error: null };
-        case 'enum':
+        default:
           return { value: raw, error: null };
-        default: {
-          const pattern = control.getAttribute('data-pattern');
-          if (pattern && !new RegExp(pattern).test(raw)) return { value: undefined, error: pattern === '^\\d{12}$' ? tx.iinPattern : `${tx.invalidPattern} (${pattern})` };
-          if (field.minlength !== undefined && raw.length < field.minlength) return { value: undefined, error: tx.minLength(field.minlength) };
-          if (field.maxlength !== undefined && raw.length > field.maxlength) return { value: undefined, error: tx.maxLength(field.maxlength) };
-          return { value: raw, error: null };
-        }
       }
     },
     setError(message) {
@@ -167,4 +172,47 @@ function fieldRow(field: FormField, current: unknown): Row {
     hasError: () => row.classList.contains('invalid'),
     focus: () => (control.querySelector('input') ?? control).focus(),
   };
+}
+
+/**
+ * The served schema with each text field's pattern as its input carries it: the pattern is shown on
+ * the element (data-pattern), and what the element says is what the page checks.
+ */
+function withElementPatterns(schema: Record<string, unknown>, rows: Row[]): Schema {
+  const properties = { ...((schema.properties ?? {}) as Record<string, Record<string, unknown>>) };
+  for (const r of rows) {
+    const property = properties[r.field.id];
+    if (!property || property.type !== 'string') continue;
+    const { pattern: _served, ...rest } = property;
+    const pattern = r.pattern();
+    properties[r.field.id] = pattern ? { ...rest, pattern } : rest;
+  }
+  return { ...schema, properties } as Schema;
+}
+
+/** The field a problem is about: `#/applicantIinBin` → applicantIinBin. */
+function fieldOf(unit: OutputUnit): string | undefined {
+  const match = /^#\/([^/]+)$/.exec(unit.instanceLocation);
+  return match ? decodeURIComponent(match[1]).replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+}
+
+/** A schema keyword's problem in the user's language (the detail comes from the field). */
+function keywordProblem(field: FormField, keyword: string): string {
+  const tx = t();
+  switch (keyword) {
+    case 'pattern':
+      return field.pattern === '^\\d{12}$' ? tx.iinPattern : `${tx.invalidPattern} (${field.pattern})`;
+    case 'minLength':
+      return tx.minLength(field.minlength ?? 0);
+    case 'maxLength':
+      return tx.maxLength(field.maxlength ?? 0);
+    case 'minimum':
+      return tx.minValue(field.min ?? 0);
+    case 'maximum':
+      return tx.maxValue(field.max ?? 0);
+    case 'type':
+      return field.type === 'long' ? tx.wholeNumber : field.type === 'date' ? tx.invalidDate : tx.invalidPattern;
+    default:
+      return tx.invalidPattern;
+  }
 }

@@ -2,40 +2,11 @@ import './style.css';
 import { session, setUnauthorizedHandler, whoIs } from './api';
 import { clear, h } from './dom';
 import { lang, setLang, t } from './i18n';
-import { catalogPage } from './pages/catalog';
-import { headPage } from './pages/head';
-import { instancePage } from './pages/instance';
-import { startPage } from './pages/start';
-import { taskPage } from './pages/task';
-import { tasksPage } from './pages/tasks';
-
-/** A page renders into the main element and returns what to stop when the user leaves it. */
-export type Page = (root: HTMLElement, params: Record<string, string>, query: URLSearchParams) => Promise<(() => void) | void>;
-
-const routes: [RegExp, string[], Page][] = [
-  [/^\/tasks$/, [], tasksPage],
-  [/^\/tasks\/([^/]+)$/, ['id'], taskPage],
-  [/^\/start$/, [], startPage],
-  [/^\/start\/([^/]+)$/, ['key'], startPage],
-  [/^\/instances\/([^/]+)$/, ['id'], instancePage],
-  [/^\/catalog$/, [], catalogPage],
-  [/^\/catalog\/([^/]+)$/, ['key'], catalogPage],
-  [/^\/head$/, [], headPage],
-];
+import { flash, navigate, setRenderer, takeFlash } from './router';
+import { routes } from './routes';
 
 let leave: (() => void) | void;
-let flashText = '';
 let renders = 0;
-
-export function flash(text: string) {
-  flashText = text;
-}
-
-export function navigate(path: string, replace = false) {
-  if (replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
-  void render();
-}
 
 function header() {
   const tx = t();
@@ -121,8 +92,8 @@ async function render() {
   document.documentElement.lang = lang();
   header();
   const path = location.pathname.replace(/\/+$/, '') || '/';
+  const flashText = takeFlash();
   const notice = flashText ? h('div', { class: 'flash', role: 'status' }, flashText) : null;
-  flashText = '';
   if (!session.token) {
     if (path !== '/signin') {
       history.replaceState(null, '', `/signin${path !== '/' ? `?next=${encodeURIComponent(location.pathname + location.search)}` : ''}`);
@@ -163,6 +134,7 @@ async function render() {
   clear(root, h('p', {}, t().notFound));
 }
 
+setRenderer(render);
 setUnauthorizedHandler(() => {
   if (session.token) signOut(t().sessionExpired);
 });

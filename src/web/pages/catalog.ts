@@ -3,7 +3,7 @@ import { addMarker, Diagram, onElementClick, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { describeElement, ElementInfo } from '../elements';
 import { t } from '../i18n';
-import type { Page } from '../main';
+import type { Page } from '../router';
 
 /**
  * For analysts: every deployed reglament and shared flow with its versions and diagram. Clicking an

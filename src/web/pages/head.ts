@@ -2,7 +2,7 @@ import { activeIds, api, Definition, Instance, session } from '../api';
 import { addMarker, addOverlay, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { t } from '../i18n';
-import { navigate, Page } from '../main';
+import { navigate, Page } from '../router';
 
 interface StepFigures {
   taskDefinitionKey: string;

@@ -2,7 +2,7 @@ import { activeIds, api, HistoryEntry, Instance, Task } from '../api';
 import { addMarker, addOverlay, Diagram, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
-import type { Page } from '../main';
+import type { Page } from '../router';
 
 export function variablesTable(variables: Record<string, unknown>) {
   const names = Object.keys(variables).sort();

@@ -1,10 +1,9 @@
 import { api, Definition } from '../api';
 import { showDiagram } from '../diagram';
 import { clear, h } from '../dom';
-import { startFormFields } from '../elements';
 import { generateForm } from '../form';
 import { t } from '../i18n';
-import { flash, navigate, Page } from '../main';
+import { flash, navigate, Page } from '../router';
 
 /** Registers a new application: the start form of a reglament, generated from its start event. */
 export const startPage: Page = async (root, params) => {
@@ -25,7 +24,7 @@ export const startPage: Page = async (root, params) => {
   }
 
   const xml = await api<string>(`/process-definitions/${encodeURIComponent(params.key)}/xml`);
-  // The diagram is parsed (and shown small) to read its start form as the server does.
+  // The diagram is shown small beside the form.
   const preview = h('div', { class: 'diagram small' });
   const businessKey = h('input', { id: 'businessKey', name: 'businessKey', type: 'text', autocomplete: 'off' });
   const section = h('section', { class: 'task-form' });
@@ -35,7 +34,8 @@ export const startPage: Page = async (root, params) => {
   // returns the application the first one registered instead of registering a second.
   // (getRandomValues, not randomUUID: the latter exists only in secure contexts, and the server may be reached over plain HTTP.)
   const formKey = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-  const form = generateForm(startFormFields(diagram.process), {}, tx.start, async (variables) => {
+  // The start form as the server serves it with the definition: its fields and their JSON Schema.
+  const form = generateForm(definition.startFormFields ?? [], definition.startFormSchema ?? {}, {}, tx.start, async (variables) => {
     const key = businessKey.value.trim();
     const started = await api<{ id: string }>(`/process-definitions/${encodeURIComponent(params.key)}/start`, {
       method: 'POST',

@@ -2,7 +2,7 @@ import { api, session, TaskDetail } from '../api';
 import { clear, h } from '../dom';
 import { generateForm } from '../form';
 import { formatDateTime, t } from '../i18n';
-import { flash, navigate, Page } from '../main';
+import { flash, navigate, Page } from '../router';
 import { splitDocumentation } from '../elements';
 import { variablesTable } from './instance';
 
@@ -29,7 +29,7 @@ export const taskPage: Page = async (root, params) => {
     }
   }
 
-  const form = generateForm(task.formFields, task.variables, tx.complete, async (variables) => {
+  const form = generateForm(task.formFields, task.formSchema, task.variables, tx.complete, async (variables) => {
     await api(`/tasks/${task.id}/complete`, { method: 'POST', body: { variables } });
     flash(tx.taskCompleted);
     navigate('/tasks');

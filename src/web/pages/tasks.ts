@@ -1,7 +1,7 @@
 import { api, Definition, session, Task } from '../api';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
-import type { Page } from '../main';
+import type { Page } from '../router';
 
 const PAGE_SIZE = 10;
 const REFRESH_MS = 4000;
