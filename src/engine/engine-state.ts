@@ -1,5 +1,5 @@
 import { Variables } from '../handlers/registry';
-import { userVariables } from '../runtime/variables';
+import { userVariables } from './process-variables';
 import { Snapshot } from './run-scope';
 import { ActiveActivity } from './step';
 

@@ -1,6 +1,6 @@
 import { DomainError } from '../errors';
 import { BusinessError, HandlerRegistry, Variables } from '../handlers/registry';
-import { userVariables } from '../runtime/variables';
+import { userVariables } from './process-variables';
 import { EngineExtension } from './engine-factory';
 import { isStackOverflow, RunScope, Snapshot, StepAborted } from './run-scope';
 import { RunawayGuard } from './runaway-guard';

@@ -52,7 +52,7 @@ export class SyntaxProblem extends Error {
  * engine's environment with its services and settings, the message being processed): an expression
  * reads process variables, nothing of the engine. The others are what a reader might take for
  * Node's globals; they are not variables either (the host reserves the context names,
- * src/runtime/variables.ts).
+ * src/engine/process-variables.ts).
  */
 const UNREADABLE_NAMES: ReadonlySet<string> = new Set([
   'environment',

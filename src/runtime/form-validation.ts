@@ -9,7 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FormField } from '../definitions/model';
 import { DATE_FORMAT, formJsonSchema, isEmptyValue } from './form-schema';
 import { matchesPattern, patternMismatch, patternStopped, PatternTimeoutError } from './pattern-match';
-import { RESERVED_VARIABLE_NAMES } from './variables';
+import { RESERVED_VARIABLE_NAMES } from '../engine/process-variables';
 
 export interface FieldProblem {
   field: string;

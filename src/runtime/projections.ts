@@ -36,7 +36,7 @@ export function instanceAfterStep(row: InstanceRow, outcome: StepOutcome, now: D
 }
 
 /** The service's legal deadline of a new top-level instance (a called flow has none of its own). */
-export function deadlineOf(model: Pick<ProcessModel, 'serviceTimeLimit'>, topLevel: boolean, now: Date, dueDates: DueDateCalculator): { deadline: string | null; deadlineDerived: boolean | null } {
+export function deadlineOf(model: Pick<ProcessModel, 'serviceTimeLimit'>, topLevel: boolean, now: Date, dueDates: Pick<DueDateCalculator, 'due'>): { deadline: string | null; deadlineDerived: boolean | null } {
   const limit = model.serviceTimeLimit;
   if (!topLevel || !limit || isUnstatedTimeLimit(limit.value)) return { deadline: null, deadlineDerived: null };
   return { deadline: dueDates.due(now, limit.value).toISOString(), deadlineDerived: limit.derived };
@@ -105,7 +105,7 @@ export function tasksAfterStep(input: {
   knownExecutions: ReadonlySet<string>;
   pendingTimers: readonly TimerRow[];
   now: Date;
-  dueDates: DueDateCalculator;
+  dueDates: Pick<DueDateCalculator, 'due'>;
 }): Changes {
   const { instance, model, now } = input;
   const changes: Required<Pick<Changes, 'newTasks' | 'newTimers' | 'taskTransitions' | 'timerTransitions' | 'history'>> = { newTasks: [], newTimers: [], taskTransitions: [], timerTransitions: [], history: [] };
@@ -162,7 +162,7 @@ export function timersAfterStep(input: {
   /** Executions that have a timer event row already (loaded pending, or created in this operation). */
   knownExecutions: ReadonlySet<string>;
   now: Date;
-  dueDates: DueDateCalculator;
+  dueDates: Pick<DueDateCalculator, 'timerDue'>;
 }): Changes {
   const { instance, outcome, now } = input;
   const changes: Required<Pick<Changes, 'newTimers' | 'timerTransitions' | 'history'>> = { newTimers: [], timerTransitions: [], history: [] };

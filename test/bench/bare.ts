@@ -17,7 +17,7 @@ import { Engine } from 'bpmn-engine';
 import { BusinessError, HandlerRegistry, Variables } from '../../src/handlers/registry';
 import { engineLogger, moddleOptions } from '../../src/engine/engine-factory';
 import { createExpressions } from '../../src/expressions';
-import { userVariables } from '../../src/runtime/variables';
+import { userVariables } from '../../src/engine/process-variables';
 import { formValues, positiveValue } from '../support/form-values';
 import type { PreparedApplicant } from '../support/simulators';
 import { Catalog, CatalogEntry } from './catalog';
