@@ -277,19 +277,24 @@ async function findLatest(host: HostContext, key: string): Promise<DefinitionRow
   return row;
 }
 
+/** Camunda's start body; its variables are Camunda-typed (`{ name: { value, type } }`), read by camundaVariablesToPlain. */
+const camundaStartBody = z.object(
+  {
+    businessKey: z.string({ error: 'businessKey must be a string' }).nullable().optional(),
+    variables: z.unknown().optional(),
+  },
+  { error: 'The body must be a JSON object { businessKey?, variables? }' },
+);
+
 async function startInstance(host: HostContext, req: Request, row: DefinitionRow) {
-  const body = (req.body ?? {}) as { businessKey?: unknown; variables?: unknown };
-  if (typeof body !== 'object' || Array.isArray(body)) throw new CamundaError(400, 'InvalidRequestException', 'The body must be a JSON object { businessKey?, variables? }');
-  if (body.businessKey !== undefined && body.businessKey !== null && typeof body.businessKey !== 'string') {
-    throw new CamundaError(400, 'InvalidRequestException', 'businessKey must be a string');
-  }
+  const body = parseInput('body', camundaStartBody, req.body ?? {}, (message) => new CamundaError(400, 'InvalidRequestException', message));
   let variables: Record<string, unknown>;
   try {
     variables = camundaVariablesToPlain(body.variables);
   } catch (err) {
     throw new CamundaError(400, 'InvalidRequestException', (err as Error).message);
   }
-  const instance = await host.runtime.start(row.key, { businessKey: (body.businessKey as string | undefined) || null, variables }, req.user!);
+  const instance = await host.runtime.start(row.key, { businessKey: body.businessKey || null, variables }, req.user!);
   return {
     links: [{ method: 'GET', href: `${baseUrl(req)}/process-instance/${instance.id}`, rel: 'self' }],
     id: instance.id,
