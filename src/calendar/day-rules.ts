@@ -3,11 +3,9 @@
  * holidays with their weekend transfer, and the per-year corrections of the data file, which win.
  * Dates here are civil dates ("YYYY-MM-DD"); the time zone only matters to BusinessCalendar.
  *
- * The holidays come from the data file, not from the date-holidays package: its KZ data (3.37) makes
- * 15 and 16 March 2026 days off (Constitution Day moves there only from 2027), lists 23 March 2026
- * twice and misses the chained Nauryz transfer to 25 March (2027: 24 March), computes Kurban ait
- * instead of taking the announced date (and gives it a -06:00 offset), and knows no government
- * transfers. A wrong holiday shifts legal deadlines, so the administrator's file is the only source.
+ * The holidays come from the data file alone: Kurban ait is announced each year, days off are
+ * transferred by government decree, and the Constitution Day moved in 2027. A wrong holiday shifts
+ * legal deadlines, so the administrator's file, checked against the decrees, is the only source.
  */
 import { DateTime } from 'luxon';
 import { CalendarConfig, DayCorrection, WorkingPeriod } from './calendar-config';

@@ -157,10 +157,6 @@ export function describeName(name: pkijs.RelativeDistinguishedNames): string {
     .join(', ');
 }
 
-export function namesEqual(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
-  return Buffer.from(a.toSchema().toBER(false)).equals(Buffer.from(b.toSchema().toBER(false)));
-}
-
 /** UTCTime for 1950..2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5). */
 export function x509Time(value: Date): pkijs.Time {
   const year = value.getUTCFullYear();
@@ -236,13 +232,6 @@ export function crlDistributionUrls(certificate: pkijs.Certificate): string[] {
     for (const n of names) if (n.type === 6 && typeof n.value === 'string' && /^https?:\/\//i.test(n.value)) urls.push(n.value);
   }
   return urls;
-}
-
-export function isCaCertificate(certificate: pkijs.Certificate): boolean {
-  const ext = certificate.extensions?.find((e) => e.extnID === OID.basicConstraints);
-  if (!ext) return false;
-  const parsed = ext.parsedValue instanceof pkijs.BasicConstraints ? ext.parsedValue : new pkijs.BasicConstraints({ schema: asn1js.fromBER(ext.extnValue.valueBlock.valueHexView).result });
-  return !!parsed.cA;
 }
 
 export interface RevokedEntry {

@@ -45,7 +45,7 @@ export function createEngine(parts: EngineParts): Engine {
     extensions: parts.extensions,
     scripts: new RefusingScripts(parts.onScriptRefused),
     ...engineLogger,
-    // The host owns every timer (see DEVELOPERS.md); the engine's built-in timers are not armed.
+    // The host owns every timer (README.md, "Host timers"); the scheduler fires them; the engine's built-in timers are not armed.
     timers: new (elements as any).Timers({ setTimeout: () => undefined, clearTimeout: () => undefined }),
   } as any);
 }

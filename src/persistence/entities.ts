@@ -26,7 +26,7 @@ export interface DefinitionRow {
   deployedAt: string;
 }
 
-export type InstanceState = 'running' | 'completed' | 'failed' | 'terminated';
+export type InstanceState = 'running' | 'completed';
 
 export interface InstanceRow {
   id: string;

@@ -27,7 +27,7 @@ export function instanceRoutes(host: HostContext): ApiRoute[] {
       summary: 'Instances (admins: all; others: those with a task of their groups)',
       query: z.object({
         processDefinitionKey: text('Process key'),
-        state: oneOf(['running', 'completed', 'failed', 'terminated', ''] as const, '', 'Instance state (any when empty)'),
+        state: oneOf(['running', 'completed', ''] as const, '', 'Instance state (any when empty)'),
         businessKey: text('Business key'),
         ...paging,
       }),

@@ -76,7 +76,7 @@ export const ProcessInstanceSchema = z
     processDefinitionId: z.string(),
     version: z.number().int(),
     businessKey: z.string().nullable(),
-    state: z.enum(['running', 'completed', 'failed', 'terminated']),
+    state: z.enum(['running', 'completed']),
     variables: z.record(z.string(), z.unknown()),
     activeActivities: z.array(ActivitySchema),
     startedAt: dateTime,

@@ -11,7 +11,7 @@ import type { LintConfig, LintReport, RuleConfig } from './types';
 export type { DefinitionProblem } from '../parse';
 export { PLUGIN, PLUGIN_PACKAGE, ReglamentResolver, reglamentConfigs, reglamentRules } from './resolver';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- bpmnlint ships no type declarations; the cast names the part used
 const { Linter } = require('bpmnlint') as { Linter: new (options: { resolver: unknown; config?: LintConfig }) => BpmnLinter };
 
 interface BpmnLinter {

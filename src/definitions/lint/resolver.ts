@@ -19,7 +19,7 @@ import userTaskCandidateGroup = require('./rules/user-task-candidate-group');
 import type { LintConfig, RuleFactory } from './types';
 import noOverlappingElements = require('./overlap');
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- bpmnlint's resolver ships no type declarations
 const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
 
 /** The plugin short name: rules are referred to as `reglament/<rule>`, configs as `plugin:reglament/<config>`. */
@@ -98,6 +98,6 @@ export class ReglamentResolver implements BpmnlintResolver {
 function bpmnlintLocalRequire(id: string): unknown {
   const match = /^\.\.\/\.\.\/(rules|config)\/([A-Za-z0-9_-]+)$/.exec(id);
   if (!match) throw new Error(`cannot resolve <${id}> inside bpmnlint`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module name is known only at run time
   return require(`bpmnlint/${match[1]}/${match[2]}`);
 }

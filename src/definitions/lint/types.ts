@@ -38,6 +38,3 @@ export interface LintReport {
   category: 'warn' | 'error' | 'info' | 'rule-error';
   meta?: RuleDefinition['meta'];
 }
-
-/** Where our rules' documentation lives. */
-export const RULE_DOCS_URL = 'processes/README.md';

@@ -220,7 +220,7 @@ describe.each(ruleNames)('reglament/%s', (rule) => {
  * report exactly what bpmnlint's does.
  */
 describe('no-overlapping-elements, resolved to the sweep version', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bpmnlint's rules ship no type declarations
   const bpmnlintOriginal = require('bpmnlint/rules/no-overlapping-elements') as () => { check: (node: unknown, reporter: unknown) => void };
 
   async function reportsOf(factory: () => { check: unknown }, xml: string): Promise<string[]> {
