@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FormField } from '../../src/definitions/model';
+import { SHARED_FLOW_KEYS } from '../../src/handlers/support';
 import { formValues } from './form-values';
 import type { PrepareApplicantOptions } from './simulators';
 import { userOf, type TestHost } from './test-host';
@@ -18,16 +19,13 @@ import { userOf, type TestHost } from './test-host';
 
 export const PROCESSES_DIR = path.resolve(__dirname, '../../processes');
 
-/** Flows that a reglament calls; never a top-level application. */
-export const SHARED_FLOW_KEYS: readonly string[] = ['egov-portal-intake', 'elicense-provider-intake', 'state-corporation-intake', 'state-corporation-result-issuance', 'egov-result-delivery'];
-
 /** Keys of the top-level reglaments in processes/ (file name = process key). */
 export function reglamentKeys(): string[] {
   return fs
     .readdirSync(PROCESSES_DIR)
     .filter((f) => f.endsWith('.bpmn'))
     .map((f) => f.replace(/\.bpmn$/, ''))
-    .filter((key) => !SHARED_FLOW_KEYS.includes(key))
+    .filter((key) => !SHARED_FLOW_KEYS.has(key))
     .sort();
 }
 
