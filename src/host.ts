@@ -12,6 +12,7 @@ import { HandlerRegistry } from './handlers/registry';
 import { UserDirectory } from './identity/users';
 import { apiStore } from './persistence/api-store';
 import { openDatabase } from './persistence/data-source';
+import { SqlDefinitionStore } from './persistence/definition-store';
 import { Clock, systemClock } from './clock';
 import { SqlInstanceStore } from './persistence/sql-instance-store';
 import { DueDateCalculator } from './runtime/ports';
@@ -49,7 +50,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const handlers = options.handlers ?? createDefaultHandlers(config.externalSystems);
   const dueDates = options.dueDates ?? calendarDueDates(config.calendarFile);
   const dataSource: DataSource = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, sqliteFile: config.database });
-  const definitions = new DefinitionService(dataSource, handlers, () => clock.now());
+  const definitions = new DefinitionService(new SqlDefinitionStore(dataSource), handlers, () => clock.now());
   const steps = new StepRunner({
     handlers,
     now: () => clock.now(),

@@ -1,14 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { createHash } from 'node:crypto';
 import { DomainError, notFound } from '../errors';
 import { HandlerRegistry } from '../handlers/registry';
-import { DefinitionEntity, DefinitionRow, DeploymentEntity, DeploymentRow } from '../persistence/entities';
-import { isUniqueViolation } from '../persistence/errors';
-import { writeTransaction } from '../persistence/write-lock';
+import type { DefinitionStore } from '../persistence/definition-store';
+import { DefinitionRow } from '../persistence/entities';
 import { DefinitionProblem, lintDefinition } from './lint';
 import { describeProcess, executableProcesses, ProcessModel } from './model';
 import { ModdleContext } from './moddle';
-import { ParsedDefinition, parseBpmn } from './parse';
+import { parseBpmn } from './parse';
 
 export interface DeploymentResource {
   /** File name as the analyst knows it; problems are reported against it. */
@@ -40,9 +38,6 @@ export interface LoadedDefinition {
   moddleContext: ModdleContext;
 }
 
-/** Any 64-bit number unique to this application: serialises deployments across server processes. */
-const DEPLOYMENT_LOCK = 7_415_002;
-
 /** Content equality ignores line-ending differences a modeler or git checkout may introduce. */
 function contentHash(source: string): string {
   return createHash('sha256').update(source.replace(/\r\n/g, '\n').trim()).digest('hex');
@@ -57,7 +52,7 @@ export class DefinitionService {
   private readonly loaded = new Map<string, Promise<LoadedDefinition>>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: DefinitionStore,
     private readonly handlers: HandlerRegistry,
     private readonly now: () => Date,
   ) {}
@@ -66,7 +61,7 @@ export class DefinitionService {
     if (resources.length === 0) throw new DomainError('invalid', 'NO_RESOURCES', 'A deployment needs at least one BPMN resource');
     const parsed = await Promise.all(resources.map(async (r) => ({ resource: r, parsed: await parseBpmn(r.source, r.name) })));
 
-    const knownKeys = new Set(await this.latestKeys());
+    const knownKeys = new Set(await this.store.keys());
     const keysInDeployment = new Map<string, string>();
     const problems: DefinitionProblem[] = [];
     for (const { resource, parsed: p } of parsed) {
@@ -89,67 +84,23 @@ export class DefinitionService {
       throw new DomainError('unprocessable', 'INVALID_DEFINITION', describeProblems(errors), { problems: errors });
     }
 
-    // Two server processes starting on one database deploy processes/ at the same moment: the
-    // loser of the race on a new version's id finds, on the next attempt, the winner's version
-    // with the same content and creates nothing.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.store(parsed, meta);
-      } catch (error) {
-        if (attempt >= 5 || !isUniqueViolation(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-      }
-    }
-  }
-
-  private async store(parsed: { resource: DeploymentResource; parsed: ParsedDefinition }[], meta: { name: string; source: string; user?: string | null }): Promise<DeploymentResult> {
-    const deployedAt = this.now().toISOString();
-    const deploymentId = randomUUID();
-    return writeTransaction(this.dataSource, async (manager) => {
-      // Deployments from other server processes on the same PostgreSQL database wait here until this
-      // one commits, so each reads the version the other made (sqlite: BEGIN IMMEDIATE does the same).
-      if (manager.connection.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock($1)', [DEPLOYMENT_LOCK]);
-      const definitions: DeployedDefinition[] = [];
-      const rows: DefinitionRow[] = [];
-      for (const { resource, parsed: p } of parsed) {
-        const model = describeProcess(p.definitions!);
-        const hash = contentHash(resource.source);
-        const latest = await manager.getRepository(DefinitionEntity).findOne({ where: { key: model.key }, order: { version: 'DESC' } });
-        if (latest && latest.sourceHash === hash) {
-          definitions.push({ id: latest.id, key: latest.key, version: latest.version, name: latest.name, resourceName: latest.resourceName, created: false });
-          continue;
-        }
-        const version = (latest?.version ?? 0) + 1;
-        const row: DefinitionRow = {
-          id: `${model.key}:${version}`,
-          key: model.key,
-          version,
-          name: model.name ?? null,
-          resourceName: resource.name,
-          source: resource.source,
-          sourceHash: hash,
-          deploymentId,
-          deployedAt,
-        };
-        rows.push(row);
-        definitions.push({ id: row.id, key: row.key, version, name: row.name, resourceName: row.resourceName, created: true });
-      }
-      if (rows.length === 0) return { id: null, name: meta.name, deployedAt, definitions };
-      const deployment: DeploymentRow = { id: deploymentId, name: meta.name, source: meta.source, deployedAt, deployedBy: meta.user ?? null };
-      await manager.getRepository(DeploymentEntity).insert(deployment);
-      await manager.getRepository(DefinitionEntity).insert(rows);
-      return { id: deploymentId, name: meta.name, deployedAt, definitions };
-    });
+    const models = parsed.map(({ parsed: p }) => describeProcess(p.definitions!));
+    const stored = await this.store.save(
+      parsed.map(({ resource }, i) => ({ key: models[i].key, name: models[i].name ?? null, resourceName: resource.name, source: resource.source, sourceHash: contentHash(resource.source) })),
+      { ...meta, deployedAt: this.now().toISOString() },
+    );
+    const definitions = stored.versions.map(({ row, created }) => ({ id: row.id, key: row.key, version: row.version, name: row.name, resourceName: row.resourceName, created }));
+    return { id: stored.id, name: meta.name, deployedAt: stored.deployedAt, definitions };
   }
 
   async latest(key: string): Promise<DefinitionRow> {
-    const row = await this.dataSource.getRepository(DefinitionEntity).findOne({ where: { key }, order: { version: 'DESC' } });
+    const row = await this.store.latest(key);
     if (!row) throw notFound(`No process definition with key "${key}" is deployed`);
     return row;
   }
 
   async list(all: boolean): Promise<DefinitionRow[]> {
-    const rows = await this.dataSource.getRepository(DefinitionEntity).find({ order: { key: 'ASC', version: 'ASC' } });
+    const rows = await this.store.all();
     if (all) return rows;
     const latest = new Map<string, DefinitionRow>();
     for (const row of rows) latest.set(row.key, row);
@@ -157,12 +108,15 @@ export class DefinitionService {
   }
 
   async byId(id: string): Promise<DefinitionRow> {
-    const row = await this.dataSource.getRepository(DefinitionEntity).findOne({ where: { id } });
+    const row = await this.store.byId(id);
     if (!row) throw notFound(`No process definition with id "${id}"`);
     return row;
   }
 
-  /** Parsed model and engine source of one version, built once and kept: versions never change. */
+  /**
+   * Parsed model and moddle context of one version, parsed once and kept: versions never change. Not
+   * the deployment's parse: the engine stalled (ENGINE_STALLED) on a context that lint had walked.
+   */
   load(definitionId: string): Promise<LoadedDefinition> {
     let pending = this.loaded.get(definitionId);
     if (!pending) {
@@ -176,11 +130,6 @@ export class DefinitionService {
       this.loaded.set(definitionId, pending);
     }
     return pending;
-  }
-
-  private async latestKeys(): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(DefinitionEntity).createQueryBuilder('d').select('DISTINCT d.key', 'key').getRawMany<{ key: string }>();
-    return rows.map((r) => r.key);
   }
 }
 

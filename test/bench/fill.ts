@@ -17,6 +17,7 @@ import { readProcessFiles } from '../../src/definitions/process-files';
 import { createDefaultHandlers } from '../../src/handlers';
 import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupEntity, TaskGroupRow, TaskRow, TimerEntity, TimerRow, DUE_SORT_NONE } from '../../src/persistence/entities';
 import { openDatabase } from '../../src/persistence/data-source';
+import { SqlDefinitionStore } from '../../src/persistence/definition-store';
 import { Progress } from './common';
 
 export interface Template {
@@ -121,7 +122,7 @@ export function compileTemplate(ds: DataSource, template: Template): CompiledTem
 export async function createDatabase(file: string, processesDir: string, postgres?: { url: string; schema: string }): Promise<DataSource> {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
   const ds = await openDatabase(postgres ? { databaseUrl: postgres.url, schema: postgres.schema, sqliteFile: file } : { sqliteFile: file });
-  await new DefinitionService(ds, createDefaultHandlers(), () => new Date()).deploy(readProcessFiles(processesDir), { name: 'processes/ at start', source: 'startup' });
+  await new DefinitionService(new SqlDefinitionStore(ds), createDefaultHandlers(), () => new Date()).deploy(readProcessFiles(processesDir), { name: 'processes/ at start', source: 'startup' });
   return ds;
 }
 
