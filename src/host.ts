@@ -63,7 +63,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const store = new SqlInstanceStore(dataSource);
   const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates });
   const scheduler = new TimerScheduler({ store, runtime, definitions, clock });
-  const context: HostContext = { store: apiStore(dataSource), definitions, runtime, scheduler, users: options.users, handlers, clock, workingMinutes: (a, b) => dueDates.workingMinutes(a, b) };
+  const context: HostContext = { store: apiStore(dataSource), definitions, runtime, scheduler, users: options.users, handlers, clock, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
   const servers: http.Server[] = [];
   const pollMs = options.timerPollMs ?? config.timerPollMs;
   const poller =
