@@ -13,7 +13,6 @@ import { KeyedMutex } from './keyed-mutex';
 import { DefinitionSource, DueDateCalculator, StepEngine } from './ports';
 import { Step, WorkingInstance } from './step';
 
-export type { DueDateCalculator } from './ports';
 
 export interface ProcessRuntimeOptions {
   store: InstanceStore;
