@@ -52,6 +52,7 @@ export function serverEnv(env: Environment, extra: Record<string, string>): Reco
     USERS_FILE: env.usersFile,
     ...simulatorEnv(env.simulators),
     EXTERNAL_TIMEOUT_MS: '30000',
+    ...(process.env.BENCH_TIMER_POLL_MS ? { TIMER_POLL_MS: process.env.BENCH_TIMER_POLL_MS } : {}),
     ...extra,
   };
 }
