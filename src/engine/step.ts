@@ -1,4 +1,4 @@
-import { Variables } from '../handlers/registry';
+import { HandlerContext, Variables } from '../handlers/registry';
 
 /** What the host asks of one step: start a new execution, or resume a saved one and deliver a signal. */
 export type StepCommand =
@@ -11,18 +11,11 @@ export type StepCommand =
   /** The host's timer for a waiting timer event is due: the event fires. */
   | { kind: 'timer'; engineState: string; activityId: string; executionId: string };
 
-export interface StepIdentity {
-  instanceId: string;
-  businessKey: string | null;
-  processDefinitionKey: string;
-  startedBy?: string | null;
-  /** The reglament a called flow serves (its own key for a top-level instance). */
-  rootProcessDefinitionKey?: string;
-  /** The application (top-level instance) a called flow serves; its own id for a top-level instance. */
-  rootInstanceId?: string;
+/** Who and what a step runs for: the identity its handlers see (HandlerContext), plus the service tasks' properties. */
+export type StepIdentity = Pick<HandlerContext, 'instanceId' | 'businessKey' | 'processDefinitionKey' | 'startedBy' | 'rootProcessDefinitionKey' | 'rootInstanceId'> & {
   /** `camunda:property` values of service tasks by element id, handed to their handlers. */
   serviceProperties?: ReadonlyMap<string, Readonly<Record<string, string>>>;
-}
+};
 
 /** A timer event that now waits; the host stores it and fires it when due. */
 export interface ArmedTimer {

@@ -1,4 +1,5 @@
 import { counter, finishApp, simulatorApp } from '../simulator-server';
+import type { NotificationInput } from './client';
 
 /**
  * The recipient's personal cabinet on the portal: notifications per IIN / BIN, idempotent by
@@ -9,15 +10,10 @@ import { counter, finishApp, simulatorApp } from '../simulator-server';
  *           GET /api/cabinets/{iinBin}/notifications -> [notification]
  * Admin:    GET /admin/notifications
  */
-export interface CabinetNotification {
+/** A message as the cabinet keeps it: what the client sent, under its idempotency key. */
+export interface CabinetNotification extends NotificationInput {
   key: string;
   notificationId: string;
-  recipient: string;
-  notice: string;
-  subject?: string;
-  processKey?: string;
-  document?: string;
-  data?: unknown;
   sentAt: string;
 }
 
