@@ -1,7 +1,7 @@
 import './style.css';
 import { session, setUnauthorizedHandler, whoIs } from './api';
 import { clear, h } from './dom';
-import { lang, setLang, t } from './i18n';
+import { LANGS, lang, setLang, t } from './i18n';
 import { flash, navigate, setRenderer, takeFlash } from './router';
 import { routes } from './routes';
 
@@ -17,8 +17,8 @@ function header() {
   const langSwitch = h(
     'div',
     { class: 'lang', role: 'group', 'aria-label': tx.language },
-    ...(['kk', 'en'] as const).map((l) =>
-      h('button', { type: 'button', 'data-lang': l, class: lang() === l ? 'active' : null, 'aria-pressed': String(lang() === l), onclick: () => (setLang(l), void render()) }, l === 'kk' ? 'ҚАЗ' : 'EN'),
+    ...LANGS.map((l) =>
+      h('button', { type: 'button', 'data-lang': l, class: lang() === l ? 'active' : null, 'aria-pressed': String(lang() === l), onclick: () => (setLang(l), void render()) }, ({ kk: 'ҚАЗ', ru: 'РУС', en: 'EN' } as const)[l]),
     ),
   );
   clear(
