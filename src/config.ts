@@ -32,6 +32,12 @@ export interface AppConfig {
   authFailureLimit: number;
   /** AUTH_FAILURE_WINDOW_MS: the window of AUTH_FAILURE_LIMIT (default 900000, 15 minutes). */
   authFailureWindowMs: number;
+  /** AT_RISK_SHARE: a task is at risk in the last share of its limit's working time (default 0.25, above 0 and below 1). */
+  atRiskShare: number;
+  /** SESSION_MAX_AGE_MS: a web app session ends this long after sign-in (default 43200000, 12 hours). */
+  sessionMaxAgeMs: number;
+  /** SESSION_IDLE_MS: ... or after this long without a request (default 7200000, 2 hours). */
+  sessionIdleMs: number;
 }
 
 export const DEFAULT_AUTH_FAILURE_LIMIT = 20;
@@ -66,6 +72,17 @@ export interface ExternalSystemsConfig {
   /** PROVIDER_KEY_FILE / PROVIDER_CERT_FILE: the provider's signing key (PKCS#8 PEM) and certificate. */
   providerKeyFile?: string;
   providerCertFile?: string;
+}
+
+export const DEFAULT_AT_RISK_SHARE = 0.25;
+
+/** A share strictly between 0 and 1 (0 would warn at the limit, 1 at creation: neither is a warning). */
+function shareOfLimit(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n >= 1) throw new Error(`${name} must be a number above 0 and below 1 (e.g. 0.25), got "${raw}"`);
+  return n;
 }
 
 /** A bound that 0 would turn into "refuse everything". */
@@ -106,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl: publicUrl(env.PUBLIC_URL),
     authFailureLimit: positiveInt(env, 'AUTH_FAILURE_LIMIT', DEFAULT_AUTH_FAILURE_LIMIT),
     authFailureWindowMs: Math.max(1000, positiveInt(env, 'AUTH_FAILURE_WINDOW_MS', DEFAULT_AUTH_FAILURE_WINDOW_MS)),
+    atRiskShare: shareOfLimit(env, 'AT_RISK_SHARE', DEFAULT_AT_RISK_SHARE),
+    sessionMaxAgeMs: atLeastOne(env, 'SESSION_MAX_AGE_MS', 12 * 3600_000),
+    sessionIdleMs: atLeastOne(env, 'SESSION_IDLE_MS', 2 * 3600_000),
     externalSystems: {
       urls: systemUrlsFromEnv(env),
       timeoutMs: positiveInt(env, 'EXTERNAL_TIMEOUT_MS', 5000),

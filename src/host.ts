@@ -48,7 +48,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const handlers = options.handlers ?? createDefaultHandlers(config.externalSystems);
-  const dueDates = options.dueDates ?? calendarDueDates(config.calendarFile);
+  const dueDates = options.dueDates ?? calendarDueDates(config.calendarFile, config.atRiskShare);
   const dataSource: DataSource = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, sqliteFile: config.database });
   const definitions = new DefinitionService(new SqlDefinitionStore(dataSource), handlers, () => clock.now());
   const steps = new StepRunner({
@@ -82,7 +82,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async listen(port = config.port, hostname = config.host) {
       // Links name PUBLIC_URL, or else the address this server listens on (known once it listens).
       let publicUrl = config.publicUrl;
-      const app = createApp(context, { publicUrl: () => publicUrl ?? `http://${hostname}:${config.port}`, authFailureLimit: config.authFailureLimit, authFailureWindowMs: config.authFailureWindowMs });
+      const app = createApp(context, { publicUrl: () => publicUrl ?? `http://${hostname}:${config.port}`, authFailureLimit: config.authFailureLimit, authFailureWindowMs: config.authFailureWindowMs, sessionLimits: { maxAgeMs: config.sessionMaxAgeMs, idleMs: config.sessionIdleMs } });
       const server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -1,6 +1,6 @@
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { authenticate, signInLimiter, SignInLimiter } from './auth';
+import { ApiAuth, authenticate, defaultApiAuth, signInLimiter } from './auth';
 import { bodyProblem } from './body-limits';
 import { HostContext } from './context';
 import { DomainError, httpStatus } from './errors';
@@ -13,6 +13,8 @@ import { instanceRoutes } from './routes/instances';
 import { notificationRoutes } from './routes/notifications';
 import { reportRoutes } from './routes/reports';
 import { serviceRoutes } from './routes/service';
+import { sessionRoutes } from './routes/session';
+import { DEFAULT_SESSION_LIMITS, SessionLimits, SessionStore } from './session';
 import { taskRoutes } from './routes/tasks';
 import { timerRoutes } from './routes/timers';
 
@@ -24,6 +26,8 @@ export interface AppOptions {
   /** Failed sign-ins per client and window before 429 (0 = no limit). */
   authFailureLimit: number;
   authFailureWindowMs: number;
+  /** How long a web app session lives (SESSION_MAX_AGE_MS, SESSION_IDLE_MS). */
+  sessionLimits?: SessionLimits;
 }
 
 /**
@@ -60,7 +64,13 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
   app.set('query parser', 'simple');
   // Read by /engine-rest for its links.
   app.locals.publicUrl = options.publicUrl;
-  const limiter: SignInLimiter = signInLimiter({ limit: options.authFailureLimit, windowMs: options.authFailureWindowMs });
+  const limiter = signInLimiter({ limit: options.authFailureLimit, windowMs: options.authFailureWindowMs });
+  const auth: ApiAuth = {
+    limiter,
+    sessions: new SessionStore(host.clock, options.sessionLimits ?? DEFAULT_SESSION_LIMITS),
+    // TLS ends at the proxy in front (see securityHeaders): PUBLIC_URL says whether browsers reach us over https.
+    secureCookies: (req) => options.publicUrl().startsWith('https:') || req.secure,
+  };
   app.use(securityHeaders);
   // Answers of both APIs carry personal data (applicants, decisions) or credentials checks: never stored by a cache.
   app.use(['/api', '/engine-rest'], (_req, res, next) => {
@@ -68,7 +78,7 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
     next();
   });
 
-  const api = createApiRouter(host, limiter);
+  const api = createApiRouter(host, auth);
   app.use('/api', api, notAnEndpoint);
   app.use('/api', errorHandler);
   app.use('/engine-rest', engineRestRoutes(host, limiter));
@@ -77,9 +87,10 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
 }
 
 /** Every route of /api, in the order they are matched: the route table the router and the OpenAPI document are made of. */
-export function apiRoutes(host: HostContext): ApiRoute[] {
+export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth()): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...serviceRoutes(host, () => routes),
+    ...sessionRoutes(host, auth),
     ...definitionRoutes(host),
     ...instanceRoutes(host),
     ...taskRoutes(host),
@@ -92,7 +103,7 @@ export function apiRoutes(host: HostContext): ApiRoute[] {
 }
 
 /** The /api router: body parsers and bounds, the public routes, authentication, the rest, and a 404 for anything else. */
-export function createApiRouter(host: HostContext, limiter: SignInLimiter = signInLimiter({ limit: 0, windowMs: 1000 }), routes: readonly ApiRoute[] = apiRoutes(host)): express.Router {
+export function createApiRouter(host: HostContext, auth: ApiAuth = defaultApiAuth(), routes: readonly ApiRoute[] = apiRoutes(host, auth)): express.Router {
   const api = express.Router();
   api.use(express.json({ limit: MAX_BODY }));
   api.use(express.text({ type: ['application/xml', 'text/xml', 'application/bpmn+xml'], limit: MAX_BODY }));
@@ -101,7 +112,7 @@ export function createApiRouter(host: HostContext, limiter: SignInLimiter = sign
     next(problem ? new DomainError('invalid', problem.code, problem.message, problem.details) : undefined);
   });
   mountRoutes(api, routes.filter((r) => r.public));
-  api.use(authenticate(host.users, limiter));
+  api.use(authenticate(host.users, auth));
   mountRoutes(api, routes.filter((r) => !r.public));
   return api;
 }

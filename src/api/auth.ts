@@ -1,12 +1,28 @@
 import { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { systemClock } from '../clock';
 import { User, UserDirectory } from '../identity/users';
 import { DomainError, unauthorized } from './errors';
+import { clearSessionCookie, csrfProblem, SAFE_METHODS, sessionCookie, SessionStore, WebSession } from './session';
 
 declare module 'express-serve-static-core' {
   interface Request {
     user?: User;
+    /** The web app's session the request was authenticated by (none for a Bearer token). */
+    webSession?: { id: string; session: WebSession };
   }
+}
+
+/** What /api needs to tell who is asking: the failed sign-in limiter, the web app's sessions, and whether cookies must be Secure. */
+export interface ApiAuth {
+  limiter: SignInLimiter;
+  sessions: SessionStore;
+  /** Secure cookies when the server is reached over https (PUBLIC_URL, or a request a trusted proxy marked secure). */
+  secureCookies(req: Request): boolean;
+}
+
+export function defaultApiAuth(): ApiAuth {
+  return { limiter: signInLimiter({ limit: 0, windowMs: 1000 }), sessions: new SessionStore(systemClock), secureCookies: (req) => req.secure };
 }
 
 /**
@@ -53,22 +69,46 @@ export function tooManyFailedSignIns(res: Response, retryAfterSeconds: number): 
   return new DomainError('rate-limited', 'TOO_MANY_FAILED_SIGN_INS', `Too many failed sign-ins from this client; try again in ${retryAfterSeconds} s (Retry-After)`, { retryAfterSeconds });
 }
 
-/** Bearer token authentication; the user is attached to the request. */
-export function authenticate(users: UserDirectory, limiter: SignInLimiter = signInLimiter({ limit: 0, windowMs: 1000 })) {
+/**
+ * Who is asking: a Bearer token (API clients), or else the web app's session cookie. A request
+ * authenticated by the cookie that may change something must carry the session's CSRF token in
+ * X-CSRF-Token: the browser attaches the cookie by itself, a page of another site cannot read the
+ * token to add it. A Bearer token is never attached by a browser, so it needs no such proof.
+ */
+export function authenticate(users: UserDirectory, auth: ApiAuth = defaultApiAuth()) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const wait = await limiter.blocked(req);
+    const wait = await auth.limiter.blocked(req);
     if (wait !== null) return next(tooManyFailedSignIns(res, wait));
     const header = req.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!header) return next(sessionUser(req, res, auth));
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return next(unauthorized('Send "Authorization: Bearer <token>"'));
     const user = users.authenticate(match[1]);
     if (!user) {
-      await limiter.failed(req, res);
+      await auth.limiter.failed(req, res);
       return next(unauthorized('The bearer token is not valid'));
     }
     req.user = user;
     next();
   };
+}
+
+/** The user of the request's session cookie, or the refusal. A stale cookie is no guess at a token: it is not counted as a failed sign-in. */
+function sessionUser(req: Request, res: Response, auth: ApiAuth): DomainError | undefined {
+  const id = sessionCookie(req);
+  if (!id) return unauthorized('Send "Authorization: Bearer <token>" or sign in (POST /api/sign-in)');
+  const session = auth.sessions.find(id);
+  if (!session) {
+    clearSessionCookie(res, auth.secureCookies(req));
+    return new DomainError('unauthenticated', 'SESSION_ENDED', 'The session has ended (signed out or expired); sign in again');
+  }
+  if (!SAFE_METHODS.has(req.method)) {
+    const problem = csrfProblem(req, session);
+    if (problem) return new DomainError('forbidden', problem, problem === 'CSRF_TOKEN_MISSING' ? 'A request authenticated by the session cookie must send the X-CSRF-Token header (from GET /api/me)' : "The X-CSRF-Token header is not this session's token");
+  }
+  req.user = session.user;
+  req.webSession = { id, session };
+  return undefined;
 }
 
 export function currentUser(req: Request): User {

@@ -28,9 +28,9 @@ export function serviceRoutes(host: HostContext, allRoutes: () => readonly ApiRo
     route({
       method: 'get',
       path: '/me',
-      summary: 'The user the bearer token belongs to (the web app signs in with it)',
+      summary: "Who is asking: the bearer token's user, or the web app session's (with the session's CSRF token)",
       responses: { 200: { description: 'OK', schema: MeSchema } },
-      handle: ({ user }) => ({ id: user.id, name: user.name, groups: user.groups }),
+      handle: ({ user, req }) => ({ id: user.id, name: user.name, groups: user.groups, csrfToken: req.webSession?.session.csrfToken }),
     }),
   ];
 }

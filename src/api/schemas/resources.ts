@@ -174,7 +174,16 @@ export const SlaReportSchema = z
   })
   .meta({ id: 'SlaReport' });
 
-export const MeSchema = z.object({ id: z.string(), name: z.string(), groups: z.array(z.string()) }).meta({ id: 'Me' });
+export const MeSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    groups: z.array(z.string()),
+    csrfToken: z.string().optional().meta({ description: "Only for the web app's session: what its POST requests send as X-CSRF-Token" }),
+  })
+  .meta({ id: 'Me' });
+
+export const SignedOutSchema = z.object({ signedOut: z.literal(true) }).meta({ id: 'SignedOut' });
 
 export const HealthSchema = z.object({ status: z.string(), time: dateTime }).meta({ id: 'Health' });
 
