@@ -24,6 +24,8 @@ export interface HolidayRule {
 export interface DayCorrection {
   date: string;
   note: string;
+  /** false: an estimate awaiting the act that fixes it (see calendar-schema.ts). */
+  confirmed: boolean;
   /** Working days: the periods of that day; days off: empty. */
   periods: WorkingPeriod[];
 }
@@ -168,7 +170,7 @@ class Checker {
   }
 
   /** `hours` null: a day off; otherwise the default hours of a working day. */
-  private day(path: JsonPath, day: { date: string; note: string; hours?: string[] }, seen: Seen, hours: WorkingPeriod[] | null): DayCorrection {
+  private day(path: JsonPath, day: { date: string; note: string; hours?: string[]; confirmed?: boolean }, seen: Seen, hours: WorkingPeriod[] | null): DayCorrection {
     const listName = String(path[path.length - 2]);
     const datePath = [...path, 'date'];
     const earlier = seen.get(day.date);
@@ -180,7 +182,7 @@ class Checker {
     seen.set(day.date, { list: listName, line: locate(this.origin, datePath).line });
     const periods = day.hours ? day.hours.map((text) => parsePeriod(text)!) : (hours ?? []);
     if (hours && periods.length === 0) fail(this.origin, [...path, 'hours'], 'a working day needs working hours');
-    return { date: day.date, note: day.note.trim(), periods };
+    return { date: day.date, note: day.note.trim(), periods, confirmed: day.confirmed ?? true };
   }
 }
 

@@ -118,8 +118,14 @@ const fullDate = z.string({ error: typeError('a string', 'missing "date" ("YYYY-
   error: (issue) => `"${String(issue.input)}" is not a valid date; expected "YYYY-MM-DD"`,
 });
 
-const dayOff = strict({ date: fullDate, note: note(ENTRY_NOTE) });
-const workingDay = strict({ date: fullDate, note: note(ENTRY_NOTE), hours: periods().optional() });
+/**
+ * A movable date (Kurban ait, a transfer not yet decreed) is entered as soon as it is announced or
+ * estimated; `confirmed: false` says the act fixing it is still awaited, so that the administrator
+ * and the catalog see which due dates may move when it comes (default true).
+ */
+const confirmed = z.boolean({ error: typeError('true or false') }).optional();
+const dayOff = strict({ date: fullDate, note: note(ENTRY_NOTE), confirmed });
+const workingDay = strict({ date: fullDate, note: note(ENTRY_NOTE), hours: periods().optional(), confirmed });
 
 const yearCorrections = strict({
   note: text.optional(),

@@ -16,6 +16,8 @@ export interface SpecialDay {
   note: string;
   /** holiday: statutory date; transfer: a holiday's day off moved off a weekend; data: the year's corrections. */
   source: 'holiday' | 'transfer' | 'data';
+  /** Present and false for a data day still awaiting the act that fixes it. */
+  confirmed?: false;
 }
 
 interface Correction extends DayCorrection {
@@ -50,8 +52,9 @@ export class DayRules {
       for (const [date, day] of source) if (date.startsWith(`${year}-`)) days.set(date, day);
     }
     const corrections = this.config.years.get(year);
-    for (const { date, note } of corrections?.daysOff ?? []) days.set(date, { date, working: false, note, source: 'data' });
-    for (const { date, note } of corrections?.workingDays ?? []) days.set(date, { date, working: true, note, source: 'data' });
+    const dataDay = ({ date, note, confirmed }: DayCorrection, working: boolean): SpecialDay => ({ date, working, note, source: 'data', ...(confirmed ? {} : { confirmed: false as const }) });
+    for (const day of corrections?.daysOff ?? []) days.set(day.date, dataDay(day, false));
+    for (const day of corrections?.workingDays ?? []) days.set(day.date, dataDay(day, true));
     return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
   }
 

@@ -88,6 +88,49 @@ describe('the shipped calendar', () => {
     });
   });
 
+  describe('2027: Constitution Day on 15 March, the statutory transfers, Kurban ait unconfirmed', () => {
+    it.each([
+      ['2027-01-01', 'New Year (Friday)'],
+      ['2027-01-04', 'New Year, moved from Saturday 2 January'],
+      ['2027-01-07', 'Orthodox Christmas'],
+      ['2027-03-08', "Women's Day (Monday)"],
+      ['2027-03-15', 'Constitution Day, first observed in 2027 (Monday)'],
+      ['2027-03-22', 'Nauryz'],
+      ['2027-03-23', 'Nauryz'],
+      ['2027-03-24', 'Nauryz, moved from Sunday 21 March'],
+      ['2027-05-03', "People's Unity Day, moved from Saturday 1 May"],
+      ['2027-05-07', 'Defender of the Fatherland Day (Friday)'],
+      ['2027-05-10', 'Victory Day, moved from Sunday 9 May'],
+      ['2027-07-06', 'Capital Day (Tuesday)'],
+      ['2027-10-25', 'Republic Day (Monday)'],
+      ['2027-12-16', 'Independence Day (Thursday)'],
+    ])('%s is a day off (%s)', (date) => {
+      expect(calendar.isWorkingDay(at(`${date} 10:00`))).toBe(false);
+    });
+
+    it.each([
+      ['2027-01-05', 'after the New Year transfer'],
+      ['2027-03-16', 'after Constitution Day: it fell on a Monday, nothing to transfer'],
+      ['2027-03-25', 'after Nauryz and its transfer'],
+      ['2027-05-17', 'after the estimated Kurban ait (Sunday): no transfer for a religious holiday'],
+      ['2027-08-30', '30 August is no longer a holiday'],
+      ['2027-10-26', 'after Republic Day'],
+    ])('%s is a working day (%s)', (date) => {
+      expect(calendar.isWorkingDay(at(`${date} 10:00`))).toBe(true);
+    });
+
+    it('lists Kurban ait 2027 as a data day not yet confirmed, and 2026 Kurban ait as confirmed', () => {
+      expect(calendar.specialDays(2027).find((d) => d.date === '2027-05-16')).toMatchObject({ source: 'data', working: false, confirmed: false, note: expect.stringContaining('Kurban ait') });
+      expect(calendar.specialDays(2026).find((d) => d.date === '2026-05-27')).not.toHaveProperty('confirmed');
+      expect(calendar.specialDays(2027).filter((d) => d.confirmed === false).map((d) => d.date)).toEqual(['2027-05-16']);
+    });
+
+    it('counts a task across the 2027 Nauryz week', () => {
+      // Fri 19.03 + 3 working days: Mon 22, Tue 23 (Nauryz) and Wed 24 (transfer) are off.
+      expect(due('2027-03-19 10:00', '3 working days')).toBe('2027-03-26 18:00 Fri');
+    });
+  });
+
   describe('transferred days from the data file', () => {
     it('Saturday 4 May 2024 is a working day, Wednesday 8 May 2024 is off', () => {
       expect(calendar.isWorkingDay(at('2024-05-04 10:00'))).toBe(true);

@@ -197,7 +197,7 @@ describe('invalid data names the file and the line', () => {
       'unknown key in an entry',
       calendarText(['      "daysOff": [{ "date": "2026-05-08", "note": "x", "hours": ["09:00-13:00"] }]']),
       'hours',
-      'unknown key "hours"; allowed here: date, note',
+      'unknown key "hours"; allowed here: date, note, confirmed',
     ],
     [
       'entry without a note',
@@ -234,6 +234,12 @@ describe('invalid data names the file and the line', () => {
       calendarText([]).replace('"date": "01-01"', '"date": "02-29"'),
       '02-29',
       '"02-29" is not a recurring date; expected "MM-DD" (not 02-29)',
+    ],
+    [
+      'a confirmed mark that is not true/false',
+      calendarText(['      "daysOff": [', '        { "date": "2026-05-27", "note": "Kurban ait", "confirmed": "no" }', '      ]']),
+      '"confirmed"',
+      'expected true or false, found a string',
     ],
     [
       'wrong type',
