@@ -14,7 +14,7 @@
  * URLs: CA_URL, EGOV_PORTAL_URL, GBD_URL, PAYMENT_GATEWAY_URL (the same variables the server reads).
  */
 import { parseArgs } from 'node:util';
-import { checkIinBin, makeBin, makeIin } from '../src/integrations/iin-bin';
+import { checkIinBin, makeBin, makeIin } from '../src/iin-bin';
 
 type Args = Partial<Record<string, string>>;
 

@@ -26,7 +26,13 @@ export { executableProcesses } from './bpmn-utils';
 
 export type FormFieldType = 'string' | 'long' | 'boolean' | 'date' | 'enum';
 
+/** The constraint naming a field an IIN/BIN (checked with its control digit, src/iin-bin.ts). */
+export const IIN_BIN_CONSTRAINT = 'iin-bin';
+
 export const FORM_FIELD_TYPES: readonly FormFieldType[] = ['string', 'long', 'boolean', 'date', 'enum'];
+
+/** What an `iin-bin` constraint admits: either number, or only an IIN, or only a BIN. */
+export type IinBinFormat = 'iin-or-bin' | 'iin' | 'bin';
 
 export interface FormField {
   id: string;
@@ -34,6 +40,8 @@ export interface FormField {
   type: FormFieldType;
   required: boolean;
   pattern?: string;
+  /** Constraint `iin-bin` (config `iin` or `bin` narrows it): an IIN or BIN with a valid date part and control digit. */
+  iinBin?: IinBinFormat;
   minlength?: number;
   maxlength?: number;
   min?: number;
@@ -138,6 +146,9 @@ export function describeFormFields(element: ModdleElement): FormField[] {
         result.required = config === undefined || config.trim().toLowerCase() !== 'false';
       } else if (name === 'pattern') {
         if (typeof config === 'string' && config !== '') result.pattern = config;
+      } else if (name === IIN_BIN_CONSTRAINT) {
+        const narrowed = config?.trim().toLowerCase();
+        result.iinBin = narrowed === 'iin' || narrowed === 'bin' ? narrowed : 'iin-or-bin';
       } else if ((NUMERIC_CONSTRAINTS as readonly string[]).includes(name)) {
         const value = toNumber(config);
         if (value !== undefined) result[name as (typeof NUMERIC_CONSTRAINTS)[number]] = value;

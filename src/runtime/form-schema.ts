@@ -7,7 +7,7 @@
  * required field sent empty is missing and an optional one sent empty is no value. Only declared
  * fields may be sent (additionalProperties: false).
  */
-import type { FormField } from '../definitions/model';
+import type { FormField, IinBinFormat } from '../definitions/model';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -16,6 +16,12 @@ export type JsonSchema = Record<string, unknown>;
  * know this format (the browser's) ignore it; the browser's date input gives ISO dates anyway.
  */
 export const DATE_FORMAT = 'reglament-date';
+
+/**
+ * The JSON-Schema formats of an `iin-bin` field: the server registers them with ajv, the web form
+ * with its validator, both checking with src/iin-bin.ts.
+ */
+export const IIN_BIN_FORMATS: Readonly<Record<IinBinFormat, string>> = { 'iin-or-bin': 'kz-iin-bin', iin: 'kz-iin', bin: 'kz-bin' };
 
 export function fieldJsonSchema(field: FormField): JsonSchema {
   const common: JsonSchema = { ...(field.label ? { title: field.label } : {}), ...(field.defaultValue !== undefined ? { default: field.defaultValue } : {}) };
@@ -33,6 +39,7 @@ export function fieldJsonSchema(field: FormField): JsonSchema {
         ...common,
         type: 'string',
         ...(field.pattern !== undefined ? { pattern: field.pattern } : {}),
+        ...(field.iinBin !== undefined ? { format: IIN_BIN_FORMATS[field.iinBin] } : {}),
         ...(field.minlength !== undefined ? { minLength: field.minlength } : {}),
         ...(field.maxlength !== undefined ? { maxLength: field.maxlength } : {}),
       };

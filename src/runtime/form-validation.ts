@@ -7,7 +7,8 @@
 import Ajv from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FormField } from '../definitions/model';
-import { DATE_FORMAT, formJsonSchema, isEmptyValue } from './form-schema';
+import { checkIinBin } from '../iin-bin';
+import { DATE_FORMAT, formJsonSchema, IIN_BIN_FORMATS, isEmptyValue } from './form-schema';
 import { matchesPattern, patternMismatch, patternStopped, PatternTimeoutError } from './pattern-match';
 import { RESERVED_VARIABLE_NAMES } from '../engine/process-variables';
 
@@ -26,6 +27,9 @@ const ajv = new Ajv({
   code: { regExp: boundedRegExp() },
 });
 ajv.addFormat(DATE_FORMAT, { type: 'string', validate: (value: string) => !Number.isNaN(Date.parse(value)) });
+for (const [kind, format] of Object.entries(IIN_BIN_FORMATS)) {
+  ajv.addFormat(format, { type: 'string', validate: (value: string) => checkIinBin(value, kind === 'iin-or-bin' ? undefined : (kind as 'iin' | 'bin')).valid });
+}
 
 /** A RegExp engine for ajv whose test is the time-bounded match: ajv never runs a pattern itself. */
 function boundedRegExp() {
@@ -76,15 +80,24 @@ function typeProblem(field: FormField): string {
 /** The field's problem from its ajv errors, in the order the server has always checked: type, pattern, length, range. */
 function fieldProblem(field: FormField, errors: ErrorObject[], value: unknown): string | null {
   const has = (keyword: string) => errors.find((e) => e.keyword === keyword);
-  if (has('type') || has('enum') || has('format')) return typeProblem(field);
+  if (has('type') || has('enum')) return typeProblem(field);
+  if (has('format') && field.iinBin === undefined) return typeProblem(field);
   if (has('pattern') && typeof value === 'string' && field.pattern !== undefined) {
     return timedOut.has(`${field.pattern}\0${value}`) ? patternStopped(field.pattern) : patternMismatch(field.pattern);
   }
+  if (has('format') && field.iinBin !== undefined) return iinBinProblem(field, value);
   if (has('minLength')) return `must have at least ${field.minlength} characters`;
   if (has('maxLength')) return `must have at most ${field.maxlength} characters`;
   if (has('minimum')) return `must be at least ${field.min}`;
   if (has('maximum')) return `must be at most ${field.max}`;
   return null;
+}
+
+/** Why an IIN/BIN field's value is not one, in the words of the check (a mistyped digit is the usual case). */
+function iinBinProblem(field: FormField, value: unknown): string {
+  const check = checkIinBin(value, field.iinBin === 'iin-or-bin' ? undefined : field.iinBin);
+  const what = field.iinBin === 'iin' ? 'an IIN' : field.iinBin === 'bin' ? 'a BIN' : 'an IIN or BIN';
+  return check.valid ? `must be ${what}` : `must be ${what}: ${check.message}`;
 }
 
 /**

@@ -4,7 +4,7 @@ import { startTestHost, TestHost } from '../support/test-host';
 
 const cottonFile = path.resolve(__dirname, '../../processes/cotton-warehouse-license.bpmn');
 const KEY = 'cotton-warehouse-license';
-const application = { variant: 'duplicate', resultForm: 'electronic', applicantName: 'ЖШС', applicantIinBin: '140540012345' };
+const application = { variant: 'duplicate', resultForm: 'electronic', applicantName: 'ЖШС', applicantIinBin: '140540012346' };
 
 describe('deployments and versions', () => {
   let t: TestHost;

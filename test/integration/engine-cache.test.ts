@@ -7,7 +7,7 @@ import { startTestHost, TestHost, tempDir } from '../support/test-host';
  * then run from the stored state, never from the engine.
  */
 const KEY = 'cotton-warehouse-license';
-const start = { variant: 'duplicate', resultForm: 'electronic', applicantName: 'ТОО «Кэш»', applicantIinBin: '140540012345' };
+const start = { variant: 'duplicate', resultForm: 'electronic', applicantName: 'ТОО «Кэш»', applicantIinBin: '140540012346' };
 
 describe('kept engines', () => {
   const dir = tempDir();

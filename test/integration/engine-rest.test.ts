@@ -181,7 +181,7 @@ describe('Camunda Modeler 5 against /engine-rest', () => {
       variant: { value: 'issue', type: 'String' },
       resultForm: { value: 'electronic', type: 'String' },
       applicantName: { value: 'ТОО «Мақта Терминал»', type: 'String' },
-      applicantIinBin: { value: '140540012345', type: 'String' },
+      applicantIinBin: { value: '140540012346', type: 'String' },
     };
     const bad = await start(admin, latest, { businessKey: 'default', variables: { ...variables, applicantIinBin: { value: '12AB', type: 'String' } } });
     expect(bad.status).toBe(400);

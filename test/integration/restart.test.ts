@@ -46,7 +46,7 @@ describe('restart after SIGKILL', () => {
     const call = (user: string, method: string, route: string, body?: unknown) => callApi(server.url, user, method, route, body);
     const started = await call('olga-office', 'POST', '/process-definitions/cotton-warehouse-license/start', {
       businessKey: 'RESTART-1',
-      variables: { variant: 'duplicate', resultForm: 'electronic', applicantName: 'ЖШС Тест', applicantIinBin: '990101300123' },
+      variables: { variant: 'duplicate', resultForm: 'electronic', applicantName: 'ЖШС Тест', applicantIinBin: '990101300122' },
     });
     expect(started.status).toBe(201);
     const id = started.body.id;

@@ -6,7 +6,7 @@ import { startTestHost, TestHost } from '../support/test-host';
  * count of the group's open tasks and the total the list reports.
  */
 const KEY = 'cotton-warehouse-license';
-const variables = { variant: 'issue', resultForm: 'paper', applicantName: 'ТОО «Санақ»', applicantIinBin: '140540012345' };
+const variables = { variant: 'issue', resultForm: 'paper', applicantName: 'ТОО «Санақ»', applicantIinBin: '140540012346' };
 
 describe('task-list totals from the open-task counters', () => {
   let t: TestHost;

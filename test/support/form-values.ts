@@ -1,4 +1,5 @@
 import type { FormField } from '../../src/definitions/model';
+import { makeBin, makeIin } from '../../src/iin-bin';
 
 /*
  * Values that satisfy a form, chosen from its fields. One filler, three ways of choosing: the path
@@ -28,12 +29,25 @@ function withinLength(field: FormField, text: string, pad = 'x'): string {
   return value;
 }
 
-const STRING_CANDIDATES = ['Тест мәні', 'Test value', '123456789012', 'A1', '1'];
+const STRING_CANDIDATES = ['Тест мәні', 'Test value', 'A1', '1'];
+
+/**
+ * A valid number for an `iin-bin` field (a BIN unless the field takes only IINs): the same for the same
+ * `draw` (0..1), so that a seeded run repeats; different draws seldom give the same number.
+ */
+export function iinBinValue(field: FormField, draw = 0): string | undefined {
+  if (field.iinBin === undefined) return undefined;
+  const months = Math.floor(draw * 300);
+  const serial = 1 + (Math.floor(draw * 1e9) % 9999);
+  return field.iinBin === 'iin'
+    ? makeIin(new Date(Date.UTC(1960 + Math.floor(months / 12), months % 12, 1 + (months % 28))), 'male', serial)
+    : makeBin(new Date(Date.UTC(2000 + Math.floor(months / 12), months % 12, 1)), serial);
+}
 
 /**
  * The same value every run, one the server's form check accepts: the first enum value, booleans
- * true, whole numbers at their minimum (1 when none), a fixed date, the first of a few strings that
- * fits the field's pattern and length.
+ * true, whole numbers at their minimum (1 when none), a fixed date, a valid IIN/BIN for an `iin-bin`
+ * field, the first of a few strings that fits the field's pattern and length.
  */
 export const firstValue: ValueChoice = (field) => {
   switch (field.type) {
@@ -46,6 +60,8 @@ export const firstValue: ValueChoice = (field) => {
     case 'date':
       return '2025-03-14';
     default: {
+      const number = iinBinValue(field);
+      if (number !== undefined) return number;
       for (const candidate of STRING_CANDIDATES) {
         const value = withinLength(field, candidate);
         if (field.pattern === undefined || new RegExp(field.pattern).test(value)) return value;
@@ -92,6 +108,7 @@ export const positiveValue: ValueChoice = (field) => {
     case 'date':
       return pastDate();
     default:
+      if (field.iinBin !== undefined) return iinBinValue(field);
       return field.required ? withinLength(field, `bench ${field.id}`) : undefined;
   }
 };
@@ -121,6 +138,7 @@ export function randomValue(random: () => number): ValueChoice {
       case 'date':
         return new Date().toISOString().slice(0, 10);
       default: {
+        if (field.iinBin !== undefined) return iinBinValue(field, random());
         const digits = field.pattern ? /^\^?\\d\{(\d+)\}\$?$/.exec(field.pattern) : null;
         if (digits) return Array.from({ length: Number(digits[1]) }, () => Math.floor(random() * 10)).join('');
         const text = 'Тексеру нәтижесі (fault injection)';

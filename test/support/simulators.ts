@@ -1,6 +1,6 @@
 import * as pkijs from 'pkijs';
 import { Adapters, CallTuning } from '../../src/integrations/clients';
-import { makeBin, makeIin } from '../../src/integrations/iin-bin';
+import { makeBin, makeIin } from '../../src/iin-bin';
 import { signCms, signCmsBase64 } from '../../src/crypto/cms';
 import { createCertificate, generateKeyPair, KeyAlgorithm, CryptoKey } from '../../src/crypto/pki';
 import { IssuedCertificate } from '../../src/integrations/eds/ca-simulator';

@@ -1,4 +1,4 @@
-import { checkIinBin } from '../iin-bin';
+import { checkIinBin } from '../../iin-bin';
 import { ExternalSystemProtocolError, HttpClient } from '../http-client';
 
 export type GbdLookup =

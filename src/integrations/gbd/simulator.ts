@@ -1,4 +1,4 @@
-import { checkIinBin } from '../iin-bin';
+import { checkIinBin } from '../../iin-bin';
 import { finishApp, simulatorApp } from '../simulator-server';
 
 /**

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Adapters } from '../../../src/integrations/clients';
 import { ExternalSystemUnavailableError, HttpClient } from '../../../src/integrations/http-client';
-import { makeBin, makeIin } from '../../../src/integrations/iin-bin';
+import { makeBin, makeIin } from '../../../src/iin-bin';
 import { PaymentGatewayAdapter } from '../../../src/integrations/payment-gateway/client';
 import { createDefaultHandlers } from '../../../src/handlers';
 import { HandlerContext } from '../../../src/handlers/registry';

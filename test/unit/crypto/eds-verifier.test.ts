@@ -7,7 +7,7 @@ import { EdsVerifier } from '../../../src/crypto/verifier';
 import { CrlCache } from '../../../src/crypto/crl-cache';
 import { crlFetcher } from '../../../src/integrations/eds/ca-client';
 import { ExternalSystemUnavailableError } from '../../../src/integrations/http-client';
-import { makeBin, makeIin } from '../../../src/integrations/iin-bin';
+import { makeBin, makeIin } from '../../../src/iin-bin';
 import { startSimulators, Simulators } from '../../../src/integrations/simulators';
 import { tempDir } from '../../support/test-host';
 

@@ -11,6 +11,8 @@ const fields: FormField[] = [
   { id: 'decidedOn', type: 'date', required: false },
 ];
 const valid = { applicantIinBin: '960101300123', scannedDocuments: 2 };
+/** A start form's IIN/BIN with the `iin-bin` constraint besides its pattern, as the diagrams declare it. */
+const iinBinForm: FormField[] = [{ id: 'applicantIinBin', type: 'string', required: true, pattern: '^\\d{12}$', iinBin: 'iin-or-bin' }];
 
 describe('a form as one JSON Schema, checked by ajv in the words of the field', () => {
   it('turns the fields into a strict JSON Schema', () => {
@@ -63,5 +65,24 @@ describe('a form as one JSON Schema, checked by ajv in the words of the field', 
     const started = Date.now();
     expect(validateVariables(catastrophic, { code: `${'a'.repeat(40)}b` })).toEqual([{ field: 'code', message: expect.stringMatching(/stopped after \d+ ms/) }]);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('an iin-bin field: the control digit and the date part, checked by the form schema (issue 16)', () => {
+  it('is a JSON-Schema format the browser checks too', () => {
+    expect(formJsonSchema(iinBinForm)).toMatchObject({ properties: { applicantIinBin: { type: 'string', pattern: '^\\d{12}$', format: 'kz-iin-bin' } } });
+    expect(formJsonSchema([{ ...iinBinForm[0], iinBin: 'bin' }])).toMatchObject({ properties: { applicantIinBin: { format: 'kz-bin' } } });
+  });
+
+  it.each([
+    ['a valid BIN', '140540012346', null],
+    ['a valid IIN', '850315300128', null],
+    ['a BIN with one digit mistyped', '140540012345', /^must be an IIN or BIN: 140540012345: control digit 5 is wrong \(expected 6\)$/],
+    ['an IIN born on 31 April', '850431300129', /is not a date/],
+    ['twelve digits that are neither', '140580012344', /5th digit/],
+  ])('%s', (_name, value, problem) => {
+    const problems = validateVariables(iinBinForm, { applicantIinBin: value });
+    if (problem === null) expect(problems).toEqual([]);
+    else expect(problems).toEqual([{ field: 'applicantIinBin', message: expect.stringMatching(problem) }]);
   });
 });

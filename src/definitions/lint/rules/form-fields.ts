@@ -1,18 +1,19 @@
 /**
  * reglament/form-fields: the `camunda:formData` of user tasks and start events is usable: every field
  * has an id, ids are unique per form, types are ones the host validates, `pattern` compiles as a
- * JavaScript RegExp, numeric constraints have numbers, constraints are ones the host knows, and an
- * enum has values. A pattern must not backtrack catastrophically (safe-regex2: star height at most 1).
+ * JavaScript RegExp, numeric constraints have numbers, constraints are ones the host knows (`iin-bin`
+ * on a string, narrowed by config `iin` or `bin`), and an enum has values. A pattern must not
+ * backtrack catastrophically (safe-regex2: star height at most 1).
  */
 import { extensionsOf, isAny, list } from '../../bpmn-utils';
-import { FORM_FIELD_TYPES } from '../../model';
+import { FORM_FIELD_TYPES, IIN_BIN_CONSTRAINT } from '../../model';
 import type { ModdleElement, Reporter, RuleDefinition } from '../types';
 import safeRegex = require('safe-regex2');
 
 const BACKTRACKS =
   'can take exponential time to match (a repetition inside a repetition, or more than 25 repetitions); rewrite it without nested quantifiers, e.g. ^(\\d{3}-\\d{7}|\\d{7})$ instead of ^(\\d{3}-)?\\d{7}$';
 
-const KNOWN_CONSTRAINTS = ['required', 'readonly', 'pattern', 'minlength', 'maxlength', 'min', 'max'];
+const KNOWN_CONSTRAINTS = ['required', 'readonly', 'pattern', 'minlength', 'maxlength', 'min', 'max', IIN_BIN_CONSTRAINT];
 const NUMERIC_CONSTRAINTS = ['minlength', 'maxlength', 'min', 'max'];
 
 function formFields(): RuleDefinition {
@@ -62,6 +63,9 @@ function formFields(): RuleDefinition {
           // Matching runs on the server: a pattern that backtracks exponentially would stop it (the
           // match is also time-bounded, src/runtime/pattern-match.ts, for what this check misses).
           if (!safeRegex(config)) reporter.report(node.id, `Form field ${label} pattern "${config}" ${BACKTRACKS}`);
+        } else if (name === IIN_BIN_CONSTRAINT) {
+          if (type !== 'string') reporter.report(node.id, `Form field ${label} has constraint ${name} but is of type "${type}"; an IIN/BIN is a string`);
+          if (config !== undefined && !['', 'iin', 'bin'].includes(config.trim().toLowerCase())) reporter.report(node.id, `Form field ${label} constraint ${name} takes no config, "iin" or "bin", got "${config}"`);
         } else if (NUMERIC_CONSTRAINTS.includes(name)) {
           if (config === undefined || config.trim() === '' || !Number.isFinite(Number(config.trim()))) {
             reporter.report(node.id, `Form field ${label} constraint ${name} needs a number, got "${config ?? ''}"`);

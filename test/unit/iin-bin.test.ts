@@ -1,4 +1,4 @@
-import { checkIinBin, controlDigit, isValidBin, isValidIin, makeBin, makeIin } from '../../../src/integrations/iin-bin';
+import { checkIinBin, controlDigit, isValidBin, isValidIin, makeBin, makeIin } from '../../src/iin-bin';
 
 describe('IIN / BIN control digit (weights 1..11, then 3..11,1,2)', () => {
   it('computes the control digit with the first weights', () => {
@@ -42,5 +42,27 @@ describe('IIN / BIN control digit (weights 1..11, then 3..11,1,2)', () => {
       expect(isValidIin(flip(iin))).toBe(false);
       expect(isValidBin(flip(bin))).toBe(false);
     }
+  });
+});
+
+describe('IIN / BIN date part and kind (issue 16: a typo is a field error, not a legal outcome)', () => {
+  // Each number here has a right control digit unless the row says otherwise: only the named part is wrong.
+  const withControl = (first11: string) => `${first11}${controlDigit(first11) ?? 0}`;
+  it.each([
+    ['an IIN of 15 March 1985 (7th digit 3: the 1900s)', withControl('85031530012'), undefined, { valid: true, kind: 'iin' }],
+    ['an IIN of 29 February 2000 (a leap year, 7th digit 5: the 2000s)', withControl('00022950012'), undefined, { valid: true, kind: 'iin' }],
+    ['an IIN of 29 February 1900 (not a leap year)', withControl('00022930012'), undefined, { valid: false, problem: 'date' }],
+    ['an IIN of 31 April', withControl('85043130012'), undefined, { valid: false, problem: 'date' }],
+    ['an IIN whose 7th digit is 0 (no century)', withControl('85031500012'), undefined, { valid: false, problem: 'kind' }],
+    ['an IIN whose 7th digit is 7', withControl('85031570012'), undefined, { valid: false, problem: 'kind' }],
+    ['a BIN of May 2014 (5th digit 4: a resident legal entity)', '140540012346', undefined, { valid: true, kind: 'bin' }],
+    ['the example BIN of docs/external-systems.md', '120540000071', undefined, { valid: true, kind: 'bin' }],
+    ['the former example BIN 120540000077 (control digit 1)', '120540000077', undefined, { valid: false, problem: 'check-digit' }],
+    ['a BIN whose 6th digit is 7', withControl('14054700123'), undefined, { valid: false, problem: 'kind' }],
+    ['a 5th digit 8 (neither a day nor an entity type)', withControl('14058001234'), undefined, { valid: false, problem: 'kind' }],
+    ['a BIN where only an IIN is taken', '140540012346', 'iin', { valid: false, problem: 'date' }],
+    ['an IIN where only a BIN is taken', withControl('85031530012'), 'bin', { valid: false, problem: 'kind' }],
+  ] as const)('%s', (_name, value, kind, expected) => {
+    expect(checkIinBin(value, kind)).toMatchObject(expected);
   });
 });
