@@ -1,8 +1,17 @@
-import { Validator } from '@cfworker/json-schema';
+import { format, Validator } from '@cfworker/json-schema';
 import type { OutputUnit, Schema } from '@cfworker/json-schema';
 import { ApiError, FormField } from './api';
 import { h } from './dom';
 import { t } from './i18n';
+import { checkIinBin, type IinBinProblem } from '../iin-bin';
+
+/*
+ * The IIN/BIN formats of the served schema, checked with the server's own function (src/iin-bin.ts):
+ * a mistyped digit is a field error here, before the server (and any state database) is asked.
+ */
+format['kz-iin-bin'] = (value: string) => checkIinBin(value).valid;
+format['kz-iin'] = (value: string) => checkIinBin(value, 'iin').valid;
+format['kz-bin'] = (value: string) => checkIinBin(value, 'bin').valid;
 
 /**
  * A form generated from the diagram's form fields. The page checks the values against the JSON
@@ -50,7 +59,7 @@ export function generateForm(fields: FormField[], schema: Record<string, unknown
       for (const unit of new Validator(withElementPatterns(schema, rows), '2020-12', false).validate(result).errors) {
         const id = fieldOf(unit);
         const field = id === undefined ? undefined : fields.find((f) => f.id === id);
-        if (field && !errors.has(field.id)) errors.set(field.id, keywordProblem(field, unit.keyword));
+        if (field && !errors.has(field.id)) errors.set(field.id, keywordProblem(field, unit.keyword, result[field.id]));
       }
       for (const r of rows) r.setError(errors.get(r.field.id) ?? null);
       const ok = errors.size === 0;
@@ -197,9 +206,14 @@ function fieldOf(unit: OutputUnit): string | undefined {
 }
 
 /** A schema keyword's problem in the user's language (the detail comes from the field). */
-function keywordProblem(field: FormField, keyword: string): string {
+function keywordProblem(field: FormField, keyword: string, value: unknown): string {
   const tx = t();
   switch (keyword) {
+    case 'format': {
+      if (field.iinBin === undefined) return tx.invalidPattern;
+      const check = checkIinBin(value, field.iinBin === 'iin-or-bin' ? undefined : field.iinBin);
+      return tx.iinBinProblem(check.valid ? 'kind' : (check.problem as IinBinProblem));
+    }
     case 'pattern':
       return field.pattern === '^\\d{12}$' ? tx.iinPattern : `${tx.invalidPattern} (${field.pattern})`;
     case 'minLength':

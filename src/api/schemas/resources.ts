@@ -18,6 +18,7 @@ export const FormFieldSchema = z
     type: z.enum(['string', 'long', 'boolean', 'date', 'enum']),
     required: z.boolean(),
     pattern: z.string().optional(),
+    iinBin: z.enum(['iin-or-bin', 'iin', 'bin']).optional().meta({ description: 'An IIN/BIN (camunda:constraint iin-bin): date part and control digit checked (JSON-Schema format kz-iin-bin, kz-iin, kz-bin)' }),
     minlength: z.number().int().optional(),
     maxlength: z.number().int().optional(),
     min: z.number().optional(),

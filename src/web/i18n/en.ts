@@ -46,6 +46,8 @@ export const en: Texts = {
   required: 'Required',
   invalidPattern: 'Wrong format',
   iinPattern: 'An IIN/BIN has 12 digits',
+  iinBinProblem: (problem: 'format' | 'check-digit' | 'date' | 'kind') =>
+    ({ format: 'An IIN/BIN has 12 digits', 'check-digit': 'The IIN/BIN control digit does not match: check the number', date: "The birth date of an IIN (first 6 digits) or the registration month of a BIN is not valid", kind: 'Neither an IIN nor a BIN: check the 5th or 7th digit' })[problem],
   wholeNumber: 'Enter a whole number',
   invalidDate: 'Enter a date',
   minLength: (n: number) => `At least ${n} characters`,

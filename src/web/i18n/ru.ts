@@ -46,6 +46,8 @@ export const ru: Texts = {
   required: 'Обязательное поле',
   invalidPattern: 'Неверный формат',
   iinPattern: 'ИИН/БИН состоит из 12 цифр',
+  iinBinProblem: (problem: 'format' | 'check-digit' | 'date' | 'kind') =>
+    ({ format: 'ИИН/БИН состоит из 12 цифр', 'check-digit': 'Контрольная цифра ИИН/БИН не сходится: проверьте номер', date: 'Неверная дата рождения в ИИН (первые 6 цифр) или месяц регистрации в БИН', kind: 'Это ни ИИН, ни БИН: проверьте 5-ю или 7-ю цифру' })[problem],
   wholeNumber: 'Введите целое число',
   invalidDate: 'Введите дату',
   minLength: (n: number) => `Не менее ${n} символов`,
