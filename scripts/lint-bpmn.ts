@@ -26,7 +26,8 @@ async function main(args: string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 1;
   }
-  const result = await lintFiles(resources, { handlers: registeredHandlerNames(), producedVariables: defaultProducedVariables() });
+  // The reglaments under processes/ must each name their act (reglament/act); a deployment of any other diagram need not.
+  const result = await lintFiles(resources, { handlers: registeredHandlerNames(), producedVariables: defaultProducedVariables(), requireAct: true });
   console.log(formatLintReport(resources, result));
   return result.errors > 0 ? 1 : 0;
 }

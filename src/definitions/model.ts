@@ -20,6 +20,7 @@ import {
   splitList,
   startersOf,
 } from './bpmn-utils';
+import { Act, propertyMap, readAct } from './act';
 import type { ModdleElement } from './parse';
 
 export { executableProcesses } from './bpmn-utils';
@@ -96,6 +97,8 @@ export interface ProcessModel {
   key: string;
   /** Overall legal time of the service (process extension property `serviceTimeLimit`); `derived` when `serviceTimeLimitBasis` is `derived` (the sum of the steps). */
   serviceTimeLimit?: { value: string; derived: boolean };
+  /** The act the process implements (its `act.*` extension properties, src/definitions/act.ts), when complete and valid. */
+  act?: Act;
   name?: string;
   documentation?: string;
   startFormFields: FormField[];
@@ -226,6 +229,9 @@ export function describeProcess(definitions: ModdleElement): ProcessModel {
 
   const serviceTimeLimit = camundaPropertyValues(process, 'serviceTimeLimit').find((v) => typeof v === 'string');
   if (serviceTimeLimit) model.serviceTimeLimit = { value: serviceTimeLimit.trim(), derived: camundaPropertyValues(process, 'serviceTimeLimitBasis')[0] === 'derived' };
+
+  const act = readAct(propertyMap(camundaProperties(process))).act;
+  if (act) model.act = act;
 
   const start = processStartEvent(process);
   if (start) model.startFormFields = describeFormFields(start);

@@ -30,6 +30,8 @@ export interface LintOptions {
   producedVariables?: ReadonlyMap<string, readonly string[]>;
   /** Run only these rules (names as reported, e.g. `reglament/time-limit`, `label-required`), with their usual severity and config. */
   onlyRules?: string[];
+  /** A startable process must name its act (reglament/act with `requireAct`): set for the reglaments under processes/. */
+  requireAct?: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface LintOptions {
 export const RECOMMENDED_OVERRIDES: Readonly<Record<string, RuleConfig>> = {};
 
 /** The bpmnlint config a deployment is checked with. */
-export function reglamentLintConfig(options: { handlers: Iterable<string>; processKeys: Iterable<string>; producedVariables?: ReadonlyMap<string, readonly string[]> }): LintConfig {
+export function reglamentLintConfig(options: { handlers: Iterable<string>; processKeys: Iterable<string>; producedVariables?: ReadonlyMap<string, readonly string[]>; requireAct?: boolean }): LintConfig {
   return {
     extends: ['bpmnlint:recommended', `plugin:${PLUGIN}/recommended`],
     rules: {
@@ -51,6 +53,7 @@ export function reglamentLintConfig(options: { handlers: Iterable<string>; proce
       [`${PLUGIN}/service-task-handler`]: ['error', { handlers: [...options.handlers] }],
       [`${PLUGIN}/call-activity-target`]: ['error', { processKeys: [...options.processKeys] }],
       ...(options.producedVariables ? { [`${PLUGIN}/form-field-not-produced`]: ['error', { produced: Object.fromEntries(options.producedVariables) }] as RuleConfig } : {}),
+      ...(options.requireAct ? { [`${PLUGIN}/act`]: ['error', { requireAct: true }] as RuleConfig } : {}),
     },
   };
 }
@@ -77,7 +80,7 @@ export async function lintDefinition(parsed: ParsedDefinition, options: LintOpti
   for (const process of executableProcesses(parsed.definitions)) if (typeof process.id === 'string') processKeys.add(process.id);
 
   const linter = new Linter({ resolver: new ReglamentResolver() });
-  let config = reglamentLintConfig({ handlers: options.handlers, processKeys, producedVariables: options.producedVariables });
+  let config = reglamentLintConfig({ handlers: options.handlers, processKeys, producedVariables: options.producedVariables, requireAct: options.requireAct });
   if (options.onlyRules) {
     const all = await linter.resolveConfiguredRules(config);
     const rules: Record<string, RuleConfig> = {};

@@ -21,6 +21,8 @@ export interface LintFilesOptions {
   producedVariables?: ReadonlyMap<string, readonly string[]>;
   /** Process keys known besides those the files define (e.g. already deployed ones). */
   processKeys?: Iterable<string>;
+  /** Every startable process must name its act (reglament/act `requireAct`). */
+  requireAct?: boolean;
 }
 
 export interface LintFilesResult {
@@ -73,7 +75,7 @@ export async function lintFiles(resources: BpmnResource[], options: LintFilesOpt
   }
   const handlers = [...options.handlers];
   for (const { resource, parsed: p } of parsed) {
-    problems.push(...(await lintDefinition(p, { file: resource.name, handlers, processKeys: keys, producedVariables: options.producedVariables })));
+    problems.push(...(await lintDefinition(p, { file: resource.name, handlers, processKeys: keys, producedVariables: options.producedVariables, requireAct: options.requireAct })));
   }
   problems.sort((a, b) => fileOrder(resources, a.file) - fileOrder(resources, b.file) || (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
   return {

@@ -5,6 +5,7 @@
  * ./rules/<name>.ts) and leaves everything else (`bpmnlint` itself, any installed plugin) to bpmnlint's
  * own NodeResolver.
  */
+import act = require('./rules/act');
 import callActivityTarget = require('./rules/call-activity-target');
 import conditionExpression = require('./rules/condition-expression');
 import executableProcess = require('./rules/executable-process');
@@ -40,6 +41,7 @@ export const reglamentRules: Readonly<Record<string, RuleFactory>> = {
   'no-script': noScript,
   timer,
   startable,
+  act,
 };
 
 /** Our configs: `plugin:reglament/recommended` turns every rule on as an error. */

@@ -158,6 +158,23 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
       ['formalise', 'Form field "lastErrorCode" is a variable that the host (BPMN error of a handler) produces; a form may not set it (rename the field)'],
     ],
   },
+  act: {
+    'invalid-incomplete.bpmn': () => [
+      ['incomplete', 'Act of process "incomplete": "act.kind" is missing'],
+      ['incomplete', 'Act of process "incomplete": "act.date" is missing'],
+      ['incomplete', 'Act of process "incomplete": "act.registration" is missing'],
+      ['incomplete', 'Act of process "incomplete": "act.annex" is missing'],
+      ['incomplete', 'Act of process "incomplete": "act.status" is "repealed" but "act.repealedBy" does not name the repealing act'],
+    ],
+    'invalid-malformed.bpmn': () => [
+      ['malformed', `Act of process "malformed": unknown property "act.registry" (known: ${KNOWN_ACT_PROPERTIES})`],
+      ['malformed', 'Act of process "malformed": "act.kind" is "qauly", not one of order, resolution, decree, law'],
+      ['malformed', 'Act of process "malformed": "act.date" is "2014-02-30", not a date YYYY-MM-DD'],
+      ['malformed', 'Act of process "malformed": "act.annex" is "first": write the annex number, "only" (the act\'s single annex) or "none" (the act\'s own text)'],
+      ['malformed', 'Act of process "malformed": "act.repealedBy" is "resolution 102-234, 9 Feb 2016": write "<kind> No <number> of <YYYY-MM-DD>", e.g. "resolution No 102-234 of 2016-02-09"'],
+      ['malformed', 'Act of process "malformed": "act.status" is "in-force" yet "act.repealedBy" is set'],
+    ],
+  },
   startable: {
     'invalid-unstated.bpmn': () => [['unstated', unstated('unstated')]],
     'invalid-blank.bpmn': () => [['blank', unstated('blank')]],
@@ -166,6 +183,8 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
     ],
   },
 };
+
+const KNOWN_ACT_PROPERTIES = 'act.body, act.body.ru, act.body.en, act.kind, act.number, act.date, act.registration, act.registrationDate, act.status, act.repealedBy, act.annex, act.amends, act.title, act.textFile';
 
 function unstated(key: string): string {
   return `Process "${key}" does not say who may start it: in the modeler's properties panel name the groups under "Candidate starter groups" (camunda:candidateStarterGroups) or the users under "Candidate starter users" (camunda:candidateStarterUsers), or, for a flow started only by call activities, untick "Startable" (camunda:isStartableInTasklist="false")`;
