@@ -34,8 +34,9 @@ const idempotencyKey = z.object({
 export function definitionRoutes(host: HostContext): ApiRoute[] {
   /** The definition plus whether the caller may start it and, if not, the refusal a start would get. */
   async function presentForCaller(row: DefinitionRow, user: User) {
-    const refusal = startRefusal((await host.definitions.load(row.id)).model, user);
-    return { ...presentDefinition(row), startable: refusal === null, ...(refusal ? { startRefusal: { code: refusal.code, message: refusal.message } } : {}) };
+    const { model } = await host.definitions.load(row.id);
+    const refusal = startRefusal(model, user);
+    return { ...presentDefinition(row), ...(model.act ? { act: model.act } : {}), startable: refusal === null, ...(refusal ? { startRefusal: { code: refusal.code, message: refusal.message } } : {}) };
   }
 
   return [

@@ -33,6 +33,29 @@ export const FormJsonSchema = z.record(z.string(), z.unknown()).meta({ id: 'Form
 
 export const StartRefusal = z.object({ code: z.enum(['NOT_STARTABLE', 'NOT_A_STARTER']), message: z.string() });
 
+/** As src/definitions/act.ts reads them (test/unit/definitions/act.test.ts keeps the lists equal). */
+const ActReferenceSchema = z.object({ kind: z.enum(['order', 'resolution', 'decree', 'law']), number: z.string(), date: z.string().meta({ format: 'date' }) });
+
+/** The act a reglament implements (its act.* process properties, processes/README.md "The act"). */
+export const ActSchema = z
+  .object({
+    body: z.string().meta({ description: 'Issuing body, in Kazakh as the act names it' }),
+    bodyRu: z.string().optional(),
+    bodyEn: z.string().optional(),
+    kind: z.enum(['order', 'resolution', 'decree', 'law']),
+    number: z.string(),
+    date: z.string().meta({ format: 'date' }),
+    registration: z.string().meta({ description: 'State registration number with the justice bodies' }),
+    registrationDate: z.string().meta({ format: 'date' }).optional(),
+    status: z.enum(['in-force', 'repealed']),
+    repealedBy: ActReferenceSchema.optional(),
+    annex: z.string().meta({ description: 'Annex number of the act holding the reglament, "only" (its single unnumbered annex) or "none" (the act\'s own text)' }),
+    amends: ActReferenceSchema.optional(),
+    title: z.string().optional().meta({ description: "The act's own title, as written" }),
+    textFile: z.string().optional().meta({ description: "File of the act's text" }),
+  })
+  .meta({ id: 'Act' });
+
 export const ProcessDefinitionSchema = z
   .object({
     id: z.string().meta({ example: 'cotton-warehouse-license:1' }),
@@ -44,6 +67,7 @@ export const ProcessDefinitionSchema = z
     deployedAt: dateTime,
     startable: z.boolean().meta({ description: 'Whether the caller may start it (candidate starters of the diagram, or admin; never a flow with isStartableInTasklist="false")' }),
     startRefusal: StartRefusal.optional().meta({ description: 'When not startable: the 403 a start would get' }),
+    act: ActSchema.optional().meta({ description: 'The act the reglament implements; absent for the shared flows' }),
   })
   .meta({ id: 'ProcessDefinition' });
 

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACT_PROPERTIES, parseActReference, readAct } from '../../../src/definitions/act';
+import { ActSchema } from '../../../src/api/schemas/resources';
+import { ACT_KINDS, ACT_PROPERTIES, ACT_STATUSES, parseActReference, readAct } from '../../../src/definitions/act';
 import { lintDefinition } from '../../../src/definitions/lint';
 import { findBpmnFiles, lintFiles, readResources } from '../../../src/definitions/lint/lint-files';
 import { describeProcess } from '../../../src/definitions/model';
@@ -142,5 +143,13 @@ describe('describeProcess', () => {
   it('leaves the act out when a property is malformed (the linter refuses such a diagram)', async () => {
     const parsed = await parseBpmn(readFileSync(join(FIXTURES, 'invalid-malformed.bpmn'), 'utf8'));
     expect(describeProcess(parsed.definitions!).act).toBeUndefined();
+  });
+});
+
+describe('the API schema', () => {
+  it('admits exactly the kinds and statuses the reader does', () => {
+    // The schema module imports zod only, so it spells the lists out; they must not drift.
+    expect(ActSchema.shape.kind.options).toEqual([...ACT_KINDS]);
+    expect(ActSchema.shape.status.options).toEqual([...ACT_STATUSES]);
   });
 });
