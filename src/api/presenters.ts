@@ -1,7 +1,7 @@
 import type { DefinitionRow, HistoryRow, IncidentRow, InstanceRow, TaskWithGroups } from '../persistence/api-store';
 
 export function presentDefinition(row: DefinitionRow) {
-  return { id: row.id, key: row.key, version: row.version, name: row.name, resourceName: row.resourceName, deploymentId: row.deploymentId, deployedAt: row.deployedAt };
+  return { id: row.id, key: row.key, version: row.version, name: row.name, resourceName: row.resourceName, deploymentId: row.deploymentId, deployedAt: row.deployedAt, inForceFrom: row.inForceFrom ?? null };
 }
 
 export function presentInstance(row: InstanceRow, now: Date = new Date()) {

@@ -3,6 +3,7 @@ import { DomainError, notFound } from '../errors';
 import { HandlerRegistry } from '../handlers/registry';
 import type { DefinitionStore } from '../persistence/definition-store';
 import { DefinitionRow } from '../persistence/entities';
+import { civilDate, inForceFromOf, InForcePeriod, inForcePeriods, IN_FORCE_PROPERTY, versionInForce } from './in-force';
 import { DefinitionProblem, lintDefinition } from './lint';
 import { describeProcess, executableProcesses, ProcessModel } from './model';
 import { ModdleContext } from './moddle';
@@ -22,6 +23,8 @@ export interface DeployedDefinition {
   resourceName: string;
   /** false when the content equals the latest version (no new version was made). */
   created: boolean;
+  /** The date from which the version is in force (process property `inForceFrom`); null: from its deployment. */
+  inForceFrom: string | null;
 }
 
 export interface DeploymentResult {
@@ -55,6 +58,8 @@ export class DefinitionService {
     private readonly store: DefinitionStore,
     private readonly handlers: HandlerRegistry,
     private readonly now: () => Date,
+    /** The zone of filing dates (the calendar's). */
+    private readonly zone?: string,
   ) {}
 
   async deploy(resources: DeploymentResource[], meta: { name: string; source: string; user?: string | null }): Promise<DeploymentResult> {
@@ -75,6 +80,11 @@ export class DefinitionService {
         knownKeys.add(process.id);
       }
     }
+    const inForce = parsed.map(({ resource, parsed: p }) => {
+      const found = p.definitions ? inForceFromOf(p.definitions) : {};
+      if (found.problem) problems.push({ file: resource.name, elementId: p.definitions ? executableProcesses(p.definitions)[0]?.id : undefined, rule: IN_FORCE_PROPERTY, severity: 'error', message: found.problem });
+      return found.date ?? null;
+    });
     for (const { resource, parsed: p } of parsed) {
       const found = await lintDefinition(p, { file: resource.name, handlers: this.handlers.names(), processKeys: knownKeys, producedVariables: this.handlers.producers() });
       problems.push(...found.map((problem) => ({ ...problem, file: problem.file ?? resource.name })));
@@ -86,10 +96,10 @@ export class DefinitionService {
 
     const models = parsed.map(({ parsed: p }) => describeProcess(p.definitions!));
     const stored = await this.store.save(
-      parsed.map(({ resource }, i) => ({ key: models[i].key, name: models[i].name ?? null, resourceName: resource.name, source: resource.source, sourceHash: contentHash(resource.source) })),
+      parsed.map(({ resource }, i) => ({ key: models[i].key, name: models[i].name ?? null, resourceName: resource.name, source: resource.source, sourceHash: contentHash(resource.source), inForceFrom: inForce[i] })),
       { ...meta, deployedAt: this.now().toISOString() },
     );
-    const definitions = stored.versions.map(({ row, created }) => ({ id: row.id, key: row.key, version: row.version, name: row.name, resourceName: row.resourceName, created }));
+    const definitions = stored.versions.map(({ row, created }) => ({ id: row.id, key: row.key, version: row.version, name: row.name, resourceName: row.resourceName, created, inForceFrom: row.inForceFrom ?? null }));
     return { id: stored.id, name: meta.name, deployedAt: stored.deployedAt, definitions };
   }
 
@@ -97,6 +107,30 @@ export class DefinitionService {
     const row = await this.store.latest(key);
     if (!row) throw notFound(`No process definition with key "${key}" is deployed`);
     return row;
+  }
+
+  /**
+   * The version a new application filed at `at` starts on (see in-force.ts): the highest version
+   * whose `inForceFrom` has come by the filing date in Almaty.
+   */
+  async inForce(key: string, at: Date): Promise<DefinitionRow> {
+    const versions = await this.store.versions(key);
+    if (versions.length === 0) throw notFound(`No process definition with key "${key}" is deployed`);
+    const date = civilDate(at, this.zone);
+    const row = versionInForce(versions, date);
+    if (!row) {
+      const first = versions.map((v) => v.inForceFrom!).sort()[0];
+      throw new DomainError('unprocessable', 'NOT_YET_IN_FORCE', `No version of "${key}" is in force on ${date}: the first comes into force on ${first}`);
+    }
+    return row;
+  }
+
+  /** Which version applies to applications filed when, from today on (the catalog's "in force" line). */
+  async inForcePeriods(key: string): Promise<{ today: string; periods: InForcePeriod[] }> {
+    const versions = await this.store.versions(key);
+    if (versions.length === 0) throw notFound(`No process definition with key "${key}" is deployed`);
+    const today = civilDate(this.now(), this.zone);
+    return { today, periods: inForcePeriods(versions, today) };
   }
 
   async list(all: boolean): Promise<DefinitionRow[]> {

@@ -12,6 +12,8 @@ export interface NewVersion {
   source: string;
   /** Content equality: a version whose hash equals the latest one's makes no new version. */
   sourceHash: string;
+  /** The process property `inForceFrom` ("YYYY-MM-DD"), or null: in force from its deployment. */
+  inForceFrom: string | null;
 }
 
 export interface StoredVersion {
@@ -33,6 +35,8 @@ export interface DefinitionStore {
   latest(key: string): Promise<DefinitionRow | null>;
   /** Every version, by key and version. */
   all(): Promise<DefinitionRow[]>;
+  /** Every version of one key, oldest first. */
+  versions(key: string): Promise<DefinitionRow[]>;
   byId(id: string): Promise<DefinitionRow | null>;
   save(versions: NewVersion[], meta: { name: string; source: string; user?: string | null; deployedAt: string }): Promise<StoredDeployment>;
 }
@@ -54,6 +58,10 @@ export class SqlDefinitionStore implements DefinitionStore {
 
   all(): Promise<DefinitionRow[]> {
     return this.dataSource.getRepository(DefinitionEntity).find({ order: { key: 'ASC', version: 'ASC' } });
+  }
+
+  versions(key: string): Promise<DefinitionRow[]> {
+    return this.dataSource.getRepository(DefinitionEntity).find({ where: { key }, order: { version: 'ASC' } });
   }
 
   byId(id: string): Promise<DefinitionRow | null> {

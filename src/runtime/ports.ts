@@ -7,7 +7,8 @@ export type { DueDates as DueDateCalculator } from '../calendar/due-dates';
 
 /** The deployed definitions the runtime starts and steps (DefinitionService; a test gives parsed fixtures). */
 export interface DefinitionSource {
-  latest(key: string): Promise<{ id: string }>;
+  /** The version an application filed at `filedAt` starts on (the one in force on that date). */
+  inForce(key: string, filedAt: Date): Promise<{ id: string }>;
   load(definitionId: string): Promise<LoadedDefinition>;
 }
 

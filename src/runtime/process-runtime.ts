@@ -41,15 +41,16 @@ export class ProcessRuntime {
   constructor(private readonly options: ProcessRuntimeOptions) {}
 
   /**
-   * Starts an instance of the latest version of `key`. With an idempotency key (the client's
+   * Starts an instance of the version of `key` in force today (definitions/in-force.ts), or of
+   * exactly `options.definitionId` (a start by id). With an idempotency key (the client's
    * Idempotency-Key header) the instance id is derived from it: a repeated request, say after the
    * connection broke while the first one ran, returns the instance the first one made
    * (`replayed`), and one whose first attempt a crash discarded makes the same instance again, so
    * the external systems it called see the same request id twice, not two requests.
    */
-  async start(key: string, input: { businessKey?: string | null; variables?: unknown }, user: User, options: { idempotencyKey?: string } = {}): Promise<InstanceRow & { replayed?: boolean }> {
-    const definition = await this.options.definitions.latest(key);
-    const loaded = await this.options.definitions.load(definition.id);
+  async start(key: string, input: { businessKey?: string | null; variables?: unknown }, user: User, options: { idempotencyKey?: string; definitionId?: string } = {}): Promise<InstanceRow & { replayed?: boolean }> {
+    const definitionId = options.definitionId ?? (await this.options.definitions.inForce(key, this.options.clock.now())).id;
+    const loaded = await this.options.definitions.load(definitionId);
     // Before anything else, the replay of an earlier start included: a refused start stores and calls nothing.
     assertMayStart(loaded.model, user);
     const problems = validateVariables(loaded.model.startFormFields, input.variables);

@@ -212,7 +212,8 @@ export class Step {
       if (depth >= MAX_CALL_DEPTH) {
         throw new DomainError('unprocessable', 'STEP_RUNAWAY', `Call activity "${activity.id}" of "${row.processDefinitionKey}" would start "${calledKey}" ${depth + 1} calls deep (at most ${MAX_CALL_DEPTH}): called processes that call each other never end; nothing was stored`);
       }
-      const called = await this.deps.definitions.load((await this.deps.definitions.latest(calledKey)).id);
+      // The called flow as the law stood when the application was filed, like the application itself.
+      const called = await this.deps.definitions.load((await this.deps.definitions.inForce(calledKey, new Date(this.rootOf(updated).startedAt))).id);
       const callerVariables = JSON.parse(working.row.variables) as Variables;
       const inputs = callInputs(call.inputs, callerVariables, activity.id);
       this.uow.history.push(historyRow(this.deps.clock.now(), row.id, 'call-started', activity.id, activity.name ?? null, null, { calledElement: calledKey, inputs }));

@@ -159,18 +159,16 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
     res.json(await presentDefinition(host, req, await findById(host, req.params.id as string)));
   });
 
+  // By key: the version in force on the filing date (definitions/in-force.ts), as on /api.
   router.post('/process-definition/key/:key/start', async (req, res) => {
     const row = await findLatest(host, req.params.key as string);
-    res.json(await startInstance(host, req, row));
+    res.json(await startInstance(host, req, row, false));
   });
 
+  // By id: exactly that version, as in Camunda (a client that names a version means it).
   router.post('/process-definition/:id/start', async (req, res) => {
     const row = await findById(host, req.params.id as string);
-    const latest = await host.definitions.latest(row.key);
-    if (latest.id !== row.id) {
-      throw new CamundaError(400, 'InvalidRequestException', `Process definition '${row.id}' is not the latest version of '${row.key}' (that is '${latest.id}'); new instances start on the latest version`);
-    }
-    res.json(await startInstance(host, req, row));
+    res.json(await startInstance(host, req, row, true));
   });
 
   router.use((req, _res, next) => next(new CamundaError(404, 'NotFoundException', `This server implements a subset of the Camunda 7 REST API; ${req.method} ${req.baseUrl}${req.path} is not part of it`)));
@@ -286,7 +284,7 @@ const camundaStartBody = z.object(
   { error: 'The body must be a JSON object { businessKey?, variables? }' },
 );
 
-async function startInstance(host: HostContext, req: Request, row: DefinitionRow) {
+async function startInstance(host: HostContext, req: Request, row: DefinitionRow, exact: boolean) {
   const body = parseInput('body', camundaStartBody, req.body ?? {}, (message) => new CamundaError(400, 'InvalidRequestException', message));
   let variables: Record<string, unknown>;
   try {
@@ -294,7 +292,7 @@ async function startInstance(host: HostContext, req: Request, row: DefinitionRow
   } catch (err) {
     throw new CamundaError(400, 'InvalidRequestException', (err as Error).message);
   }
-  const instance = await host.runtime.start(row.key, { businessKey: body.businessKey || null, variables }, req.user!);
+  const instance = await host.runtime.start(row.key, { businessKey: body.businessKey || null, variables }, req.user!, exact ? { definitionId: row.id } : {});
   return {
     links: [{ method: 'GET', href: `${baseUrl(req)}/process-instance/${instance.id}`, rel: 'self' }],
     id: instance.id,

@@ -7,7 +7,7 @@ import { HostContext } from '../context';
 import { presentDefinition, presentInstance } from '../presenters';
 import { ApiRoute, route } from '../route-table';
 import { flag, wholeNumber } from '../schemas/query';
-import { ProcessDefinitionDetailSchema, ProcessDefinitionSchema, StartedInstanceSchema } from '../schemas/resources';
+import { InForceSchema, ProcessDefinitionDetailSchema, ProcessDefinitionSchema, StartedInstanceSchema } from '../schemas/resources';
 
 const keyParam = z.object({ key: z.string().meta({ description: 'Process key' }) });
 
@@ -54,13 +54,27 @@ export function definitionRoutes(host: HostContext): ApiRoute[] {
     route({
       method: 'get',
       path: '/process-definitions/:key',
-      summary: 'Latest version of one definition, with its start form',
+      summary: 'The version in force today (the one a start uses), with its start form',
       params: keyParam,
-      responses: { 200: { description: 'OK', schema: ProcessDefinitionDetailSchema } },
+      responses: {
+        200: { description: 'OK', schema: ProcessDefinitionDetailSchema },
+        422: { description: 'NOT_YET_IN_FORCE: every deployed version comes into force later' },
+      },
       async handle({ params, user }) {
-        const row = await host.definitions.latest(params.key);
+        const row = await host.definitions.inForce(params.key, host.clock.now());
         const fields = (await host.definitions.load(row.id)).model.startFormFields;
         return { ...(await presentForCaller(row, user)), startFormFields: fields, startFormSchema: formJsonSchema(fields) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/process-definitions/:key/in-force',
+      summary: 'Which version applies to applications filed when (process property inForceFrom)',
+      params: keyParam,
+      responses: { 200: { description: 'OK', schema: InForceSchema } },
+      async handle({ params }) {
+        const { today, periods } = await host.definitions.inForcePeriods(params.key);
+        return { key: params.key, today, periods: periods.map((p) => ({ id: `${params.key}:${p.version}`, ...p })) };
       },
     }),
     route({
@@ -78,7 +92,7 @@ export function definitionRoutes(host: HostContext): ApiRoute[] {
     route({
       method: 'post',
       path: '/process-definitions/:key/start',
-      summary: 'Start an instance of the latest version',
+      summary: 'Start an instance of the version in force today',
       description:
         'With an Idempotency-Key header the instance id is derived from the key: a repeated request of the same user with the same business key answers 200 with the instance the first one started (header Idempotent-Replayed: true), also after a server crash; the key used by another user or for another business key is a 409.',
       params: keyParam,
