@@ -2,7 +2,7 @@
  * What the HTTP layer reads (and the one small write it makes, a notification marked read), as
  * functions over the DataSource. Routes call these and services; they never see TypeORM.
  */
-import { Brackets, DataSource } from 'typeorm';
+import { Brackets, DataSource, In } from 'typeorm';
 import {
   DefinitionEntity,
   DefinitionRow,
@@ -17,7 +17,9 @@ import {
   TaskRow,
 } from './entities';
 import { InstanceFilter, instanceHistory, Page, queryInstances, queryTasks, TaskFilter, userMaySeeInstance } from './queries';
+import { LateTaskFilter, openTasksOf, queryLateTasks } from './lateness-query';
 import { writeTransaction } from './write-lock';
+import { applicantsOf, applicationHasTaskOfGroups, CaseFilter, queryCases } from './case-query';
 
 export interface NotificationFilter extends Page {
   /** Whose notifications: to the user or to one of the groups; undefined = everyone's (admin). */
@@ -50,7 +52,15 @@ export function apiStore(dataSource: DataSource) {
       await dataSource.query('SELECT 1');
     },
 
-    tasks: (filter: TaskFilter) => queryTasks(dataSource, filter),
+    /** The task list, each task with its application's applicant (name, IIN/BIN). */
+    async tasks(filter: TaskFilter) {
+      const page = await queryTasks(dataSource, filter);
+      const applicants = await applicantsOf(dataSource, page.items.map((t) => t.processInstanceId));
+      return { ...page, items: page.items.map((t) => ({ ...t, applicantName: null, applicantIinBin: null, ...applicants.get(t.processInstanceId) })) };
+    },
+    cases: (filter: CaseFilter) => queryCases(dataSource, filter),
+    /** A task of one of the groups is or was in the application the instance belongs to. */
+    applicationHasTaskOfGroups: (instanceId: string, groups: readonly string[]) => applicationHasTaskOfGroups(dataSource, instanceId, groups),
     task: (id: string): Promise<TaskRow | null> => tasks.findOne({ where: { id } }),
     async taskGroups(taskId: string): Promise<string[]> {
       return (await dataSource.getRepository(TaskGroupEntity).find({ where: { taskId } })).map((r) => r.groupId).sort();
@@ -62,6 +72,8 @@ export function apiStore(dataSource: DataSource) {
       if (filter.to) qb.andWhere('t.completedAt < :to', { to: filter.to });
       return (await qb.getMany()).map((r) => ({ ...r, completedAt: r.completedAt! }));
     },
+    openTasks: (processDefinitionKey?: string) => openTasksOf(dataSource, processDefinitionKey),
+    lateTasks: (filter: LateTaskFilter) => queryLateTasks(dataSource, filter),
 
     instances: (filter: InstanceFilter) => queryInstances(dataSource, filter),
     instance: (id: string): Promise<InstanceRow | null> => instances.findOne({ where: { id } }),
@@ -80,7 +92,8 @@ export function apiStore(dataSource: DataSource) {
         );
       }
       if (filter.unread === true) qb.andWhere('n.readAt IS NULL');
-      const [items, total] = await qb.orderBy('n.createdAt', 'DESC').addOrderBy('n.id', 'ASC').skip(filter.firstResult).take(filter.maxResults).getManyAndCount();
+      // Unread first, then newest first.
+      const [items, total] = await qb.orderBy('CASE WHEN n.readAt IS NULL THEN 0 ELSE 1 END', 'ASC').addOrderBy('n.createdAt', 'DESC').addOrderBy('n.id', 'ASC').skip(filter.firstResult).take(filter.maxResults).getManyAndCount();
       return { items, total };
     },
     notification: (id: string): Promise<NotificationRow | null> => notifications.findOne({ where: { id } }),
@@ -90,6 +103,28 @@ export function apiStore(dataSource: DataSource) {
         manager.createQueryBuilder().update(NotificationEntity).set({ readAt: at, readBy: userId }).where('id = :id AND readAt IS NULL', { id }).execute(),
       );
       return notifications.findOneOrFail({ where: { id } });
+    },
+    /** Marks every unread notification of the audience read by `userId`; answers how many it marked. */
+    async markAllNotificationsRead(audience: NotificationFilter['audience'], userId: string, at: string): Promise<number> {
+      const result = await writeTransaction(dataSource, (manager) => {
+        const qb = manager.createQueryBuilder().update(NotificationEntity).set({ readAt: at, readBy: userId }).where('readAt IS NULL');
+        if (audience) {
+          qb.andWhere(
+            new Brackets((w) => {
+              w.where('userId = :user', { user: audience.userId });
+              if (audience.groups.length > 0) w.orWhere('groupId IN (:...groups)', { groups: audience.groups });
+            }),
+          );
+        }
+        return qb.execute();
+      });
+      return result.affected ?? 0;
+    },
+    /** Name, case number and due date of the tasks notifications point at (the list shows them, not ids). */
+    async notificationTasks(taskIds: string[]): Promise<Map<string, Pick<TaskRow, 'id' | 'name' | 'taskDefinitionKey' | 'processDefinitionKey' | 'businessKey' | 'due' | 'state' | 'assignee'>>> {
+      if (taskIds.length === 0) return new Map();
+      const rows = await tasks.find({ where: { id: In(taskIds) }, select: { id: true, name: true, taskDefinitionKey: true, processDefinitionKey: true, businessKey: true, due: true, state: true, assignee: true } });
+      return new Map(rows.map((r) => [r.id, r]));
     },
 
     async deployments(filter: DeploymentFilter): Promise<DeploymentRow[]> {
@@ -110,3 +145,5 @@ export type ApiStore = ReturnType<typeof apiStore>;
 /** The row shapes the API presents (types only: the API never sees the entities). */
 export type { DefinitionRow, DeploymentRow, HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow } from './entities';
 export type { TaskWithGroups } from './queries';
+export type { CaseFilter, CaseRow, CaseStep, CaseVisibility } from './case-query';
+export type { LateTask } from './lateness-query';

@@ -24,12 +24,6 @@ export interface DefinitionRow {
   sourceHash: string;
   deploymentId: string;
   deployedAt: string;
-  /**
-   * The civil date (YYYY-MM-DD, Almaty) from which the version is in force (process property
-   * `inForceFrom`); null: from its deployment. A new application starts on the version in force on its
-   * filing date.
-   */
-  inForceFrom?: string | null;
 }
 
 export type InstanceState = 'running' | 'completed';
@@ -83,6 +77,10 @@ export interface TaskRow {
   completedBy: string | null;
   /** When the task passed its due date while open (escalated once). */
   escalatedAt?: string | null;
+  /** From when the task is at risk: the last share of its limit's working time (AT_RISK_SHARE); null without a due date. */
+  riskFrom?: string | null;
+  /** When the at-risk warning was sent, or found needless (the task already overdue): warned once. */
+  warnedAt?: string | null;
   /** `due`, or DUE_SORT_NONE: the task list's due order without a COALESCE that no index serves. */
   dueSort?: string;
 }
@@ -144,7 +142,6 @@ export const DefinitionEntity = new EntitySchema<DefinitionRow>({
     sourceHash: { type: 'varchar', length: 64 },
     deploymentId: id,
     deployedAt: ts,
-    inForceFrom: { type: 'varchar', length: 10, nullable: true },
   },
   uniques: [{ name: 'uq_definition_key_version', columns: ['key', 'version'] }],
 });
@@ -202,6 +199,8 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     completedAt: tsNullable,
     completedBy: { type: 'varchar', length: 100, nullable: true },
     escalatedAt: tsNullable,
+    riskFrom: tsNullable,
+    warnedAt: tsNullable,
     dueSort: { type: 'varchar', length: 24, default: DUE_SORT_NONE },
   },
   uniques: [{ name: 'uq_task_execution', columns: ['processInstanceId', 'executionId'] }],
@@ -211,6 +210,7 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     { name: 'ix_task_state_created', columns: ['state', 'created', 'id'] },
     { name: 'ix_task_state_assignee', columns: ['state', 'assignee'] },
     { name: 'ix_task_instance', columns: ['processInstanceId'] },
+    { name: 'ix_task_state_warned_risk', columns: ['state', 'warnedAt', 'riskFrom'] },
   ],
 });
 
@@ -385,33 +385,4 @@ export const TaskGroupCountEntity = new EntitySchema<TaskGroupCountRow>({
   },
 });
 
-/**
- * One deployed version of the working-time calendar (the data of config/calendar/kz.json), so that
- * every server on the database computes due dates from the same days; the highest version is in force.
- */
-export interface CalendarVersionRow {
-  version: number;
-  /** The calendar data as JSON (the file's shape). */
-  data: string;
-  /** sha256 of `data`: an unchanged calendar makes no new version. */
-  dataHash: string;
-  /** `file` (config/calendar/*.json read at start) or `api` (PUT /api/calendar). */
-  source: string;
-  deployedAt: string;
-  deployedBy: string | null;
-}
-
-export const CalendarVersionEntity = new EntitySchema<CalendarVersionRow>({
-  name: 'CalendarVersion',
-  tableName: 'calendar_versions',
-  columns: {
-    version: { type: 'integer', primary: true },
-    data: { type: 'text' },
-    dataHash: { type: 'varchar', length: 64 },
-    source: { type: 'varchar', length: 40 },
-    deployedAt: ts,
-    deployedBy: { type: 'varchar', length: 100, nullable: true },
-  },
-});
-
-export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity];
+export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity];

@@ -51,6 +51,12 @@ export interface InstanceStore {
   incidents(filter: IncidentFilter): Promise<IncidentRow[]>;
 }
 
+/** Where the scheduler finds tasks that entered the last share of their limit (the at-risk warning). */
+export interface RiskStore {
+  /** Open tasks not yet warned whose riskFrom is at or before `now` (ISO), earliest first. */
+  tasksEnteringRisk(now: string, limit: number): Promise<TaskRow[]>;
+}
+
 /** Where the scheduler finds due timers and takes leases on them. */
 export interface TimerStore {
   /** Pending timers due by `now` (ISO), oldest due first. */

@@ -1,15 +1,15 @@
 import { DataSource, EntityManager, IsNull, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../errors';
 import { DUE_SORT_NONE, HistoryEntity, HistoryRow, IncidentEntity, IncidentRow, InstanceEntity, InstanceRow, NotificationEntity, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, TimerRow } from './entities';
-import { IncidentFilter, InstanceAggregate, InstanceStore, TaskWithGroups, TimerFilter, TimerStore } from './instance-store';
-import { UnitOfWork } from './unit-of-work';
+import { IncidentFilter, InstanceAggregate, InstanceStore, RiskStore, TaskWithGroups, TimerFilter, TimerStore } from './instance-store';
+import { TaskTransition, UnitOfWork } from './unit-of-work';
 import { writeTransaction } from './write-lock';
 
 /** Callers above this many levels are not followed (call activities nest at most 8 deep, the step refuses more). */
 const MAX_CALLERS = 32;
 
 /** The runtime's and the scheduler's stores over a TypeORM DataSource (sqlite or PostgreSQL). */
-export class SqlInstanceStore implements InstanceStore, TimerStore {
+export class SqlInstanceStore implements InstanceStore, TimerStore, RiskStore {
   constructor(private readonly dataSource: DataSource) {}
 
   instance(id: string): Promise<InstanceRow | null> {
@@ -93,6 +93,17 @@ export class SqlInstanceStore implements InstanceStore, TimerStore {
     return !!result.affected;
   }
 
+  /** Read in the order of ix_task_state_warned_risk: open, not warned, at risk by `now`. */
+  tasksEnteringRisk(now: string, limit: number): Promise<TaskRow[]> {
+    return this.dataSource
+      .getRepository(TaskEntity)
+      .createQueryBuilder('t')
+      .where("t.state = 'open' AND t.warnedAt IS NULL AND t.riskFrom <= :now", { now })
+      .orderBy('t.riskFrom', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
   timers(filter: TimerFilter): Promise<TimerRow[]> {
     const where: Record<string, string> = {};
     if (filter.kind) where.kind = filter.kind;
@@ -111,6 +122,13 @@ export class SqlInstanceStore implements InstanceStore, TimerStore {
     return entities.map((task) => ({ task, groups: (groups.get(task.id) ?? []).sort() }));
   }
 }
+
+/** What a task transition checks besides the task being open: escalation and the at-risk warning happen once each. */
+const TRANSITION_CHECKS: Record<TaskTransition['expectedState'], string> = {
+  open: '',
+  'open-not-escalated': ' AND escalatedAt IS NULL',
+  'open-not-warned': ' AND warnedAt IS NULL',
+};
 
 async function writeUnitOfWork(manager: EntityManager, uow: UnitOfWork): Promise<void> {
   for (const { row, expectedRev } of uow.instances.values()) {
@@ -138,7 +156,7 @@ async function writeUnitOfWork(manager: EntityManager, uow: UnitOfWork): Promise
       .createQueryBuilder()
       .update(TaskEntity)
       .set(patch)
-      .where(expectedState === 'open' ? 'id = :id AND state = :state' : 'id = :id AND state = :state AND escalatedAt IS NULL', { id, state: 'open' })
+      .where(`id = :id AND state = :state${TRANSITION_CHECKS[expectedState]}`, { id, state: 'open' })
       .execute();
     if (!result.affected) throw new DomainError('conflict', 'TASK_NOT_OPEN', `Task ${id} is no longer open`);
     // The group rows' copy of the state keeps the task list's index in step with the task.

@@ -8,7 +8,7 @@ export interface TaskInsert {
 export interface TaskTransition {
   id: string;
   /** The state the task must still be in; otherwise someone else got there first. */
-  expectedState: 'open' | 'open-not-escalated';
+  expectedState: 'open' | 'open-not-escalated' | 'open-not-warned';
   patch: Partial<TaskRow>;
   /** The task's candidate groups as loaded: a task leaving `open` leaves their open counts without another read. */
   groups?: readonly string[];

@@ -105,7 +105,7 @@ export function tasksAfterStep(input: {
   knownExecutions: ReadonlySet<string>;
   pendingTimers: readonly TimerRow[];
   now: Date;
-  dueDates: Pick<DueDateCalculator, 'due'>;
+  dueDates: Pick<DueDateCalculator, 'due' | 'riskFrom'>;
 }): Changes {
   const { instance, model, now } = input;
   const changes: Required<Pick<Changes, 'newTasks' | 'newTimers' | 'taskTransitions' | 'timerTransitions' | 'history'>> = { newTasks: [], newTimers: [], taskTransitions: [], timerTransitions: [], history: [] };
@@ -134,6 +134,8 @@ export function tasksAfterStep(input: {
       completedAt: null,
       completedBy: null,
     };
+    // At risk in the last share of the limit; a calendar that cannot say warns at the due date only.
+    if (task.due) task.riskFrom = input.dueDates.riskFrom?.(now, new Date(task.due)).toISOString() ?? task.due;
     const candidateGroups = userTask?.candidateGroups ?? [];
     changes.newTasks.push({ row: task, groups: candidateGroups });
     // The legal limit is a host timer too: when it passes with the task still open, the task escalates.

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock';
 import { DomainError } from '../errors';
 import { TimerRow } from '../persistence/entities';
-import { InstanceStore, TimerFilter, TimerStore } from '../persistence/instance-store';
+import { InstanceStore, RiskStore, TimerFilter, TimerStore } from '../persistence/instance-store';
 import { UnitOfWork } from '../persistence/unit-of-work';
 import { DefinitionSource } from '../runtime/ports';
+import { atRiskWarning } from './at-risk';
 import { escalation, escalationGroup, isOverdue } from './escalation';
 
 /** Identifies this server process in timer leases. */
@@ -13,7 +14,7 @@ const PROCESS_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 const TIMER_LEASE_MS = 60_000;
 
 export interface TimerSchedulerOptions {
-  store: TimerStore & Pick<InstanceStore, 'task' | 'commit'>;
+  store: TimerStore & RiskStore & Pick<InstanceStore, 'task' | 'commit'>;
   /** Moves an instance whose timer event is due (ProcessRuntime.fireTimer). */
   runtime: { fireTimer(timer: TimerRow): Promise<void> };
   definitions: DefinitionSource;
@@ -23,6 +24,8 @@ export interface TimerSchedulerOptions {
 export interface FireResult {
   fired: string[];
   failed: { timerId: string; error: string }[];
+  /** Tasks that entered the last share of their limit and were warned (or, already overdue, marked). */
+  warned: string[];
 }
 
 /** The host's timers: diagram timer events (the engine arms none) and task due dates (escalation). */
@@ -38,7 +41,7 @@ export class TimerScheduler {
   async fireDueTimers(limit = 100): Promise<FireResult> {
     const now = this.options.clock.now();
     const due = await this.options.store.dueTimers(now.toISOString(), limit);
-    const result: FireResult = { fired: [], failed: [] };
+    const result: FireResult = { fired: [], failed: [], warned: [] };
     for (const timer of due) {
       if (!(await this.lease(timer, now))) continue;
       try {
@@ -50,7 +53,29 @@ export class TimerScheduler {
         result.failed.push({ timerId: timer.id, error: error instanceof Error ? error.message : String(error) });
       }
     }
+    await this.warnAtRisk(now, limit, result);
     return result;
+  }
+
+  /**
+   * Warns each open task that entered the last share of its limit, one transaction each. No lease:
+   * the warning's only write is the task's warnedAt under compare-and-set with the notification in
+   * the same commit, so a server that loses the race stores nothing (a conflict, skipped) and a
+   * crash before the commit leaves the task to the next poll.
+   */
+  private async warnAtRisk(now: Date, limit: number, result: FireResult): Promise<void> {
+    for (const task of await this.options.store.tasksEnteringRisk(now.toISOString(), limit)) {
+      try {
+        const notified = escalationGroup((await this.options.definitions.load(task.definitionId)).model);
+        const uow = new UnitOfWork();
+        uow.add(atRiskWarning(task, notified, now));
+        await this.options.store.commit(uow);
+        result.warned.push(task.id);
+      } catch (error) {
+        if (error instanceof DomainError && error.kind === 'conflict') continue;
+        result.failed.push({ timerId: `at-risk:${task.id}`, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
   }
 
   listTimers(filter: TimerFilter): Promise<TimerRow[]> {

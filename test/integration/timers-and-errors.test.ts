@@ -98,7 +98,7 @@ describe('host timers', () => {
     clock.advance(3 * DAY);
     t = await startTestHost({ processesDir: fixtures, dir, clock });
     const first = await t.call('admin', 'POST', '/timers/fire-due');
-    expect(first.body).toEqual({ fired: [timers[0].id], failed: [] });
+    expect(first.body).toEqual({ fired: [timers[0].id], failed: [], warned: [] });
     expect((await t.call('admin', 'POST', '/timers/fire-due')).body.fired).toEqual([]);
 
     const parent = await t.call('admin', 'GET', `/process-instances/${parentId}`);

@@ -1,6 +1,6 @@
 import { DomainError } from '../../src/errors';
 import { HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow, TimerRow } from '../../src/persistence/entities';
-import { IncidentFilter, InstanceAggregate, InstanceStore, TaskWithGroups, TimerFilter, TimerStore } from '../../src/persistence/instance-store';
+import { IncidentFilter, InstanceAggregate, InstanceStore, RiskStore, TaskWithGroups, TimerFilter, TimerStore } from '../../src/persistence/instance-store';
 import { UnitOfWork } from '../../src/persistence/unit-of-work';
 
 interface Tables {
@@ -20,7 +20,7 @@ const copy = <T>(row: T): T => ({ ...row });
  * (instance revision, task and timer compare-and-set, unique task/timer per execution): a unit of
  * work is applied whole or not at all. For unit tests of the runtime without a database.
  */
-export class MemoryStore implements InstanceStore, TimerStore {
+export class MemoryStore implements InstanceStore, TimerStore, RiskStore {
   private tables: Tables = { instances: new Map(), tasks: new Map(), taskGroups: new Map(), timers: new Map(), incidents: new Map(), notifications: [], history: [] };
   /** Every load of an aggregate, by instance id (what a step read). */
   readonly loads: string[] = [];
@@ -85,7 +85,7 @@ export class MemoryStore implements InstanceStore, TimerStore {
     }
     for (const { id, expectedState, patch } of uow.taskTransitions) {
       const task = next.tasks.get(id);
-      if (!task || task.state !== 'open' || (expectedState === 'open-not-escalated' && task.escalatedAt)) throw new DomainError('conflict', 'TASK_NOT_OPEN', `Task ${id} is no longer open`);
+      if (!task || task.state !== 'open' || (expectedState === 'open-not-escalated' && task.escalatedAt) || (expectedState === 'open-not-warned' && task.warnedAt)) throw new DomainError('conflict', 'TASK_NOT_OPEN', `Task ${id} is no longer open`);
       next.tasks.set(id, { ...task, ...patch });
     }
     for (const { row, groups } of uow.newTasks) {
@@ -130,6 +130,10 @@ export class MemoryStore implements InstanceStore, TimerStore {
       .filter((i) => (!filter.processInstanceId || i.processInstanceId === filter.processInstanceId) && (!filter.open || i.resolvedAt === null))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
       .map(copy);
+  }
+
+  async tasksEnteringRisk(now: string, limit: number): Promise<TaskRow[]> {
+    return [...this.tables.tasks.values()].filter((t) => t.state === 'open' && !t.warnedAt && !!t.riskFrom && t.riskFrom <= now).sort((a, b) => a.riskFrom!.localeCompare(b.riskFrom!)).slice(0, limit).map(copy);
   }
 
   async dueTimers(now: string, limit: number): Promise<TimerRow[]> {

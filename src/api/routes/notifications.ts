@@ -12,10 +12,29 @@ export function notificationRoutes(host: HostContext): ApiRoute[] {
     route({
       method: 'get',
       path: '/notifications',
-      summary: "Notifications to the caller or the caller's groups (overdue tasks escalated)",
+      summary: "Notifications to the caller or the caller's groups (tasks at risk, overdue tasks escalated), newest first, each with its task as it is now; total counts them all (unread=true: the unread count)",
       query: z.object({ unread: flag('Only unread ones'), ...paging }),
       responses: { 200: { description: 'OK', schema: pageOf(NotificationSchema) } },
-      handle: ({ query, user }) => host.store.notifications({ ...query, audience: notificationAudience(user) }),
+      async handle({ query, user }) {
+        const page = await host.store.notifications({ ...query, audience: notificationAudience(user) });
+        const tasks = await host.store.notificationTasks([...new Set(page.items.flatMap((n) => (n.taskId ? [n.taskId] : [])))]);
+        return {
+          total: page.total,
+          items: page.items.map((n) => {
+            const task = n.taskId ? tasks.get(n.taskId) : undefined;
+            return { ...n, task: task ? { name: task.name, taskDefinitionKey: task.taskDefinitionKey, processDefinitionKey: task.processDefinitionKey, businessKey: task.businessKey, due: task.due, state: task.state, assignee: task.assignee } : null };
+          }),
+        };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/notifications/read-all',
+      summary: "Mark every unread notification of the caller (and the caller's groups) read",
+      responses: { 200: { description: 'OK', schema: z.object({ marked: z.number().int() }).meta({ id: 'NotificationsMarked' }) } },
+      async handle({ user }) {
+        return { marked: await host.store.markAllNotificationsRead(notificationAudience(user), user.id, host.clock.now().toISOString()) };
+      },
     }),
     route({
       method: 'post',

@@ -65,29 +65,11 @@ export const ProcessDefinitionSchema = z
     resourceName: z.string(),
     deploymentId: z.string(),
     deployedAt: dateTime,
-    inForceFrom: z.string().nullable().meta({ description: 'The date (YYYY-MM-DD, Almaty) from which this version is in force (process property inForceFrom); null: from its deployment', example: '2027-01-01' }),
     startable: z.boolean().meta({ description: 'Whether the caller may start it (candidate starters of the diagram, or admin; never a flow with isStartableInTasklist="false")' }),
     startRefusal: StartRefusal.optional().meta({ description: 'When not startable: the 403 a start would get' }),
     act: ActSchema.optional().meta({ description: 'The act the reglament implements; absent for the shared flows' }),
   })
   .meta({ id: 'ProcessDefinition' });
-
-export const InForceSchema = z
-  .object({
-    key: z.string(),
-    today: z.string().meta({ description: 'Today in Almaty (YYYY-MM-DD): the filing date of an application started now' }),
-    periods: z
-      .array(
-        z.object({
-          id: z.string().meta({ example: 'cotton-warehouse-license:2' }),
-          version: z.number().int(),
-          from: z.string().nullable().meta({ description: 'First filing date it applies to; null: since its deployment' }),
-          until: z.string().nullable().meta({ description: 'Last filing date it applies to; null: until a later version is deployed' }),
-        }),
-      )
-      .meta({ description: 'Which version a new application starts on, by filing date, from the one in force today on; a version replaced before its date came is not listed' }),
-  })
-  .meta({ id: 'InForce' });
 
 export const ProcessDefinitionDetailSchema = ProcessDefinitionSchema.extend({
   startFormFields: z.array(FormFieldSchema),
@@ -195,18 +177,54 @@ export const DeploymentResultSchema = z
 
 export const TimerSchema = z.record(z.string(), z.unknown()).meta({ id: 'Timer', description: "A host timer: a diagram's timer event (kind event) or a task's legal time limit (kind task-due)" });
 
-export const FiredTimersSchema = z.object({ fired: z.array(z.string()), failed: z.array(z.object({ timerId: z.string(), error: z.string() })) }).meta({ id: 'FiredTimers' });
+export const FiredTimersSchema = z
+  .object({ fired: z.array(z.string()), failed: z.array(z.object({ timerId: z.string(), error: z.string() })), warned: z.array(z.string()).meta({ description: 'Tasks warned as at risk (entered the last AT_RISK_SHARE of their limit)' }) })
+  .meta({ id: 'FiredTimers' });
 
 export const NotificationSchema = z
   .object({
     id: z.string(),
     groupId: z.string().nullable(),
     userId: z.string().nullable(),
+    type: z.string().meta({ description: 'task-overdue or task-at-risk' }),
+    message: z.string(),
+    processInstanceId: z.string().nullable(),
+    taskId: z.string().nullable(),
+    createdAt: dateTime,
     readAt: dateTime.nullable(),
     readBy: z.string().nullable(),
+    task: z
+      .object({ name: z.string().nullable(), taskDefinitionKey: z.string(), processDefinitionKey: z.string(), businessKey: z.string().nullable(), due: dateTime.nullable(), state: z.string(), assignee: z.string().nullable() })
+      .nullable()
+      .optional()
+      .meta({ description: 'The task it is about, as it is now (in the list)' }),
   })
-  .catchall(z.unknown())
   .meta({ id: 'Notification' });
+
+export const LatenessEntrySchema = z
+  .object({
+    taskId: z.string(),
+    taskDefinitionKey: z.string(),
+    stepName: z.string().nullable(),
+    processDefinitionKey: z.string().meta({ description: 'The reglament (the caller of a shared flow)' }),
+    processInstanceId: z.string(),
+    businessKey: z.string().nullable().meta({ description: 'Case number' }),
+    applicantName: z.string().nullable(),
+    applicantIinBin: z.string().nullable(),
+    assignee: z.string().nullable().meta({ description: 'null: unclaimed, see candidateGroups' }),
+    candidateGroups: z.array(z.string()),
+    created: dateTime,
+    due: dateTime,
+    timeLimit: z.string().nullable(),
+    state: z.enum(['overdue', 'at-risk']),
+    workingMinutesOver: z.number().meta({ description: 'Working minutes past the due date (overdue)' }),
+    workingMinutesLeft: z.number().meta({ description: 'Working minutes until the due date (at risk)' }),
+  })
+  .meta({ id: 'LatenessEntry' });
+
+export const LatenessSchema = z
+  .object({ items: z.array(LatenessEntrySchema), total: z.number().int(), overdue: z.number().int().meta({ description: 'How many of total are past their due date' }) })
+  .meta({ id: 'Lateness' });
 
 export const SlaReportSchema = z
   .object({
@@ -234,7 +252,6 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 
 export type FormField = z.infer<typeof FormFieldSchema>;
 export type ProcessDefinition = z.infer<typeof ProcessDefinitionSchema>;
-export type InForce = z.infer<typeof InForceSchema>;
 export type ProcessDefinitionDetail = z.infer<typeof ProcessDefinitionDetailSchema>;
 export type ProcessInstance = z.infer<typeof ProcessInstanceSchema>;
 export type Incident = z.infer<typeof IncidentSchema>;
@@ -243,3 +260,6 @@ export type Task = z.infer<typeof TaskSchema>;
 export type TaskDetail = z.infer<typeof TaskDetailSchema>;
 export type Me = z.infer<typeof MeSchema>;
 export type SlaReport = z.infer<typeof SlaReportSchema>;
+export type Lateness = z.infer<typeof LatenessSchema>;
+export type LatenessEntry = z.infer<typeof LatenessEntrySchema>;
+export type Notification = z.infer<typeof NotificationSchema>;

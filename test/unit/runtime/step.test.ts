@@ -63,7 +63,7 @@ async function fixtureDefinitions(): Promise<DefinitionSource> {
     model: describeProcess(parsed.definitions),
     moddleContext: parsed.moddleContext,
   };
-  return { inForce: async () => ({ id: loaded.row.id }), load: async () => loaded };
+  return { latest: async () => ({ id: loaded.row.id }), load: async () => loaded };
 }
 
 async function setUp() {
@@ -121,7 +121,7 @@ describe('the runtime step over an in-memory store', () => {
     expect((await scheduler.fireDueTimers()).fired).toEqual([]);
     clock.advance(3600_000);
     const wait = store.allTimers().find((t) => t.activityId === 'wait')!;
-    expect(await scheduler.fireDueTimers()).toEqual({ fired: [wait.id], failed: [] });
+    expect(await scheduler.fireDueTimers()).toEqual({ fired: [wait.id], failed: [], warned: [] });
     const decide = store.allTasks().find((t) => t.taskDefinitionKey === 'decide')!;
     expect(decide).toMatchObject({ state: 'open', due: null });
     const deadline = store.allTimers().find((t) => t.activityId === 'deadline')!;
