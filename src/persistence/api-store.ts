@@ -19,7 +19,6 @@ import {
 import { InstanceFilter, instanceHistory, Page, queryInstances, queryTasks, TaskFilter, userMaySeeInstance } from './queries';
 import { LateTaskFilter, openTasksOf, queryLateTasks } from './lateness-query';
 import { writeTransaction } from './write-lock';
-import { applicantsOf, applicationHasTaskOfGroups, CaseFilter, queryCases } from './case-query';
 
 export interface NotificationFilter extends Page {
   /** Whose notifications: to the user or to one of the groups; undefined = everyone's (admin). */
@@ -52,15 +51,7 @@ export function apiStore(dataSource: DataSource) {
       await dataSource.query('SELECT 1');
     },
 
-    /** The task list, each task with its application's applicant (name, IIN/BIN). */
-    async tasks(filter: TaskFilter) {
-      const page = await queryTasks(dataSource, filter);
-      const applicants = await applicantsOf(dataSource, page.items.map((t) => t.processInstanceId));
-      return { ...page, items: page.items.map((t) => ({ ...t, applicantName: null, applicantIinBin: null, ...applicants.get(t.processInstanceId) })) };
-    },
-    cases: (filter: CaseFilter) => queryCases(dataSource, filter),
-    /** A task of one of the groups is or was in the application the instance belongs to. */
-    applicationHasTaskOfGroups: (instanceId: string, groups: readonly string[]) => applicationHasTaskOfGroups(dataSource, instanceId, groups),
+    tasks: (filter: TaskFilter) => queryTasks(dataSource, filter),
     task: (id: string): Promise<TaskRow | null> => tasks.findOne({ where: { id } }),
     async taskGroups(taskId: string): Promise<string[]> {
       return (await dataSource.getRepository(TaskGroupEntity).find({ where: { taskId } })).map((r) => r.groupId).sort();
@@ -104,6 +95,7 @@ export function apiStore(dataSource: DataSource) {
       );
       return notifications.findOneOrFail({ where: { id } });
     },
+
     /** Marks every unread notification of the audience read by `userId`; answers how many it marked. */
     async markAllNotificationsRead(audience: NotificationFilter['audience'], userId: string, at: string): Promise<number> {
       const result = await writeTransaction(dataSource, (manager) => {
@@ -145,5 +137,4 @@ export type ApiStore = ReturnType<typeof apiStore>;
 /** The row shapes the API presents (types only: the API never sees the entities). */
 export type { DefinitionRow, DeploymentRow, HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow } from './entities';
 export type { TaskWithGroups } from './queries';
-export type { CaseFilter, CaseRow, CaseStep, CaseVisibility } from './case-query';
 export type { LateTask } from './lateness-query';
