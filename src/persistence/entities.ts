@@ -24,6 +24,12 @@ export interface DefinitionRow {
   sourceHash: string;
   deploymentId: string;
   deployedAt: string;
+  /**
+   * The civil date (YYYY-MM-DD, Almaty) from which the version is in force (process property
+   * `inForceFrom`); null: from its deployment. A new application starts on the version in force on its
+   * filing date.
+   */
+  inForceFrom?: string | null;
 }
 
 export type InstanceState = 'running' | 'completed';
@@ -142,6 +148,7 @@ export const DefinitionEntity = new EntitySchema<DefinitionRow>({
     sourceHash: { type: 'varchar', length: 64 },
     deploymentId: id,
     deployedAt: ts,
+    inForceFrom: { type: 'varchar', length: 10, nullable: true },
   },
   uniques: [{ name: 'uq_definition_key_version', columns: ['key', 'version'] }],
 });
@@ -385,4 +392,33 @@ export const TaskGroupCountEntity = new EntitySchema<TaskGroupCountRow>({
   },
 });
 
-export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity];
+/**
+ * One deployed version of the working-time calendar (the data of config/calendar/kz.json), so that
+ * every server on the database computes due dates from the same days; the highest version is in force.
+ */
+export interface CalendarVersionRow {
+  version: number;
+  /** The calendar data as JSON (the file's shape). */
+  data: string;
+  /** sha256 of `data`: an unchanged calendar makes no new version. */
+  dataHash: string;
+  /** `file` (config/calendar/*.json read at start) or `api` (PUT /api/calendar). */
+  source: string;
+  deployedAt: string;
+  deployedBy: string | null;
+}
+
+export const CalendarVersionEntity = new EntitySchema<CalendarVersionRow>({
+  name: 'CalendarVersion',
+  tableName: 'calendar_versions',
+  columns: {
+    version: { type: 'integer', primary: true },
+    data: { type: 'text' },
+    dataHash: { type: 'varchar', length: 64 },
+    source: { type: 'varchar', length: 40 },
+    deployedAt: ts,
+    deployedBy: { type: 'varchar', length: 100, nullable: true },
+  },
+});
+
+export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity];

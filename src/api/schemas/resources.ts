@@ -65,11 +65,29 @@ export const ProcessDefinitionSchema = z
     resourceName: z.string(),
     deploymentId: z.string(),
     deployedAt: dateTime,
+    inForceFrom: z.string().nullable().meta({ description: 'The date (YYYY-MM-DD, Almaty) from which this version is in force (process property inForceFrom); null: from its deployment', example: '2027-01-01' }),
     startable: z.boolean().meta({ description: 'Whether the caller may start it (candidate starters of the diagram, or admin; never a flow with isStartableInTasklist="false")' }),
     startRefusal: StartRefusal.optional().meta({ description: 'When not startable: the 403 a start would get' }),
     act: ActSchema.optional().meta({ description: 'The act the reglament implements; absent for the shared flows' }),
   })
   .meta({ id: 'ProcessDefinition' });
+
+export const InForceSchema = z
+  .object({
+    key: z.string(),
+    today: z.string().meta({ description: 'Today in Almaty (YYYY-MM-DD): the filing date of an application started now' }),
+    periods: z
+      .array(
+        z.object({
+          id: z.string().meta({ example: 'cotton-warehouse-license:2' }),
+          version: z.number().int(),
+          from: z.string().nullable().meta({ description: 'First filing date it applies to; null: since its deployment' }),
+          until: z.string().nullable().meta({ description: 'Last filing date it applies to; null: until a later version is deployed' }),
+        }),
+      )
+      .meta({ description: 'Which version a new application starts on, by filing date, from the one in force today on; a version replaced before its date came is not listed' }),
+  })
+  .meta({ id: 'InForce' });
 
 export const ProcessDefinitionDetailSchema = ProcessDefinitionSchema.extend({
   startFormFields: z.array(FormFieldSchema),
@@ -252,6 +270,7 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 
 export type FormField = z.infer<typeof FormFieldSchema>;
 export type ProcessDefinition = z.infer<typeof ProcessDefinitionSchema>;
+export type InForce = z.infer<typeof InForceSchema>;
 export type ProcessDefinitionDetail = z.infer<typeof ProcessDefinitionDetailSchema>;
 export type ProcessInstance = z.infer<typeof ProcessInstanceSchema>;
 export type Incident = z.infer<typeof IncidentSchema>;

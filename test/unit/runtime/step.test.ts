@@ -63,7 +63,7 @@ async function fixtureDefinitions(): Promise<DefinitionSource> {
     model: describeProcess(parsed.definitions),
     moddleContext: parsed.moddleContext,
   };
-  return { latest: async () => ({ id: loaded.row.id }), load: async () => loaded };
+  return { inForce: async () => ({ id: loaded.row.id }), load: async () => loaded };
 }
 
 async function setUp() {
