@@ -1,4 +1,4 @@
-import type { Texts } from './kk';
+import type { CiteTerm, Texts } from './kk';
 
 export const en: Texts = {
   appName: 'Reglament',
@@ -89,6 +89,22 @@ export const en: Texts = {
   kazakhName: 'Name (Kazakh)',
   englishMeaning: 'Meaning (English)',
   legalSource: 'Legal source',
+  act: 'Act',
+  actKinds: { order: 'order', resolution: 'resolution', decree: 'decree', law: 'law' },
+  citeAct: (body: string, kind: string, number: string, date: string) => `${body} ${kind} No ${number} of ${date}`,
+  citeTerm: (term: CiteTerm, n: string) => {
+    const word = { pt: 'para', step: 'step', item: 'item', annex: 'annex', diagram: 'diagram No', process: 'process', condition: 'condition', action: 'action', section: 'section' }[term];
+    return n ? `${word} ${n}` : word;
+  },
+  actInForce: 'in force',
+  actRepealedBy: (ref: string) => `repealed by ${ref}`,
+  actSourceFile: 'Text file and lines',
+  diagramControls: 'Diagram controls',
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
+  zoomFit: 'Fit to view',
+  fullScreen: 'Full screen',
+  exitFullScreen: 'Exit full screen',
   timeLimit: 'Time limit',
   candidateGroup: 'Candidate group',
   handler: 'Handler',

@@ -1,4 +1,7 @@
 /** Interface text in Kazakh: the language of the acts. Every other language is typed against this one. */
+/** Where in an act a citation points (src/web/citation.ts): paragraph, step, item, annex, diagram, process, condition, action, section. */
+export type CiteTerm = 'pt' | 'step' | 'item' | 'annex' | 'diagram' | 'process' | 'condition' | 'action' | 'section';
+
 export const kk = {
   appName: 'Регламент',
   tasks: 'Тапсырмалар',
@@ -88,6 +91,22 @@ export const kk = {
   kazakhName: 'Атауы (қазақша)',
   englishMeaning: 'Мағынасы (ағылшынша)',
   legalSource: 'Құқықтық негізі',
+  act: 'Акт',
+  actKinds: { order: 'бұйрық', resolution: 'қаулы', decree: 'жарлық', law: 'заң' } as Record<'order' | 'resolution' | 'decree' | 'law', string>,
+  citeAct: (body: string, kind: string, number: string, date: string) => `${body}, ${date} № ${number} ${kind}`,
+  citeTerm: (term: CiteTerm, n: string) => {
+    const word = { pt: 'тармақ', step: 'қадам', item: 'тармақша', annex: 'қосымша', diagram: 'диаграмма', process: 'үдеріс', condition: 'шарт', action: 'әрекет', section: 'бөлім' }[term];
+    return n ? (term === 'diagram' ? `№ ${n} ${word}` : `${n}-${word}`) : word;
+  },
+  actInForce: 'қолданыста',
+  actRepealedBy: (ref: string) => `күші жойылған: ${ref}`,
+  actSourceFile: 'Мәтін файлы мен жолдары',
+  diagramControls: 'Диаграмманы басқару',
+  zoomIn: 'Үлкейту',
+  zoomOut: 'Кішірейту',
+  zoomFit: 'Толық көрсету',
+  fullScreen: 'Толық экран',
+  exitFullScreen: 'Толық экраннан шығу',
   timeLimit: 'Мерзім',
   candidateGroup: 'Орындаушы топ',
   handler: 'Өңдегіш',

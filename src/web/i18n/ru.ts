@@ -1,4 +1,4 @@
-import type { Texts } from './kk';
+import type { CiteTerm, Texts } from './kk';
 
 export const ru: Texts = {
   appName: 'Регламент',
@@ -89,6 +89,22 @@ export const ru: Texts = {
   kazakhName: 'Название (на казахском)',
   englishMeaning: 'Значение (на английском)',
   legalSource: 'Правовое основание',
+  act: 'Акт',
+  actKinds: { order: 'приказ', resolution: 'постановление', decree: 'указ', law: 'закон' },
+  citeAct: (body: string, kind: string, number: string, date: string) => `${body}, ${kind} № ${number} от ${date}`,
+  citeTerm: (term: CiteTerm, n: string) => {
+    const word = { pt: 'п.', step: 'шаг', item: 'пп.', annex: 'приложение', diagram: 'диаграмма №', process: 'процесс', condition: 'условие', action: 'действие', section: 'раздел' }[term];
+    return n ? `${word} ${n}` : word;
+  },
+  actInForce: 'действует',
+  actRepealedBy: (ref: string) => `утратил силу: ${ref}`,
+  actSourceFile: 'Файл текста и строки',
+  diagramControls: 'Управление диаграммой',
+  zoomIn: 'Увеличить',
+  zoomOut: 'Уменьшить',
+  zoomFit: 'Показать целиком',
+  fullScreen: 'Во весь экран',
+  exitFullScreen: 'Выйти из полноэкранного режима',
   timeLimit: 'Срок',
   candidateGroup: 'Группа исполнителей',
   handler: 'Обработчик',

@@ -1,4 +1,5 @@
 import { api, Definition } from '../api';
+import { Act, actStatus, citationNode, citeAct } from '../citation';
 import { addMarker, Diagram, onElementClick, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { describeElement, ElementInfo } from '../elements';
@@ -53,6 +54,7 @@ export const catalogPage: Page = async (root, params, query) => {
         selected
           ? [
               h('h2', {}, selected.name ?? selected.key),
+              selected.act ? h('p', { class: 'act-citation', 'data-act': selected.key }, `${t().act}: ${citeAct(selected.act)} · ${actStatus(selected.act)}`) : null,
               h(
                 'div',
                 { class: 'versions' },
@@ -75,12 +77,12 @@ export const catalogPage: Page = async (root, params, query) => {
     if (marked) diagram.canvas.removeMarker(marked, 'rg-selected');
     marked = bo.id;
     addMarker(diagram, bo.id, 'rg-selected');
-    showElement(panel, describeElement(diagram.process, bo), byKey);
+    showElement(panel, describeElement(diagram.process, bo), byKey, selected.act);
   });
   return () => diagram.destroy();
 };
 
-function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, Definition[]>) {
+function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, Definition[]>, act: Act | undefined) {
   const tx = t();
   const row = (label: string, value: Node | string | null | undefined, name: string) => (value ? [h('dt', {}, label), h('dd', { 'data-info': name }, value)] : null);
   clear(
@@ -92,7 +94,7 @@ function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, D
       row(tx.type, `${info.type.replace('bpmn:', '')} · ${info.id}`, 'type'),
       row(tx.kazakhName, info.name, 'name'),
       row(tx.englishMeaning, info.meaning ? h('span', { lang: 'en' }, info.meaning) : null, 'meaning'),
-      row(tx.legalSource, info.source, 'source'),
+      row(tx.legalSource, citationNode(act, info.source), 'source'),
       row(tx.timeLimit, info.timeLimit, 'timeLimit'),
       row(tx.candidateGroup, info.candidateGroups.join(', '), 'candidateGroup'),
       row(tx.handler, info.handler, 'handler'),

@@ -1,4 +1,5 @@
-import { activeIds, api, HistoryEntry, Instance, Task } from '../api';
+import { activeIds, api, HistoryEntry, Instance, Task, Definition } from '../api';
+import { actStatus, citeAct } from '../citation';
 import { addMarker, addOverlay, Diagram, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
@@ -28,6 +29,7 @@ export const instancePage: Page = async (root, params) => {
   ]);
   const xml = await api<string>(`/process-definitions/${encodeURIComponent(instance.processDefinitionKey)}/xml?version=${instance.version}`);
 
+  const act = (await api<Definition[]>('/process-definitions?all=true').catch(() => [] as Definition[])).find((d) => d.id === instance.processDefinitionId)?.act;
   const canvas = h('div', { class: 'diagram', 'data-diagram': instance.processDefinitionKey });
   const current = tasks.items.map((task) =>
     h(
@@ -46,6 +48,7 @@ export const instancePage: Page = async (root, params) => {
       { class: 'facts' },
       h('dt', {}, tx.reglament),
       h('dd', {}, h('a', { href: `/catalog/${instance.processDefinitionKey}?version=${instance.version}` }, `${instance.processDefinitionKey} · ${tx.version} ${instance.version}`)),
+      act ? [h('dt', {}, tx.act), h('dd', { 'data-info': 'act' }, `${citeAct(act)} · ${actStatus(act)}`)] : null,
       h('dt', {}, tx.state),
       h('dd', { 'data-state': instance.state }, instance.state, instance.outcome ? ` (${instance.outcome})` : ''),
       h('dt', {}, tx.started),

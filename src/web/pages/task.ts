@@ -4,6 +4,8 @@ import { generateForm } from '../form';
 import { formatDateTime, t } from '../i18n';
 import { flash, navigate, Page } from '../router';
 import { splitDocumentation } from '../elements';
+import { citationNode } from '../citation';
+import type { Definition } from '../api';
 import { variablesTable } from './instance';
 
 /** One task: what it is, its case's variables, claim / unclaim, and its generated form. */
@@ -38,6 +40,8 @@ export const taskPage: Page = async (root, params) => {
   const hint = !open ? null : !task.assignee ? h('p', { class: 'hint' }, tx.claimFirst) : !mine ? h('p', { class: 'hint' }, tx.claimedBy(task.assignee)) : null;
 
   const { meaning, source } = splitDocumentation(task.documentation);
+  // The act of the task's own version (a later version may cite an amended act).
+  const act = (await api<Definition[]>('/process-definitions?all=true').catch(() => [] as Definition[])).find((d) => d.id === task.processDefinitionId)?.act;
   clear(
     root,
     h('h1', { 'data-task-key': task.taskDefinitionKey }, task.name ?? task.taskDefinitionKey),
@@ -55,7 +59,7 @@ export const taskPage: Page = async (root, params) => {
       h('dt', {}, tx.legalLimit),
       h('dd', {}, task.timeLimit ?? tx.notStated),
       meaning ? [h('dt', {}, tx.englishMeaning), h('dd', { lang: 'en' }, meaning)] : null,
-      source ? [h('dt', {}, tx.legalSource), h('dd', { class: 'source' }, source)] : null,
+      source || act ? [h('dt', {}, tx.legalSource), h('dd', { class: 'source', 'data-info': 'source' }, citationNode(act, source))] : null,
     ),
     actions,
     h('section', { class: 'task-form' }, hint, form.element),
