@@ -2,14 +2,21 @@
  * Geometry check of a BPMN file's diagram interchange (works on any file, drawn by hand or generated):
  * - every participant, lane and flow node has a shape, every sequence flow an edge, every named
  *   event / gateway / flow a label with bounds;
- * - standard sizes (task 100x80, event 36x36, gateway 50x50);
+ * - sizes: events 36x36, gateways 50x50, activities at least 100x80;
  * - lanes are horizontal, stacked without gap or overlap, and fill the pool;
  * - every flow node lies inside the lane that lists it; no two flow nodes overlap;
  * - edges are orthogonal, start on their source's border and end on their target's border, never
  *   cross a node, never run along another edge, and (warning) never run right to left;
- * - labels overlap no node, no other label and no edge, and stay inside the pool.
+ * - text as bpmn-js draws it, predicted with Arial's metrics (./text-layout.ts) and judged by
+ *   ./legibility.ts like the browser test judges what Chromium drew: activity names whole, inside
+ *   their box and clear of the icon; external labels clear of other labels, nodes and edges; labels
+ *   inside the pool.
  */
 import { moddle } from '../../src/definitions/moddle';
+import { judgeLegibility, type DrawnDiagram } from './legibility';
+import { activityIcons } from './render';
+import { layoutActivityText, layoutLabelText } from './text-layout';
+import type { NodeSpec } from './types';
 
 export interface LayoutProblem {
   severity: 'error' | 'warning';
@@ -56,14 +63,6 @@ function segmentHitsRect(a: Pt, b: Pt, r: Rect): boolean {
     return a.x > r.x + EPS && a.x < r.x + r.width - EPS && overlap1(a.y, b.y, r.y, r.y + r.height) > EPS;
   }
   return a.y > r.y + EPS && a.y < r.y + r.height - EPS && overlap1(a.x, b.x, r.x, r.x + r.width) > EPS;
-}
-
-/** Does the axis-aligned segment a-b touch the closed rectangle r at all? */
-function segmentTouchesRect(a: Pt, b: Pt, r: Rect): boolean {
-  if (a.x === b.x) {
-    return a.x >= r.x && a.x <= r.x + r.width && overlap1(a.y, b.y, r.y, r.y + r.height) >= 0;
-  }
-  return a.y >= r.y && a.y <= r.y + r.height && overlap1(a.x, b.x, r.x, r.x + r.width) >= 0;
 }
 
 function onBorder(p: Pt, r: Rect): boolean {
@@ -126,6 +125,7 @@ export async function checkLayout(xml: string): Promise<LayoutReport> {
   const nodeRects = new Map<string, Rect>();
   const segments: { owner: string; a: Pt; b: Pt }[] = [];
   const poolRects: Rect[] = [];
+  const drawn: DrawnDiagram = { activities: [], labels: [], nodes: [], flows: [] };
 
   for (const participant of participants) {
     const di = shapes.get(participant.id);
@@ -178,7 +178,18 @@ export async function checkLayout(xml: string): Promise<LayoutReport> {
       const r = rect(di.bounds);
       nodeRects.set(node.id, r);
       for (const [type, width, height] of STANDARD_SIZES) {
-        if (node.$instanceOf(type) && (r.width !== width || r.height !== height)) warn(node.id, `Size ${r.width}x${r.height}, standard is ${width}x${height}`);
+        const activity = type === 'bpmn:Task' || type === 'bpmn:CallActivity';
+        const wrong = activity ? r.width < width || r.height < height : r.width !== width || r.height !== height;
+        if (node.$instanceOf(type) && wrong) warn(node.id, `Size ${r.width}x${r.height}, standard is ${activity ? 'at least ' : ''}${width}x${height}`);
+      }
+      const name = typeof node.name === 'string' ? node.name : '';
+      if (node.$instanceOf('bpmn:Activity') && name) {
+        const type = (node.$type.replace('bpmn:', '').replace(/^./, (c: string) => c.toLowerCase())) as NodeSpec['type'];
+        drawn.activities.push({ id: node.id, name, bounds: r, lines: layoutActivityText(name, r), icons: activityIcons(type, r) });
+      }
+      drawn.nodes.push({ id: node.id, bounds: r });
+      if ((node.$instanceOf('bpmn:Event') || node.$instanceOf('bpmn:Gateway')) && name && di.label?.bounds) {
+        drawn.labels.push({ id: node.id, name, lines: layoutLabelText(name, rect(di.label.bounds)) });
       }
       const named = typeof node.name === 'string' && node.name.trim() !== '';
       if (node.$instanceOf('bpmn:Event') || node.$instanceOf('bpmn:Gateway')) {
@@ -229,6 +240,8 @@ export async function checkLayout(xml: string): Promise<LayoutReport> {
         }
       }
       const named = typeof flow.name === 'string' && flow.name.trim() !== '';
+      drawn.flows.push({ id: flow.id, waypoints: points });
+      if (named && di.label?.bounds) drawn.labels.push({ id: flow.id, name: flow.name, lines: layoutLabelText(flow.name, rect(di.label.bounds)) });
       if (di.label?.bounds) labels.push({ owner: flow.id, bounds: rect(di.label.bounds) });
       else if (named) error(flow.id, 'Named sequence flow has no label bounds');
     }
@@ -255,18 +268,13 @@ export async function checkLayout(xml: string): Promise<LayoutReport> {
     }
   }
 
-  // Labels.
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i];
-    for (const [id, r] of nodeRects) {
-      if (rectsIntersect(label.bounds, r)) error(label.owner, `Label overlaps shape ${id}`);
-    }
-    for (let j = i + 1; j < labels.length; j++) {
-      if (rectsIntersect(label.bounds, labels[j].bounds)) error(label.owner, `Label overlaps the label of ${labels[j].owner}`);
-    }
-    for (const s of segments) {
-      if (segmentTouchesRect(s.a, s.b, label.bounds)) error(label.owner, `Label overlaps edge ${s.owner}`);
-    }
+  // Text as bpmn-js draws it.
+  const legibility = judgeLegibility(drawn);
+  for (const id of legibility.textOutside) error(id, 'Name runs outside the shape (bpmn-js, Arial 12px)');
+  for (const id of legibility.textOnIcon) error(id, 'Name lies on the task icon or marker');
+  for (const id of legibility.brokenWords) error(id, 'A word of the name is broken across lines');
+  for (const o of legibility.labelOverlaps) error(o.id, `Label overlaps ${o.with.join(', ')}`);
+  for (const label of labels) {
     if (poolRects.length > 0 && !poolRects.some((p) => inside(label.bounds, p))) error(label.owner, 'Label lies outside the pool');
   }
 

@@ -2,10 +2,15 @@
  * BPMN layout generator: DiagramSpec (./types.ts) -> BPMN 2.0 XML (Camunda 7 flavour) with complete DI.
  *
  * Geometry: one pool, lanes stacked top to bottom in spec order, each lane `rows` grid rows high.
- * A node sits with its centre on (column, row) of its lane; standard sizes (task 100x80, event
- * 36x36, gateway 50x50). Flows are orthogonal polylines chosen by `route`. External labels of
- * events, gateways and named flows get bounds estimated from the text (bpmn-js wraps them at 90 px).
+ * A node sits with its centre on (column, row) of its lane. Events are 36x36, gateways 50x50; an
+ * activity is the smallest box from 100x80 up in which bpmn-js draws its name whole (no word cut,
+ * inside the box, clear of the task icon), predicted with Arial's metrics (./text-layout.ts); the
+ * column pitch and the lane rows grow with the largest box. Flows are orthogonal polylines chosen by
+ * `route`. External labels of events, gateways and named flows are sized to their wrapped text and
+ * put at the first candidate place that touches no node, no flow and no label placed before them.
  */
+import { breaksWord, boxesIntersect, segmentCrossesBox } from './legibility';
+import { labelHeight, layoutActivityText, layoutLabelText, LABEL_FONT_SIZE, longestWordWidth, TASK_FONT_SIZE, textWidth } from './text-layout';
 import type { Bounds, DiagramSpec, FlowSpec, FormFieldSpec, LaneSpec, LayoutOptions, NodeSpec, Point } from './types';
 
 export const DEFAULT_LAYOUT: LayoutOptions = {
@@ -33,12 +38,77 @@ const SIZES: Record<NodeSpec['type'], { width: number; height: number }> = {
 
 const EVENT_TYPES = new Set<NodeSpec['type']>(['startEvent', 'endEvent', 'boundaryEvent', 'intermediateCatchEvent']);
 
-/** bpmn-js wraps external labels at this width. */
-export const LABEL_MAX_WIDTH = 90;
-/** Average glyph width (px) of the 11px label font for Kazakh Cyrillic text, slightly generous. */
-const CHAR_WIDTH = 6.3;
-const LINE_HEIGHT = 14;
+const ACTIVITY_TYPES = new Set<NodeSpec['type']>(['userTask', 'serviceTask', 'callActivity']);
+
+/** bpmn-js's default width of an external label; a label is never narrower. */
+const LABEL_MIN_WIDTH = 90;
+/** Wider labels (fewer lines) tried when the narrow one finds no free place. */
+const LABEL_WIDTHS = [LABEL_MIN_WIDTH, 120, 150];
 const LABEL_GAP = 5;
+/** Clearance kept between a label and anything else. */
+const CLEARANCE = 2;
+/** Activity boxes tried, smallest area first: width 100-200, height 80-160. */
+const ACTIVITY_SIZES = [100, 120, 140, 160, 180, 200]
+  .flatMap((width) => [80, 90, 100, 110, 120, 130, 140, 150, 160].map((height) => ({ width, height })))
+  .sort((a, b) => a.width * a.height - b.width * b.height || a.width - b.width);
+/** Space between neighbouring activities of one row and of stacked rows. */
+const COLUMN_GAP = 50;
+const ROW_GAP = 60;
+
+/** Where bpmn-js draws the icon or marker of an activity (relative to its box), which text must not cover. */
+export function activityIcons(type: NodeSpec['type'], box: Bounds): Bounds[] {
+  if (type === 'userTask' || type === 'serviceTask') return [{ x: box.x + 3, y: box.y + 3, width: 21, height: 22 }];
+  if (type === 'callActivity') return [{ x: box.x + box.width / 2 - 9, y: box.y + box.height - 22, width: 18, height: 18 }];
+  return [];
+}
+
+/** Does the name, drawn in this box, stay whole, inside the box and clear of the icon? */
+export function activityTextFits(type: NodeSpec['type'], name: string, box: Bounds): boolean {
+  const lines = layoutActivityText(name, box);
+  if (breaksWord(name, lines.map((l) => l.text))) return false;
+  const icons = activityIcons(type, box);
+  const maxWidth = box.width - 2 * 7;
+  return lines.every((l, i) => {
+    if (l.box.x < box.x + 2 || l.box.y < box.y + 2 || l.box.x + l.box.width > box.x + box.width - 2 || l.box.y + l.box.height > box.y + box.height - 2) return false;
+    // Chromium's kerned lines are a little narrower than predicted, so a line may take the next word
+    // along: the line beside an icon must leave room for that too.
+    const next = lines[i + 1]?.text.trim().split(/\s+/)[0];
+    const width = next ? Math.min(maxWidth, textWidth(`${l.text.trim()} ${next}`, TASK_FONT_SIZE)) : l.box.width;
+    const widest = { ...l.box, x: box.x + box.width / 2 - width / 2, width };
+    return !icons.some((icon) => boxesIntersect(widest, icon, 0));
+  });
+}
+
+export function nodeSize(node: NodeSpec): { width: number; height: number } {
+  if (!ACTIVITY_TYPES.has(node.type) || !node.name) return SIZES[node.type];
+  const fitting = ACTIVITY_SIZES.find((size) => activityTextFits(node.type, node.name!, { x: 0, y: 0, ...size }));
+  return fitting ?? ACTIVITY_SIZES[ACTIVITY_SIZES.length - 1];
+}
+
+/**
+ * Size of an external label wrapped at about `width` (never narrower than its longest word). bpmn-js
+ * wraps at the label's DI width, so the box is shrunk to its widest line as long as the lines stay.
+ */
+export function labelSize(text: string, width: number): { width: number; height: number } {
+  // bpmn-js cuts a line back in proportion to its overflow counted in characters, which can cut a
+  // long word even when it would fit: a width whose lines break a word is not taken.
+  const lineWidths = (w: number): number[] | undefined => {
+    const lines = layoutLabelText(text, { x: 0, y: 0, width: w, height: 0 });
+    return breaksWord(text, lines.map((l) => l.text)) ? undefined : lines.map((l) => l.box.width);
+  };
+  let wrapAt = Math.max(width, Math.ceil(longestWordWidth(text, LABEL_FONT_SIZE)) + 1);
+  let lines = lineWidths(wrapAt);
+  while (!lines) lines = lineWidths(++wrapAt);
+  for (;;) {
+    const narrower = Math.ceil(Math.max(...lines)) + 2;
+    if (narrower >= wrapAt) break;
+    const again = lineWidths(narrower);
+    if (!again || again.length !== lines.length) break;
+    wrapAt = narrower;
+    lines = again;
+  }
+  return { width: wrapAt, height: labelHeight(lines.length) };
+}
 
 export interface NodeGeometry {
   spec: NodeSpec;
@@ -66,27 +136,6 @@ export interface Geometry {
 
 export function hasExternalLabel(node: NodeSpec): boolean {
   return EVENT_TYPES.has(node.type) || node.type === 'exclusiveGateway';
-}
-
-/** Greedy word wrap at LABEL_MAX_WIDTH; returns the label box size. */
-export function estimateLabelSize(text: string): { width: number; height: number } {
-  const maxChars = Math.floor(LABEL_MAX_WIDTH / CHAR_WIDTH);
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (candidate.length <= maxChars || !line) {
-      line = candidate;
-    } else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  if (line) lines.push(line);
-  // A single word longer than the width is broken by bpmn-js too.
-  const lineCount = lines.reduce((sum, l) => sum + Math.max(1, Math.ceil(l.length / maxChars)), 0);
-  const widest = Math.min(LABEL_MAX_WIDTH, Math.max(...lines.map((l) => Math.ceil(l.length * CHAR_WIDTH)), 10));
-  return { width: widest, height: Math.max(1, lineCount) * LINE_HEIGHT };
 }
 
 function validate(spec: DiagramSpec): void {
@@ -136,10 +185,21 @@ function validate(spec: DiagramSpec): void {
 
 export function computeGeometry(spec: DiagramSpec): Geometry {
   validate(spec);
-  const o: LayoutOptions = { ...DEFAULT_LAYOUT, ...spec.layout };
+  const sizes = new Map(spec.nodes.map((n) => [n.id, nodeSize(n)]));
+  const widest = Math.max(...[...sizes.values()].map((sz) => sz.width));
+  const tallest = Math.max(...[...sizes.values()].map((sz) => sz.height));
+  const given: LayoutOptions = { ...DEFAULT_LAYOUT, ...spec.layout };
+  // The grid grows with the largest activity so that neighbours keep their distance.
+  const o: LayoutOptions = {
+    ...given,
+    colWidth: Math.max(given.colWidth, widest + COLUMN_GAP),
+    laneTopOffset: Math.max(given.laneTopOffset, tallest / 2 + 40),
+    rowPitch: Math.max(given.rowPitch, tallest + ROW_GAP),
+    laneBottomOffset: Math.max(given.laneBottomOffset, tallest / 2 + 50),
+  };
   const laneX = o.poolX + o.poolHeaderWidth;
   const maxCol = Math.max(...spec.nodes.map((n) => n.col));
-  const laneWidth = o.firstColOffset + maxCol * o.colWidth + o.rightMargin;
+  const laneWidth = o.firstColOffset + maxCol * o.colWidth + Math.max(o.rightMargin, widest / 2 + 40);
   const colX = (col: number): number => Math.round(laneX + o.firstColOffset + col * o.colWidth);
 
   const lanes: LaneGeometry[] = [];
@@ -156,7 +216,7 @@ export function computeGeometry(spec: DiagramSpec): Geometry {
   const ordered = [...spec.nodes.filter((n) => n.type !== 'boundaryEvent'), ...spec.nodes.filter((n) => n.type === 'boundaryEvent')];
   for (const node of ordered) {
     const lane = lanes.find((l) => l.spec.id === node.lane)!;
-    const size = SIZES[node.type];
+    const size = sizes.get(node.id)!;
     let cx = colX(node.col);
     let cy = lane.bounds.y + o.laneTopOffset + (node.row ?? 0) * o.rowPitch;
     if (node.type === 'boundaryEvent') {
@@ -165,29 +225,146 @@ export function computeGeometry(spec: DiagramSpec): Geometry {
       cx = Math.round(host.x + host.width / 2 + (node.attachOffset ?? 0));
       cy = host.y + host.height;
     }
-    const bounds: Bounds = { x: cx - size.width / 2, y: cy - size.height / 2, width: size.width, height: size.height };
-    const geometry: NodeGeometry = { spec: node, bounds };
-    if (hasExternalLabel(node) && node.name) {
-      geometry.label =
-        node.type === 'boundaryEvent' && !node.labelPosition
-          ? // Right of the event and below its task's border, so it covers neither.
-            { x: bounds.x + bounds.width + LABEL_GAP, y: cy + LABEL_GAP, ...estimateLabelSize(node.name) }
-          : nodeLabel(bounds, node.name, node.labelPosition ?? 'bottom');
+    const bounds: Bounds = { x: Math.round(cx - size.width / 2), y: Math.round(cy - size.height / 2), width: size.width, height: size.height };
+    nodes.set(node.id, { spec: node, bounds });
+  }
+
+  // A boundary event sits a fixed number of px off its task's centre, which no longer matches a grid
+  // column once the pitch grew: a node straight below it (route v) follows the event.
+  for (const flow of spec.flows) {
+    const source = nodes.get(flow.source)!;
+    const target = nodes.get(flow.target)!;
+    if (flow.route === 'v' && source.spec.type === 'boundaryEvent') {
+      target.bounds.x = Math.round(source.bounds.x + source.bounds.width / 2 - target.bounds.width / 2);
     }
-    nodes.set(node.id, geometry);
   }
 
   const flows: FlowGeometry[] = spec.flows.map((flow) => {
     const source = nodes.get(flow.source)!.bounds;
     const target = nodes.get(flow.target)!.bounds;
     const fromBoundary = spec.nodes.find((n) => n.id === flow.source)?.type === 'boundaryEvent';
-    const waypoints = route(flow, source, target, colX, fromBoundary);
-    const geometry: FlowGeometry = { spec: flow, waypoints };
-    if (flow.name) geometry.label = flowLabel(waypoints, flow.name, flow.labelSide);
-    return geometry;
+    return { spec: flow, waypoints: route(flow, source, target, colX, fromBoundary) };
   });
 
+  placeLabels(pool, lanes, nodes, flows);
   return { pool, lanes, nodes, flows };
+}
+
+/** What a label must keep clear of: every node, every flow segment, the labels placed so far. */
+interface Obstacles {
+  pool: Bounds;
+  nodes: Bounds[];
+  segments: [Point, Point][];
+  labels: Bounds[];
+}
+
+function collisions(box: Bounds, o: Obstacles): number {
+  const grown = { x: box.x - CLEARANCE, y: box.y - CLEARANCE, width: box.width + 2 * CLEARANCE, height: box.height + 2 * CLEARANCE };
+  const outside = box.x < o.pool.x + 30 || box.y < o.pool.y || box.x + box.width > o.pool.x + o.pool.width || box.y + box.height > o.pool.y + o.pool.height;
+  return (
+    (outside ? 100 : 0) +
+    o.nodes.filter((n) => boxesIntersect(grown, n, 0)).length +
+    o.segments.filter(([a, b]) => segmentCrossesBox(a, b, grown, 0)).length +
+    o.labels.filter((l) => boxesIntersect(grown, l, 0)).length
+  );
+}
+
+/** The first free candidate, else the one that collides least (the check reports it). */
+function bestPlace(candidates: Bounds[], o: Obstacles, laneOf: (b: Bounds) => boolean): Bounds {
+  let best = candidates[0];
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    // Leaving the owner's lane is allowed but only when nothing inside it is free.
+    const score = collisions(c, o) * 10 + (laneOf(c) ? 0 : 1);
+    if (score === 0) return c;
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function nodeLabelCandidates(node: NodeSpec, b: Bounds): Bounds[] {
+  const c = centre(b);
+  const order: NonNullable<NodeSpec['labelPosition']>[] = ['bottom', 'top', 'right', 'left'];
+  const preferred = node.labelPosition ?? (node.type === 'boundaryEvent' ? 'right' : 'bottom');
+  const sides = [preferred, ...order.filter((p) => p !== preferred)];
+  const out: Bounds[] = [];
+  for (const width of LABEL_WIDTHS) {
+    const size = labelSize(node.name!, width);
+    for (const extra of [0, 15, 30]) {
+      for (const side of sides) {
+        const gap = LABEL_GAP + extra;
+        if (side === 'bottom') out.push({ x: Math.round(c.x - size.width / 2), y: b.y + b.height + gap, ...size });
+        if (side === 'top') out.push({ x: Math.round(c.x - size.width / 2), y: b.y - gap - size.height, ...size });
+        if (side === 'right') {
+          out.push({ x: b.x + b.width + gap, y: node.type === 'boundaryEvent' ? c.y + LABEL_GAP : Math.round(c.y - size.height / 2), ...size });
+          out.push({ x: b.x + b.width + gap, y: b.y + b.height + LABEL_GAP, ...size });
+          out.push({ x: b.x + b.width + gap, y: b.y - LABEL_GAP - size.height, ...size });
+        }
+        if (side === 'left') {
+          out.push({ x: b.x - gap - size.width, y: Math.round(c.y - size.height / 2), ...size });
+          out.push({ x: b.x - gap - size.width, y: b.y + b.height + LABEL_GAP, ...size });
+          out.push({ x: b.x - gap - size.width, y: b.y - LABEL_GAP - size.height, ...size });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Beside each segment of the flow (first segment first), near its start, middle and end, on either side. */
+function flowLabelCandidates(flow: FlowSpec, points: Point[]): Bounds[] {
+  const out: Bounds[] = [];
+  for (const width of LABEL_WIDTHS) {
+    const size = labelSize(flow.name!, width);
+    for (let i = 0; i + 1 < points.length; i++) {
+      const [p, q] = [points[i], points[i + 1]];
+      if (p.y === q.y) {
+        const x1 = Math.min(p.x, q.x);
+        const x2 = Math.max(p.x, q.x);
+        const xs = [p.x < q.x ? x1 + LABEL_GAP : x2 - LABEL_GAP - size.width, Math.round((x1 + x2 - size.width) / 2), p.x < q.x ? x2 - LABEL_GAP - size.width : x1 + LABEL_GAP];
+        const above = (x: number): Bounds => ({ x, y: p.y - LABEL_GAP - size.height, ...size });
+        const below = (x: number): Bounds => ({ x, y: p.y + LABEL_GAP, ...size });
+        const sides = i === 0 && flow.labelSide === 'below' ? [below, above] : [above, below];
+        for (const x of xs) for (const side of sides) out.push(side(x));
+      } else {
+        const y1 = Math.min(p.y, q.y);
+        const y2 = Math.max(p.y, q.y);
+        const ys = [q.y < p.y ? y2 - LABEL_GAP - size.height : y1 + LABEL_GAP, Math.round((y1 + y2 - size.height) / 2), q.y < p.y ? y1 + LABEL_GAP : y2 - LABEL_GAP - size.height];
+        const left = (y: number): Bounds => ({ x: p.x - LABEL_GAP - size.width, y, ...size });
+        const right = (y: number): Bounds => ({ x: p.x + LABEL_GAP, y, ...size });
+        const sides = i === 0 && flow.labelSide === 'right' ? [right, left] : i === 0 && flow.labelSide === 'left' ? [left, right] : [right, left];
+        for (const y of ys) for (const side of sides) out.push(side(y));
+      }
+    }
+  }
+  return out;
+}
+
+function placeLabels(pool: Bounds, lanes: LaneGeometry[], nodes: Map<string, NodeGeometry>, flows: FlowGeometry[]): void {
+  const o: Obstacles = {
+    pool,
+    nodes: [...nodes.values()].map((n) => n.bounds),
+    segments: flows.flatMap((f) => f.waypoints.slice(1).map((q, i): [Point, Point] => [f.waypoints[i], q])),
+    labels: [],
+  };
+  const inLane = (laneId: string | undefined) => (b: Bounds): boolean => {
+    const lane = lanes.find((l) => l.spec.id === laneId)?.bounds;
+    return !lane || (b.y >= lane.y && b.y + b.height <= lane.y + lane.height);
+  };
+  for (const node of nodes.values()) {
+    if (!hasExternalLabel(node.spec) || !node.spec.name) continue;
+    node.label = bestPlace(nodeLabelCandidates(node.spec, node.bounds), o, inLane(node.spec.lane));
+    o.labels.push(node.label);
+  }
+  for (const flow of flows) {
+    if (!flow.spec.name) continue;
+    const sourceLane = nodes.get(flow.spec.source)?.spec.lane;
+    flow.label = bestPlace(flowLabelCandidates(flow.spec, flow.waypoints), o, inLane(sourceLane));
+    o.labels.push(flow.label);
+  }
 }
 
 function centre(b: Bounds): Point {
@@ -248,34 +425,6 @@ function route(flow: FlowSpec, s: Bounds, t: Bounds, colX: (col: number) => numb
     default:
       throw new Error(`Flow "${flow.id}": unknown route "${String(kind)}"`);
   }
-}
-
-function nodeLabel(b: Bounds, text: string, position: NonNullable<NodeSpec['labelPosition']>): Bounds {
-  const size = estimateLabelSize(text);
-  const c = centre(b);
-  switch (position) {
-    case 'top':
-      return { x: Math.round(c.x - size.width / 2), y: b.y - LABEL_GAP - size.height, ...size };
-    case 'left':
-      return { x: b.x - LABEL_GAP - size.width, y: Math.round(c.y - size.height / 2), ...size };
-    case 'right':
-      return { x: b.x + b.width + LABEL_GAP, y: Math.round(c.y - size.height / 2), ...size };
-    default:
-      return { x: Math.round(c.x - size.width / 2), y: b.y + b.height + LABEL_GAP, ...size };
-  }
-}
-
-/** Label next to the flow's first segment, close to the source. */
-function flowLabel(points: Point[], text: string, side?: FlowSpec['labelSide']): Bounds {
-  const size = estimateLabelSize(text);
-  const [p0, p1] = points;
-  if (p0.y === p1.y) {
-    const x = p0.x + LABEL_GAP;
-    return side === 'below' ? { x, y: p0.y + LABEL_GAP, ...size } : { x, y: p0.y - LABEL_GAP - size.height, ...size };
-  }
-  const up = p1.y < p0.y;
-  const y = up ? p0.y - LABEL_GAP - size.height : p0.y + LABEL_GAP;
-  return side === 'right' ? { x: p0.x + LABEL_GAP, y, ...size } : { x: p0.x - LABEL_GAP - size.width, y, ...size };
 }
 
 // XML ////////////////////////////////////////////////////////////////////////////////////////////
@@ -373,7 +522,15 @@ export function renderBpmn(spec: DiagramSpec): string {
   out.push('  </bpmn:collaboration>');
 
   for (const code of errorCodes) out.push(`  <bpmn:error${attrs({ id: errorId(code), name: code, errorCode: code })} />`);
-  out.push(`  <bpmn:process${attrs({ id: spec.process.id, name: spec.process.name, isExecutable: spec.process.isExecutable ?? true })}>`);
+  out.push(
+    `  <bpmn:process${attrs({
+      id: spec.process.id,
+      name: spec.process.name,
+      isExecutable: spec.process.isExecutable ?? true,
+      'camunda:isStartableInTasklist': spec.process.isStartableInTasklist,
+      'camunda:candidateStarterGroups': spec.process.candidateStarterGroups,
+    })}>`,
+  );
   out.push(...documentation(spec.process.documentation, '    '));
   out.push(...extensionElements(Object.entries(spec.process.properties ?? {}), undefined, '    '));
   out.push(`    <bpmn:laneSet${attrs({ id: `LaneSet_${spec.process.id}` })}>`);

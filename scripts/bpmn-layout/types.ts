@@ -153,7 +153,17 @@ export interface DiagramSpec {
   exporter?: string;
   exporterVersion?: string;
   definitionsId?: string;
-  process: { id: string; name: string; documentation?: string; isExecutable?: boolean; properties?: Record<string, string> };
+  process: {
+    id: string;
+    name: string;
+    documentation?: string;
+    isExecutable?: boolean;
+    /** `camunda:isStartableInTasklist` (false for the shared flows, which only reglaments call). */
+    isStartableInTasklist?: boolean;
+    /** `camunda:candidateStarterGroups`: who may start the reglament (comma-separated groups). */
+    candidateStarterGroups?: string;
+    properties?: Record<string, string>;
+  };
   collaboration: { id: string; participant: { id: string; name: string; documentation?: string } };
   layout?: Partial<LayoutOptions>;
   lanes: LaneSpec[];
