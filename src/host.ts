@@ -3,7 +3,8 @@ import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createApp } from './api/app';
 import { HostContext } from './api/context';
-import { calendarDueDates } from './calendar/due-dates';
+import { readCalendarData } from './calendar/business-calendar';
+import { CalendarInForce } from './calendar/calendar-in-force';
 import { AppConfig } from './config';
 import { DefinitionService, DeploymentResult } from './definitions/definition-service';
 import { readProcessFiles } from './definitions/process-files';
@@ -13,6 +14,8 @@ import { UserDirectory } from './identity/users';
 import { apiStore } from './persistence/api-store';
 import { openDatabase } from './persistence/data-source';
 import { SqlDefinitionStore } from './persistence/definition-store';
+import { SqlCalendarStore } from './persistence/calendar-store';
+import { CalendarCorrections } from './runtime/calendar-corrections';
 import { Clock, systemClock } from './clock';
 import { SqlInstanceStore } from './persistence/sql-instance-store';
 import { DueDateCalculator } from './runtime/ports';
@@ -48,9 +51,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const handlers = options.handlers ?? createDefaultHandlers(config.externalSystems);
-  const dueDates = options.dueDates ?? calendarDueDates(config.calendarFile, config.atRiskShare);
+  // The file is read first, so that a broken one stops the start; the version in force comes from the database.
+  const calendarInForce = options.dueDates ? null : new CalendarInForce({ version: 0, data: readCalendarData(config.calendarFile), hash: '' }, config.atRiskShare);
+  const dueDates = options.dueDates ?? calendarInForce!;
   const dataSource: DataSource = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, sqliteFile: config.database });
-  const definitions = new DefinitionService(new SqlDefinitionStore(dataSource), handlers, () => clock.now());
+  const calendar = new CalendarCorrections(new SqlCalendarStore(dataSource), calendarInForce, clock);
+  await calendar.start(config.calendarFile);
+  const definitions = new DefinitionService(new SqlDefinitionStore(dataSource), handlers, () => clock.now(), calendarInForce?.zone);
   const steps = new StepRunner({
     handlers,
     now: () => clock.now(),
@@ -63,12 +70,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const store = new SqlInstanceStore(dataSource);
   const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates });
   const scheduler = new TimerScheduler({ store, runtime, definitions, clock });
-  const context: HostContext = { store: apiStore(dataSource), definitions, runtime, scheduler, users: options.users, handlers, clock, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
+  const context: HostContext = { store: apiStore(dataSource), definitions, runtime, scheduler, calendar, users: options.users, handlers, clock, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
   const servers: http.Server[] = [];
   const pollMs = options.timerPollMs ?? config.timerPollMs;
   const poller =
     pollMs > 0
       ? startPoller(async () => {
+          await calendar.refresh();
           const { failed } = await scheduler.fireDueTimers();
           failed.forEach((f) => console.error(`timer ${f.timerId} failed: ${f.error}`));
         }, pollMs)

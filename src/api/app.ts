@@ -7,6 +7,7 @@ import { DomainError, httpStatus } from './errors';
 import { engineRestRoutes } from './engine-rest';
 import { ApiRoute, mountRoutes } from './route-table';
 import { webAppRoutes } from './static';
+import { caseRoutes } from './routes/cases';
 import { definitionRoutes } from './routes/definitions';
 import { deploymentRoutes } from './routes/deployments';
 import { instanceRoutes } from './routes/instances';
@@ -93,6 +94,7 @@ export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth()): 
     ...sessionRoutes(host, auth),
     ...definitionRoutes(host),
     ...instanceRoutes(host),
+    ...caseRoutes(host),
     ...taskRoutes(host),
     ...deploymentRoutes(host),
     ...timerRoutes(host),

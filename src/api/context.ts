@@ -3,6 +3,7 @@ import { HandlerRegistry } from '../handlers/registry';
 import { UserDirectory } from '../identity/users';
 import type { ApiStore } from '../persistence/api-store';
 import { Clock } from '../clock';
+import type { CalendarCorrections } from '../runtime/calendar-corrections';
 import { ProcessRuntime } from '../runtime/process-runtime';
 import { TimerScheduler } from '../scheduler/timer-scheduler';
 
@@ -12,6 +13,8 @@ export interface HostContext {
   definitions: DefinitionService;
   runtime: ProcessRuntime;
   scheduler: TimerScheduler;
+  /** The working-time calendar in force and its corrections (PUT /api/calendar). */
+  calendar: CalendarCorrections;
   users: UserDirectory;
   handlers: HandlerRegistry;
   clock: Clock;

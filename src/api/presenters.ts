@@ -24,7 +24,7 @@ export function presentInstance(row: InstanceRow, now: Date = new Date()) {
   };
 }
 
-export function presentTask(row: TaskWithGroups, now: Date) {
+export function presentTask(row: TaskWithGroups & { applicantName?: string | null; applicantIinBin?: string | null }, now: Date) {
   return {
     id: row.id,
     name: row.name,
@@ -44,6 +44,7 @@ export function presentTask(row: TaskWithGroups, now: Date) {
     state: row.state,
     completedAt: row.completedAt ?? undefined,
     completedBy: row.completedBy ?? undefined,
+    ...(row.applicantName !== undefined ? { applicantName: row.applicantName, applicantIinBin: row.applicantIinBin ?? null } : {}),
   };
 }
 

@@ -34,7 +34,7 @@ export interface RouteInput<P, Q, H, B> {
 }
 
 export interface ApiRoute<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, H extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined> {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   /** Express path under /api, e.g. `/tasks/:id`. */
   path: string;
   summary: string;

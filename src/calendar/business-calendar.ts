@@ -213,6 +213,16 @@ export function readCalendarConfig({ file = DEFAULT_CALENDAR_FILE, config }: Loa
   return validateCalendarData({ ...root, ...Object.fromEntries(overrides) }, { file, located, fromCode: new Set(overrides.map(([key]) => key)) });
 }
 
+/**
+ * The calendar file's data as written (for storing it as a calendar version), after the same checks
+ * as readCalendarConfig: an error names the file and the line.
+ */
+export function readCalendarData(file: string = DEFAULT_CALENDAR_FILE): CalendarData {
+  readCalendarConfig({ file });
+  const text = readFileSync(file, 'utf8');
+  return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as CalendarData;
+}
+
 /** The folder with package.json, from src/calendar under ts-jest as from dist/src/calendar after a build. */
 function packageRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {

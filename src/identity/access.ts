@@ -80,15 +80,36 @@ export function visibleGroups(user: User): string[] | undefined {
   return isAdmin(user) ? undefined : user.groups;
 }
 
-// --- instances ---------------------------------------------------------------------------------
+// --- cases (applications) ---------------------------------------------------------------------
+
+/** A reglament as the case list needs it: its key and the groups its user tasks name. */
+export interface ReglamentGroups {
+  key: string;
+  groups: readonly string[];
+}
 
 /**
- * Non-admins see an instance they started or one with a task of their groups. `hasTaskOfUserGroups`
- * is asked only when the cheaper facts do not decide (it costs a query).
+ * Which applications a user's case list (and the case page) shows:
+ * - admins: every application;
+ * - heads (group head): every application of a reglament whose user tasks name one of their groups
+ *   (the reglaments they answer for), late or not, whoever worked on it;
+ * - everyone: the applications they started, and those in which one of their groups has or had a task,
+ *   in the application itself or in a flow it called (a clerk finds a case again after completing
+ *   their step).
  */
-export async function maySeeInstance(user: User, instance: { startedBy: string | null }, hasTaskOfUserGroups: () => Promise<boolean>): Promise<boolean> {
-  if (isAdmin(user) || instance.startedBy === user.id) return true;
-  if (user.groups.length === 0) return false;
+export type CaseScope = { all: true } | { all: false; userId: string; groups: string[]; processKeys: string[] };
+
+export function caseScope(user: User, reglaments: readonly ReglamentGroups[]): CaseScope {
+  if (isAdmin(user)) return { all: true };
+  const processKeys = user.groups.includes(HEAD_GROUP) ? reglaments.filter((r) => inAnyGroup(user, r.groups)).map((r) => r.key) : [];
+  return { all: false, userId: user.id, groups: [...user.groups], processKeys };
+}
+
+/** {@link caseScope} for one instance: `hasTaskOfUserGroups` (a query) is asked only when the cheaper facts do not decide. */
+export async function maySeeCase(scope: CaseScope, instance: { startedBy: string | null; processDefinitionKey: string; rootProcessDefinitionKey?: string | null }, hasTaskOfUserGroups: () => Promise<boolean>): Promise<boolean> {
+  if (scope.all || instance.startedBy === scope.userId) return true;
+  if (scope.processKeys.includes(instance.rootProcessDefinitionKey ?? instance.processDefinitionKey)) return true;
+  if (scope.groups.length === 0) return false;
   return hasTaskOfUserGroups();
 }
 

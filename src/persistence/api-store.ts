@@ -16,9 +16,10 @@ import {
   TaskGroupEntity,
   TaskRow,
 } from './entities';
-import { InstanceFilter, instanceHistory, Page, queryInstances, queryTasks, TaskFilter, userMaySeeInstance } from './queries';
+import { InstanceFilter, instanceHistory, Page, queryInstances, queryTasks, TaskFilter } from './queries';
 import { LateTaskFilter, openTasksOf, queryLateTasks } from './lateness-query';
 import { writeTransaction } from './write-lock';
+import { applicantsOf, applicationHasTaskOfGroups, CaseFilter, queryCases } from './case-query';
 
 export interface NotificationFilter extends Page {
   /** Whose notifications: to the user or to one of the groups; undefined = everyone's (admin). */
@@ -51,7 +52,15 @@ export function apiStore(dataSource: DataSource) {
       await dataSource.query('SELECT 1');
     },
 
-    tasks: (filter: TaskFilter) => queryTasks(dataSource, filter),
+    /** The task list, each task with its application's applicant (name, IIN/BIN). */
+    async tasks(filter: TaskFilter) {
+      const page = await queryTasks(dataSource, filter);
+      const applicants = await applicantsOf(dataSource, page.items.map((t) => t.processInstanceId));
+      return { ...page, items: page.items.map((t) => ({ ...t, applicantName: null, applicantIinBin: null, ...applicants.get(t.processInstanceId) })) };
+    },
+    cases: (filter: CaseFilter) => queryCases(dataSource, filter),
+    /** A task of one of the groups is or was in the application the instance belongs to. */
+    applicationHasTaskOfGroups: (instanceId: string, groups: readonly string[]) => applicationHasTaskOfGroups(dataSource, instanceId, groups),
     task: (id: string): Promise<TaskRow | null> => tasks.findOne({ where: { id } }),
     async taskGroups(taskId: string): Promise<string[]> {
       return (await dataSource.getRepository(TaskGroupEntity).find({ where: { taskId } })).map((r) => r.groupId).sort();
@@ -69,7 +78,6 @@ export function apiStore(dataSource: DataSource) {
     instances: (filter: InstanceFilter) => queryInstances(dataSource, filter),
     instance: (id: string): Promise<InstanceRow | null> => instances.findOne({ where: { id } }),
     history: (instanceId: string) => instanceHistory(dataSource, instanceId),
-    instanceHasTaskOfGroups: (instanceId: string, groups: string[]) => userMaySeeInstance(dataSource, instanceId, groups),
 
     async notifications(filter: NotificationFilter): Promise<{ items: NotificationRow[]; total: number }> {
       const qb = notifications.createQueryBuilder('n');
@@ -95,7 +103,6 @@ export function apiStore(dataSource: DataSource) {
       );
       return notifications.findOneOrFail({ where: { id } });
     },
-
     /** Marks every unread notification of the audience read by `userId`; answers how many it marked. */
     async markAllNotificationsRead(audience: NotificationFilter['audience'], userId: string, at: string): Promise<number> {
       const result = await writeTransaction(dataSource, (manager) => {
@@ -137,4 +144,5 @@ export type ApiStore = ReturnType<typeof apiStore>;
 /** The row shapes the API presents (types only: the API never sees the entities). */
 export type { DefinitionRow, DeploymentRow, HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow } from './entities';
 export type { TaskWithGroups } from './queries';
+export type { CaseFilter, CaseRow, CaseStep, CaseVisibility } from './case-query';
 export type { LateTask } from './lateness-query';

@@ -58,6 +58,13 @@ export interface InstanceRow {
   parentInstanceId: string | null;
   parentActivityId: string | null;
   parentExecutionId: string | null;
+  /** The application (top-level instance) this instance belongs to: its own id for a top-level one. */
+  rootInstanceId?: string | null;
+  /** The applicant as the variables name them (runtime/applicant.ts), for the case and task lists. */
+  applicantName?: string | null;
+  applicantIinBin?: string | null;
+  /** applicantName folded for a case-insensitive search (Cyrillic included). */
+  applicantSearch?: string | null;
   /** Optimistic-lock counter: every write checks the value it read. */
   rev: number;
 }
@@ -176,12 +183,22 @@ export const InstanceEntity = new EntitySchema<InstanceRow>({
     parentInstanceId: { type: 'varchar', length: 64, nullable: true },
     parentActivityId: { type: 'varchar', length: 128, nullable: true },
     parentExecutionId: { type: 'varchar', length: 160, nullable: true },
+    rootInstanceId: { type: 'varchar', length: 64, nullable: true },
+    applicantName: { type: 'varchar', length: 255, nullable: true },
+    applicantIinBin: { type: 'varchar', length: 64, nullable: true },
+    applicantSearch: { type: 'varchar', length: 255, nullable: true },
     rev: { type: 'integer' },
   },
   indices: [
     { name: 'ix_instance_key_state', columns: ['processDefinitionKey', 'state', 'startedAt'] },
     { name: 'ix_instance_business_key', columns: ['businessKey'] },
     { name: 'ix_instance_parent', columns: ['parentInstanceId'] },
+    // The case list (migration 1763960000000-cases): an application's instances, search by IIN/BIN,
+    // newest cases first, and one case number per reglament (a partial unique index: top-level only).
+    { name: 'ix_instance_root', columns: ['rootInstanceId'] },
+    { name: 'ix_instance_applicant_iin_bin', columns: ['applicantIinBin'] },
+    { name: 'ix_instance_cases', columns: ['parentInstanceId', 'startedAt', 'id'] },
+    { name: 'uq_instance_case_number', columns: ['processDefinitionKey', 'businessKey'], unique: true, where: '"parentInstanceId" IS NULL' },
   ],
 });
 

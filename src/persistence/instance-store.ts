@@ -49,6 +49,10 @@ export interface InstanceStore {
   unclaimTask(taskId: string, assignee: string, history: HistoryRow): Promise<boolean>;
   /** Oldest first. */
   incidents(filter: IncidentFilter): Promise<IncidentRow[]>;
+  /** The application (top-level instance) of a reglament with this case number, or null. */
+  caseByNumber(processDefinitionKey: string, businessKey: string): Promise<InstanceRow | null>;
+  /** The next number of the reglament's case sequence for a year (1, 2, ...), taken in its own transaction: never the same twice. */
+  nextCaseSequence(processDefinitionKey: string, year: number): Promise<number>;
 }
 
 /** Where the scheduler finds tasks that entered the last share of their limit (the at-risk warning). */

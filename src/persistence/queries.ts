@@ -133,15 +133,3 @@ export async function queryInstances(dataSource: DataSource, filter: InstanceFil
 export async function instanceHistory(dataSource: DataSource, instanceId: string): Promise<HistoryRow[]> {
   return dataSource.getRepository(HistoryEntity).find({ where: { processInstanceId: instanceId }, order: { id: 'ASC' } });
 }
-
-/** A non-admin sees an instance only through its tasks: one of them must be for their groups. */
-export async function userMaySeeInstance(dataSource: DataSource, instanceId: string, groups: string[]): Promise<boolean> {
-  if (groups.length === 0) return false;
-  const count = await dataSource
-    .getRepository(TaskEntity)
-    .createQueryBuilder('t')
-    .where('t.processInstanceId = :instanceId', { instanceId })
-    .andWhere(`EXISTS (SELECT 1 FROM task_candidate_groups g WHERE g."taskId" = t.id AND g."groupId" IN (:...groups))`, { groups })
-    .getCount();
-  return count > 0;
-}

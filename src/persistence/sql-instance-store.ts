@@ -77,6 +77,28 @@ export class SqlInstanceStore implements InstanceStore, TimerStore, RiskStore {
     return this.dataSource.getRepository(IncidentEntity).find({ where, order: { createdAt: 'ASC' } });
   }
 
+  caseByNumber(processDefinitionKey: string, businessKey: string): Promise<InstanceRow | null> {
+    return this.dataSource.getRepository(InstanceEntity).findOne({ where: { processDefinitionKey, businessKey, parentInstanceId: IsNull() } });
+  }
+
+  /**
+   * An upsert and a read in one transaction: on PostgreSQL the upsert holds the sequence row's lock
+   * until the commit, on sqlite the transaction holds the file's write lock, so two starts (of this
+   * or another server) never read the same number.
+   */
+  nextCaseSequence(processDefinitionKey: string, year: number): Promise<number> {
+    const postgres = this.dataSource.options.type === 'postgres';
+    const [a, b] = postgres ? ['$1', '$2'] : ['?', '?'];
+    return writeTransaction(this.dataSource, async (manager) => {
+      await manager.query(
+        `INSERT INTO "case_number_sequences" ("processDefinitionKey", "year", "last") VALUES (${a}, ${b}, 1) ON CONFLICT ("processDefinitionKey", "year") DO UPDATE SET "last" = "case_number_sequences"."last" + 1`,
+        [processDefinitionKey, year],
+      );
+      const [row] = (await manager.query(`SELECT "last" FROM "case_number_sequences" WHERE "processDefinitionKey" = ${a} AND "year" = ${b}`, [processDefinitionKey, year])) as { last: number | string }[];
+      return Number(row.last);
+    });
+  }
+
   dueTimers(now: string, limit: number): Promise<TimerRow[]> {
     return this.dataSource.getRepository(TimerEntity).createQueryBuilder('t').where("t.state = 'pending' AND t.dueAt <= :now", { now }).orderBy('t.dueAt', 'ASC').limit(limit).getMany();
   }

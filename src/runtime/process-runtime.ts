@@ -1,11 +1,12 @@
 import { Clock } from '../clock';
-import { conflict, notFound, validationFailed } from '../errors';
+import { conflict, DomainError, notFound, validationFailed } from '../errors';
 import { Variables } from '../handlers/registry';
 import { assertMayActOnTask, assertMayRetry, assertMayStart, assertMayUnclaim } from '../identity/access';
 import { User } from '../identity/users';
 import { IncidentRow, InstanceRow, InstanceState, TaskRow, TimerRow } from '../persistence/entities';
 import { isUniqueViolation } from '../persistence/errors';
 import { IncidentFilter, InstanceStore, TaskWithGroups } from '../persistence/instance-store';
+import { caseYear, formatCaseNumber, givenCaseNumber } from './case-number';
 import { deterministicId } from './deterministic-id';
 import { validateVariables } from './form-validation';
 import { historyRow } from './history';
@@ -55,28 +56,57 @@ export class ProcessRuntime {
     assertMayStart(loaded.model, user);
     const problems = validateVariables(loaded.model.startFormFields, input.variables);
     if (problems.length > 0) throw validationFailed(`Invalid start variables for "${key}"`, { fields: problems });
-    const businessKey = input.businessKey ?? null;
+    const given = givenCaseNumber(input.businessKey);
     const id = options.idempotencyKey === undefined ? undefined : deterministicId('start', key, options.idempotencyKey);
     if (id) {
       const earlier = await this.options.store.instance(id);
-      if (earlier) return this.replayedStart(earlier, businessKey, user, options.idempotencyKey!);
+      if (earlier) return this.replayedStart(earlier, given, user, options.idempotencyKey!);
     }
+    // Before the step: a repeated case number calls no state system and stores nothing.
+    if (given !== null) await this.assertCaseNumberFree(loaded.row.key, given);
+    const businessKey = given ?? (await this.newCaseNumber(loaded.row.key));
     const step = this.step(user);
     const instance = await step.start(loaded, { id, businessKey, variables: (input.variables ?? {}) as Variables });
     try {
       await this.options.store.commit(step.uow);
     } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
       // The same request, at the same moment, from another connection or server: it won.
-      const earlier = id && isUniqueViolation(error) ? await this.options.store.instance(id) : null;
-      if (earlier) return this.replayedStart(earlier, businessKey, user, options.idempotencyKey!);
+      const earlier = id ? await this.options.store.instance(id) : null;
+      if (earlier) return this.replayedStart(earlier, given, user, options.idempotencyKey!);
+      // Another start took the case number meanwhile (the unique index said so).
+      await this.assertCaseNumberFree(loaded.row.key, businessKey);
       throw error;
     }
     return instance.row;
   }
 
+  /** 409 CASE_NUMBER_TAKEN naming the application that has the number in this reglament. */
+  private async assertCaseNumberFree(processKey: string, businessKey: string): Promise<void> {
+    const existing = await this.options.store.caseByNumber(processKey, businessKey);
+    if (existing) {
+      throw new DomainError('conflict', 'CASE_NUMBER_TAKEN', `Case number "${businessKey}" is already used in "${processKey}" by application ${existing.id}; give another number or none (one is then generated)`, {
+        field: 'businessKey',
+        businessKey,
+        processDefinitionKey: processKey,
+        instanceId: existing.id,
+      });
+    }
+  }
+
+  /** A generated case number; one typed by hand earlier in the same form is skipped. */
+  private async newCaseNumber(processKey: string): Promise<string> {
+    const year = caseYear(this.options.clock.now());
+    for (let attempt = 0; ; attempt++) {
+      const candidate = formatCaseNumber(processKey, year, await this.options.store.nextCaseSequence(processKey, year));
+      if (attempt >= 20 || !(await this.options.store.caseByNumber(processKey, candidate))) return candidate;
+    }
+  }
+
   private replayedStart(earlier: InstanceRow, businessKey: string | null, user: User, idempotencyKey: string): InstanceRow & { replayed: boolean } {
     // A key names one request of one user; reused for something else it is a client error, not a replay.
-    if (earlier.startedBy !== user.id || earlier.businessKey !== businessKey) {
+    // A request that gave no case number matches the one generated for the first.
+    if (earlier.startedBy !== user.id || (businessKey !== null && earlier.businessKey !== businessKey)) {
       throw conflict(`Idempotency-Key "${idempotencyKey}" was already used for another request (instance ${earlier.id}, business key ${earlier.businessKey ?? 'none'}); send a new key for a new application`);
     }
     return { ...earlier, replayed: true };

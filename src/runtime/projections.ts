@@ -12,6 +12,7 @@ import { Variables } from '../handlers/registry';
 import { IncidentRow, InstanceRow, TaskRow, TimerRow } from '../persistence/entities';
 import { TaskWithGroups } from '../persistence/instance-store';
 import { Changes, TimerTransition } from '../persistence/unit-of-work';
+import { applicantOf } from './applicant';
 import { historyRow, stepEventHistory } from './history';
 import { DueDateCalculator } from './ports';
 
@@ -22,10 +23,11 @@ export function withEndEvent(outcome: StepOutcome, model: Pick<ProcessModel, 'en
   return { ...outcome, outcome: end?.activityId ?? null };
 }
 
-/** The instance row after a step: engine state, variables, what waits, and the end. */
+/** The instance row after a step: engine state, variables (and the applicant they name), what waits, and the end. */
 export function instanceAfterStep(row: InstanceRow, outcome: StepOutcome, now: Date): InstanceRow {
   return {
     ...row,
+    ...applicantOf(outcome.variables),
     engineState: outcome.engineState,
     variables: JSON.stringify(outcome.variables),
     activeActivities: JSON.stringify(outcome.active.map(({ id, name, type }) => ({ id, name, type }))),

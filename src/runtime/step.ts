@@ -143,8 +143,12 @@ export class Step {
       parentInstanceId: input.parent?.instanceId ?? null,
       parentActivityId: input.parent?.activityId ?? null,
       parentExecutionId: input.parent?.executionId ?? null,
+      rootInstanceId: null,
       rev: 0,
     };
+    // The application a called flow serves: its caller's (the caller is loaded with its own callers).
+    const caller = input.parent ? this.instances.get(input.parent.instanceId)?.row : undefined;
+    row.rootInstanceId = caller ? (caller.rootInstanceId ?? this.rootOf(caller).id) : row.id;
     const working = new WorkingInstance(row, null, [], [], []);
     this.instances.set(row.id, working);
     this.uow.instances.set(row.id, { row, expectedRev: null });

@@ -53,7 +53,7 @@ describe('GET /api/openapi.json', () => {
     for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, any>>)) {
       const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       for (const [method, operation] of Object.entries(operations)) {
-        expect(['get', 'post']).toContain(method);
+        expect(['get', 'post', 'put']).toContain(method);
         expect(typeof operation.summary).toBe('string');
         expect(Object.keys(operation.responses).length).toBeGreaterThan(0);
         const pathParams = (operation.parameters ?? []).filter((p: any) => p.in === 'path').map((p: any) => p.name).sort();

@@ -125,6 +125,21 @@ export class MemoryStore implements InstanceStore, TimerStore, RiskStore {
     return true;
   }
 
+  /** Case numbers per reglament and year, as case_number_sequences keeps them. */
+  private readonly caseSequences = new Map<string, number>();
+
+  async caseByNumber(processDefinitionKey: string, businessKey: string): Promise<InstanceRow | null> {
+    const row = [...this.tables.instances.values()].find((i) => i.processDefinitionKey === processDefinitionKey && i.businessKey === businessKey && i.parentInstanceId === null);
+    return row ? copy(row) : null;
+  }
+
+  async nextCaseSequence(processDefinitionKey: string, year: number): Promise<number> {
+    const key = `${processDefinitionKey}\0${year}`;
+    const next = (this.caseSequences.get(key) ?? 0) + 1;
+    this.caseSequences.set(key, next);
+    return next;
+  }
+
   async incidents(filter: IncidentFilter): Promise<IncidentRow[]> {
     return [...this.tables.incidents.values()]
       .filter((i) => (!filter.processInstanceId || i.processInstanceId === filter.processInstanceId) && (!filter.open || i.resolvedAt === null))

@@ -102,7 +102,7 @@ export function definitionRoutes(host: HostContext): ApiRoute[] {
         201: { description: 'Started', schema: StartedInstanceSchema },
         200: { description: 'A repeated request (same Idempotency-Key): the instance the first one started', schema: StartedInstanceSchema },
         403: { description: 'NOT_STARTABLE: the process is started only by call activities (isStartableInTasklist="false"), for every user; NOT_A_STARTER: the user is neither in its candidateStarterGroups / candidateStarterUsers nor an admin. Nothing is stored' },
-        409: { description: 'The Idempotency-Key was used by another user or for another business key' },
+        409: { description: 'CONFLICT: the Idempotency-Key was used by another user or for another business key; CASE_NUMBER_TAKEN: the business key (case number) is already used in this reglament, details.instanceId names that application. Nothing is stored' },
         502: { description: 'A service handler failed; nothing was stored' },
       },
       async handle({ params, headers, body, user, res }) {
@@ -112,7 +112,9 @@ export function definitionRoutes(host: HostContext): ApiRoute[] {
         // A repeated request with the same Idempotency-Key answers with the instance the first one started.
         if (row.replayed) res.set('Idempotent-Replayed', 'true');
         res.status(row.replayed ? 200 : 201);
-        return { id: presented.id, processDefinitionKey: presented.processDefinitionKey, version: presented.version, state: presented.state, businessKey: presented.businessKey, activeActivities: presented.activeActivities, outcome: presented.outcome };
+        // A run that ended at once (a formal refusal, say) is answered as it ended, with the end event's name.
+        const outcomeName = row.outcome ? ((await host.definitions.load(row.definitionId)).model.endEvents.get(row.outcome)?.name ?? undefined) : undefined;
+        return { id: presented.id, processDefinitionKey: presented.processDefinitionKey, version: presented.version, state: presented.state, businessKey: presented.businessKey, activeActivities: presented.activeActivities, outcome: presented.outcome, outcomeName };
       },
     }),
   ];

@@ -1,21 +1,22 @@
 import { z } from 'zod';
-import { assertAdmin, maySeeInstance, visibleGroups } from '../../identity/access';
+import { assertAdmin, maySeeCase, visibleGroups } from '../../identity/access';
 import { User } from '../../identity/users';
 import type { InstanceRow } from '../../persistence/api-store';
 import { HostContext } from '../context';
 import { notFound } from '../errors';
 import { presentHistory, presentIncident, presentInstance } from '../presenters';
 import { ApiRoute, route } from '../route-table';
+import { caseScopeOf } from './cases';
 import { flag, oneOf, paging, text } from '../schemas/query';
 import { HistoryEntrySchema, IncidentSchema, pageOf, ProcessInstanceSchema } from '../schemas/resources';
 
 const idParam = z.object({ id: z.string().meta({ description: 'Instance id' }) });
 
 export function instanceRoutes(host: HostContext): ApiRoute[] {
-  /** Non-admins see an instance only through a task of their groups (or one they started). */
+  /** An instance is seen by those who may see its application (identity/access.ts caseScope). */
   async function visibleInstance(id: string, user: User): Promise<InstanceRow> {
     const row = await host.store.instance(id);
-    const visible = row && (await maySeeInstance(user, row, () => host.store.instanceHasTaskOfGroups(row.id, user.groups)));
+    const visible = row && (await maySeeCase(await caseScopeOf(host, user), row, () => host.store.applicationHasTaskOfGroups(row.id, user.groups)));
     if (!row || !visible) throw notFound(`No process instance with id "${id}"`);
     return row;
   }

@@ -133,7 +133,9 @@ export const ProcessInstanceSchema = z
   })
   .meta({ id: 'ProcessInstance' });
 
-export const StartedInstanceSchema = ProcessInstanceSchema.pick({ id: true, processDefinitionKey: true, version: true, state: true, businessKey: true, activeActivities: true, outcome: true }).meta({ id: 'StartedInstance' });
+export const StartedInstanceSchema = ProcessInstanceSchema.pick({ id: true, processDefinitionKey: true, version: true, state: true, businessKey: true, activeActivities: true, outcome: true })
+  .extend({ outcomeName: z.string().optional().meta({ description: 'Name of the end event, when the run ended at once (e.g. a formal refusal)' }) })
+  .meta({ id: 'StartedInstance' });
 
 export const HistoryEntrySchema = z
   .object({
@@ -168,6 +170,8 @@ export const TaskSchema = z
     state: z.enum(['open', 'completed', 'cancelled']),
     completedAt: dateTime.optional(),
     completedBy: z.string().optional(),
+    applicantName: z.string().nullable().optional().meta({ description: "The applicant of the task's application (start form field applicantName)" }),
+    applicantIinBin: z.string().nullable().optional().meta({ description: "The applicant's IIN/BIN (start form field applicantIinBin)" }),
   })
   .meta({ id: 'Task' });
 
@@ -266,6 +270,31 @@ export const SignedOutSchema = z.object({ signedOut: z.literal(true) }).meta({ i
 
 export const HealthSchema = z.object({ status: z.string(), time: dateTime }).meta({ id: 'Health' });
 
+export const CaseStepSchema = z
+  .object({ taskId: z.string(), activityId: z.string(), name: z.string().nullable(), assignee: z.string().nullable(), due: dateTime.nullable(), overdue: z.boolean(), processInstanceId: z.string() })
+  .meta({ id: 'CaseStep', description: 'An open task of the application or of a flow it called' });
+
+export const CaseSchema = z
+  .object({
+    id: z.string().meta({ description: 'Instance id of the application (the case page is /instances/{id})' }),
+    caseNumber: z.string().nullable().meta({ description: 'Business key: unique per reglament, generated when the start gives none', example: 'CWL-2026-000042' }),
+    processDefinitionKey: z.string(),
+    processDefinitionId: z.string(),
+    reglamentName: z.string().nullable(),
+    applicantName: z.string().nullable(),
+    applicantIinBin: z.string().nullable(),
+    state: z.enum(['running', 'completed']),
+    outcome: z.string().nullable().meta({ description: 'Id of the end event reached' }),
+    outcomeName: z.string().nullable().meta({ description: 'Name of the end event reached' }),
+    startedAt: dateTime,
+    endedAt: dateTime.nullable(),
+    startedBy: z.string().nullable(),
+    deadline: dateTime.nullable(),
+    overdue: z.boolean(),
+    currentSteps: z.array(CaseStepSchema).meta({ description: 'Open tasks, oldest first; empty when the case waits for a system or has ended' }),
+  })
+  .meta({ id: 'Case' });
+
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
 
 export type FormField = z.infer<typeof FormFieldSchema>;
@@ -276,6 +305,7 @@ export type ProcessInstance = z.infer<typeof ProcessInstanceSchema>;
 export type Incident = z.infer<typeof IncidentSchema>;
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 export type Task = z.infer<typeof TaskSchema>;
+export type Case = z.infer<typeof CaseSchema>;
 export type TaskDetail = z.infer<typeof TaskDetailSchema>;
 export type Me = z.infer<typeof MeSchema>;
 export type SlaReport = z.infer<typeof SlaReportSchema>;

@@ -14,6 +14,8 @@ import { finishApp, simulatorApp } from '../simulator-server';
 export class GbdState {
   readonly persons = new Map<string, { iin: string; name: string; birthDate?: string }>();
   readonly companies = new Map<string, { bin: string; name: string; head?: string }>();
+  /** Every lookup asked of the state databases, in order (a test shows that a mistyped number never reached them). */
+  readonly lookups: { database: 'gbdfl' | 'gbdul'; number: string }[] = [];
   addPerson(iin: string, name: string, birthDate?: string) {
     const p = { iin, name, ...(birthDate ? { birthDate } : {}) };
     this.persons.set(iin, p);
@@ -29,6 +31,7 @@ export class GbdState {
 export function createGbdSimulator(state = new GbdState()) {
   const app = simulatorApp('gbd');
   app.get('/shep/gbdfl/persons/:iin', (req, res) => {
+    state.lookups.push({ database: 'gbdfl', number: req.params.iin });
     const check = checkIinBin(req.params.iin, 'iin');
     if (!check.valid) {
       res.status(400).json({ error: 'malformed', problem: check.problem, message: check.message });
@@ -39,6 +42,7 @@ export function createGbdSimulator(state = new GbdState()) {
     else res.json({ ...person, found: true });
   });
   app.get('/shep/gbdul/companies/:bin', (req, res) => {
+    state.lookups.push({ database: 'gbdul', number: req.params.bin });
     const check = checkIinBin(req.params.bin, 'bin');
     if (!check.valid) {
       res.status(400).json({ error: 'malformed', problem: check.problem, message: check.message });

@@ -5,8 +5,9 @@ import {
   assertMayUnclaim,
   isAdmin,
   mayDeployThroughModeler,
+  caseScope,
   mayReadNotification,
-  maySeeInstance,
+  maySeeCase,
   notificationAudience,
   startRefusal,
   visibleGroups,
@@ -43,13 +44,30 @@ describe('identity/access: who may do what, without a server', () => {
     expect(() => assertMayUnclaim(admin, { id: 't1', assignee: 'someone' })).not.toThrow();
   });
 
-  it('shows an instance to its starter and the groups of its tasks, asking the database only when needed', async () => {
+  const reglaments = [
+    { key: 'cotton', groups: ['office', 'head'] },
+    { key: 'weapons', groups: ['specialist', 'department-head'] },
+  ];
+  it.each([
+    ['an admin sees every case', admin, { all: true }],
+    ["a head sees the cases of the reglaments that name the head's group, and those of the group's tasks", head, { all: false, userId: 'hasan', groups: ['head'], processKeys: ['cotton'] }],
+    ["a clerk sees the cases of their own starts and of their groups' tasks, no reglament whole", office, { all: false, userId: 'olga', groups: ['office'], processKeys: [] }],
+    ['a user of no group sees only what they started', nobody, { all: false, userId: 'nemo', groups: [], processKeys: [] }],
+  ])('case list: %s', (_name, user, scope) => {
+    expect(caseScope(user, reglaments)).toEqual(scope);
+  });
+
+  it('shows a case to its starter, the heads of its reglament and the groups of its tasks, asking the database only when needed', async () => {
     const asked = jest.fn(async () => true);
-    expect(await maySeeInstance(office, { startedBy: 'olga' }, asked)).toBe(true);
-    expect(await maySeeInstance(nobody, { startedBy: 'olga' }, asked)).toBe(false);
+    const scopeOf = (user: typeof office) => caseScope(user, reglaments);
+    expect(await maySeeCase(scopeOf(office), { startedBy: 'olga', processDefinitionKey: 'cotton' }, asked)).toBe(true);
+    expect(await maySeeCase(scopeOf(nobody), { startedBy: 'olga', processDefinitionKey: 'cotton' }, asked)).toBe(false);
+    // A called flow belongs to its application's reglament.
+    expect(await maySeeCase(scopeOf(head), { startedBy: 'x', processDefinitionKey: 'egov-portal-intake', rootProcessDefinitionKey: 'cotton' }, asked)).toBe(true);
     expect(asked).not.toHaveBeenCalled();
-    expect(await maySeeInstance(office, { startedBy: 'x' }, asked)).toBe(true);
-    expect(asked).toHaveBeenCalledTimes(1);
+    expect(await maySeeCase(scopeOf(office), { startedBy: 'x', processDefinitionKey: 'cotton' }, asked)).toBe(true);
+    expect(await maySeeCase(scopeOf(head), { startedBy: 'x', processDefinitionKey: 'weapons' }, asked)).toBe(true);
+    expect(asked).toHaveBeenCalledTimes(2);
   });
 
   it('gives each user the notifications to them or their groups', () => {
