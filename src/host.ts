@@ -8,6 +8,7 @@ import { CalendarInForce } from './calendar/calendar-in-force';
 import { AppConfig } from './config';
 import { DefinitionService, DeploymentResult } from './definitions/definition-service';
 import { readProcessFiles } from './definitions/process-files';
+import { DiagramTranslations, TranslationFiles } from './definitions/translations';
 import { createDefaultHandlers } from './handlers';
 import { HandlerRegistry } from './handlers/registry';
 import { UserDirectory } from './identity/users';
@@ -70,7 +71,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const store = new SqlInstanceStore(dataSource);
   const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates });
   const scheduler = new TimerScheduler({ store, runtime, definitions, clock });
-  const context: HostContext = { store: apiStore(dataSource), definitions, runtime, scheduler, calendar, users: options.users, handlers, clock, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
+  const translations = new DiagramTranslations(definitions, new TranslationFiles(config.processesDir));
+  const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, handlers, clock, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
   const servers: http.Server[] = [];
   const pollMs = options.timerPollMs ?? config.timerPollMs;
   const poller =

@@ -1,4 +1,5 @@
 import { DefinitionService } from '../definitions/definition-service';
+import type { DiagramTranslations } from '../definitions/translations';
 import { HandlerRegistry } from '../handlers/registry';
 import { UserDirectory } from '../identity/users';
 import type { ApiStore } from '../persistence/api-store';
@@ -11,6 +12,8 @@ import { TimerScheduler } from '../scheduler/timer-scheduler';
 export interface HostContext {
   store: ApiStore;
   definitions: DefinitionService;
+  /** Russian and English of the diagrams' texts (processes/i18n). */
+  translations: DiagramTranslations;
   runtime: ProcessRuntime;
   scheduler: TimerScheduler;
   /** The working-time calendar in force and its corrections (PUT /api/calendar). */

@@ -158,3 +158,37 @@ export class TranslationFiles {
     return file;
   }
 }
+
+/** What the translation service needs of the deployed definitions: one version's row and parse. */
+export interface LoadsDefinitions {
+  load(definitionId: string): Promise<{ row: { key: string }; moddleContext: { rootElement: unknown } }>;
+}
+
+/** The texts of a deployed version in three languages: the version's Kazakh, the file's current Russian and English. */
+export class DiagramTranslations {
+  private readonly texts = new Map<string, VisibleText[]>();
+
+  constructor(
+    private readonly definitions: LoadsDefinitions,
+    readonly files: TranslationFiles,
+  ) {}
+
+  /** The element whose form is the process's start form (its fields' texts are keyed `<that id>/<field id>`). */
+  async startFormElementId(definitionId: string): Promise<string | undefined> {
+    const loaded = await this.definitions.load(definitionId);
+    const process = executableProcesses(loaded.moddleContext.rootElement as ModdleElement).find((p) => p.id === loaded.row.key);
+    const starts = list(process?.flowElements).filter((e) => is(e, 'bpmn:StartEvent'));
+    return (starts.find((start) => formFieldsOf(start).length > 0) ?? starts[0])?.id;
+  }
+
+  async of(definitionId: string): Promise<Record<string, Names>> {
+    const loaded = await this.definitions.load(definitionId);
+    let texts = this.texts.get(definitionId);
+    if (!texts) {
+      // A version never changes: its visible texts are listed once.
+      texts = visibleTexts(loaded.moddleContext.rootElement as ModdleElement, loaded.row.key);
+      this.texts.set(definitionId, texts);
+    }
+    return translate(texts, this.files.read(loaded.row.key));
+  }
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError } from '../../errors';
 import { startRefusal } from '../../identity/access';
 import { User } from '../../identity/users';
 import type { DefinitionRow } from '../../persistence/api-store';
@@ -7,7 +8,7 @@ import { HostContext } from '../context';
 import { presentDefinition, presentInstance } from '../presenters';
 import { ApiRoute, route } from '../route-table';
 import { flag, wholeNumber } from '../schemas/query';
-import { InForceSchema, ProcessDefinitionDetailSchema, ProcessDefinitionSchema, StartedInstanceSchema } from '../schemas/resources';
+import { DiagramTranslationsSchema, InForceSchema, ProcessDefinitionDetailSchema, ProcessDefinitionSchema, StartedInstanceSchema } from '../schemas/resources';
 
 const keyParam = z.object({ key: z.string().meta({ description: 'Process key' }) });
 
@@ -36,7 +37,17 @@ export function definitionRoutes(host: HostContext): ApiRoute[] {
   async function presentForCaller(row: DefinitionRow, user: User) {
     const { model } = await host.definitions.load(row.id);
     const refusal = startRefusal(model, user);
-    return { ...presentDefinition(row), ...(model.act ? { act: model.act } : {}), startable: refusal === null, ...(refusal ? { startRefusal: { code: refusal.code, message: refusal.message } } : {}) };
+    return { ...presentDefinition(row), ...(model.act ? { act: model.act } : {}), startable: refusal === null, ...(refusal ? { startRefusal: { code: refusal.code, message: refusal.message } } : {}), names: await titleNames(row) };
+  }
+
+  /** The title in three languages; a broken translation file leaves the list in Kazakh (its own route names the fault). */
+  async function titleNames(row: DefinitionRow) {
+    try {
+      return (await host.translations.of(row.id))[row.key];
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'INVALID_TRANSLATIONS') return row.name ? { kk: row.name } : undefined;
+      throw error;
+    }
   }
 
   return [
@@ -87,6 +98,20 @@ export function definitionRoutes(host: HostContext): ApiRoute[] {
       async handle({ params, query, res }) {
         const row = query.version === undefined ? await host.definitions.latest(params.key) : await host.definitions.byId(`${params.key}:${query.version}`);
         res.type('application/xml').send(row.source);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/process-definitions/:key/translations',
+      summary: "Russian and English of the texts of the latest or a given version (processes/i18n); the Kazakh text is the legal one",
+      description:
+        'Every user-visible text of the diagram (title, pool, lanes, flow nodes, named flows, form labels, enum options) with its Kazakh text from the diagram and, where processes/i18n/<key>.json translates that very Kazakh text, ru and en. A broken translation file is a 500 INVALID_TRANSLATIONS naming the file and the field; it never affects deployment.',
+      params: keyParam,
+      query: z.object({ version: wholeNumber(1, 1_000_000, undefined, 'Version (default latest)') }),
+      responses: { 200: { description: 'OK', schema: DiagramTranslationsSchema }, 500: { description: 'INVALID_TRANSLATIONS: the translation file is broken (details: file, field)' } },
+      async handle({ params, query }) {
+        const row = query.version === undefined ? await host.definitions.latest(params.key) : await host.definitions.byId(`${params.key}:${query.version}`);
+        return { processDefinitionKey: row.key, version: row.version, startFormElementId: await host.translations.startFormElementId(row.id), texts: await host.translations.of(row.id) };
       },
     }),
     route({

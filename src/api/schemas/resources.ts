@@ -33,6 +33,15 @@ export const FormJsonSchema = z.record(z.string(), z.unknown()).meta({ id: 'Form
 
 export const StartRefusal = z.object({ code: z.enum(['NOT_STARTABLE', 'NOT_A_STARTER']), message: z.string() });
 
+/** One text of a diagram in three languages: Kazakh from the diagram (the legal text), ru / en from processes/i18n when current. */
+export const NamesSchema = z
+  .object({
+    kk: z.string().meta({ description: 'As the diagram writes it: the legal text' }),
+    ru: z.string().optional().meta({ description: 'Absent when processes/i18n has no translation of the current Kazakh text' }),
+    en: z.string().optional(),
+  })
+  .meta({ id: 'Names' });
+
 /** As src/definitions/act.ts reads them (test/unit/definitions/act.test.ts keeps the lists equal). */
 const ActReferenceSchema = z.object({ kind: z.enum(['order', 'resolution', 'decree', 'law']), number: z.string(), date: z.string().meta({ format: 'date' }) });
 
@@ -69,6 +78,7 @@ export const ProcessDefinitionSchema = z
     startable: z.boolean().meta({ description: 'Whether the caller may start it (candidate starters of the diagram, or admin; never a flow with isStartableInTasklist="false")' }),
     startRefusal: StartRefusal.optional().meta({ description: 'When not startable: the 403 a start would get' }),
     act: ActSchema.optional().meta({ description: 'The act the reglament implements; absent for the shared flows' }),
+    names: NamesSchema.optional().meta({ description: 'The title in Kazakh (the legal text) and, where processes/i18n has a current translation, Russian and English' }),
   })
   .meta({ id: 'ProcessDefinition' });
 
@@ -88,6 +98,17 @@ export const InForceSchema = z
       .meta({ description: 'Which version a new application starts on, by filing date, from the one in force today on; a version replaced before its date came is not listed' }),
   })
   .meta({ id: 'InForce' });
+
+export const DiagramTranslationsSchema = z
+  .object({
+    processDefinitionKey: z.string(),
+    version: z.number().int(),
+    startFormElementId: z.string().optional().meta({ description: 'The start event whose form is the start form: its fields are keyed `<this id>/<field id>`' }),
+    texts: z.record(z.string(), NamesSchema).meta({
+      description: 'By key: an element id (process, pool, lane, flow node, named sequence flow), `<element id>/<field id>` (a form field label), `<element id>/<field id>/<option id>` (an enum option)',
+    }),
+  })
+  .meta({ id: 'DiagramTranslations' });
 
 export const ProcessDefinitionDetailSchema = ProcessDefinitionSchema.extend({
   startFormFields: z.array(FormFieldSchema),
@@ -176,6 +197,8 @@ export const TaskSchema = z
   .meta({ id: 'Task' });
 
 export const TaskDetailSchema = TaskSchema.extend({
+  assigneeName: z.string().nullable().meta({ description: "The display name of the user holding the task (null when unclaimed)" }),
+  completedByName: z.string().optional().meta({ description: 'The display name of the user who completed it' }),
   documentation: z.string().optional(),
   variables: z.record(z.string(), z.unknown()),
   formFields: z.array(FormFieldSchema),
@@ -300,6 +323,8 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 export type FormField = z.infer<typeof FormFieldSchema>;
 export type ProcessDefinition = z.infer<typeof ProcessDefinitionSchema>;
 export type InForce = z.infer<typeof InForceSchema>;
+export type Names = z.infer<typeof NamesSchema>;
+export type DiagramTranslations = z.infer<typeof DiagramTranslationsSchema>;
 export type ProcessDefinitionDetail = z.infer<typeof ProcessDefinitionDetailSchema>;
 export type ProcessInstance = z.infer<typeof ProcessInstanceSchema>;
 export type Incident = z.infer<typeof IncidentSchema>;
