@@ -3,6 +3,7 @@ import { session, setUnauthorizedHandler, whoIs } from './api';
 import { clear, h } from './dom';
 import { LANGS, lang, setLang, t } from './i18n';
 import { flash, navigate, setRenderer, takeFlash } from './router';
+import { notificationBadge } from './pages/notifications';
 import { routes } from './routes';
 
 let leave: (() => void) | void;
@@ -27,7 +28,7 @@ function header() {
       'nav',
       {},
       h('a', { href: '/tasks', class: 'brand' }, tx.appName),
-      user ? [link('/tasks', tx.tasks, 'tasks'), link('/start', tx.newApplication, 'start'), link('/catalog', tx.catalog, 'catalog'), session.isHead() ? link('/head', tx.head, 'head') : null] : null,
+      user ? [link('/tasks', tx.tasks, 'tasks'), link('/start', tx.newApplication, 'start'), link('/catalog', tx.catalog, 'catalog'), session.isHead() ? link('/head', tx.head, 'head') : null, notificationBadge(tx.notifications)] : null,
       h('span', { class: 'spacer' }),
       langSwitch,
       user ? h('span', { class: 'who', 'data-user': user.id, title: user.groups.join(', ') }, `${user.name} · ${user.groups.join(', ')}`) : null,

@@ -1,6 +1,7 @@
 import { catalogPage } from './pages/catalog';
 import { headPage } from './pages/head';
 import { instancePage } from './pages/instance';
+import { notificationsPage } from './pages/notifications';
 import { startPage } from './pages/start';
 import { taskPage } from './pages/task';
 import { tasksPage } from './pages/tasks';
@@ -16,4 +17,5 @@ export const routes: [RegExp, string[], Page][] = [
   [/^\/catalog$/, [], catalogPage],
   [/^\/catalog\/([^/]+)$/, ['key'], catalogPage],
   [/^\/head$/, [], headPage],
+  [/^\/notifications$/, [], notificationsPage],
 ];

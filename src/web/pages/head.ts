@@ -1,7 +1,8 @@
+import type { Lateness, LatenessEntry } from '../../api/schemas/resources';
 import { activeIds, api, Definition, Instance, session } from '../api';
 import { addMarker, addOverlay, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
-import { t } from '../i18n';
+import { formatDateTime, t, type Texts } from '../i18n';
 import { navigate, Page } from '../router';
 
 interface StepFigures {
@@ -10,8 +11,14 @@ interface StepFigures {
   timeLimit: string | null;
   completed: number;
   withinLimit: number | null;
-  medianWorkingMinutes: number;
-  p90WorkingMinutes: number;
+  completedOverLimit: number | null;
+  open: number;
+  openOverLimit: number | null;
+  openAtRisk: number | null;
+  withLimit: number;
+  overLimitShare: number | null;
+  medianWorkingMinutes: number | null;
+  p90WorkingMinutes: number | null;
   limitWorkingMinutes: number | null;
   medianShareOfLimit: number | null;
   p90ShareOfLimit: number | null;
@@ -21,12 +28,70 @@ interface SlaReport {
   processes: { processDefinitionKey: string; completed: number; withinLimit: number; withLimit: number; steps: StepFigures[] }[];
 }
 
-/** Heat colour of a share of the legal limit: green well within, amber close, red over. */
-export function heat(share: number | null): 'none' | 'ok' | 'warn' | 'late' {
-  if (share === null) return 'none';
-  if (share > 1) return 'late';
-  if (share > 0.75) return 'warn';
+/**
+ * Heat colour of a step: red when any of its tasks (completed or open) went over the limit, amber
+ * when none did but an open one is in the last share of its limit, green otherwise; none without a limit.
+ */
+export function heat(step: Pick<StepFigures, 'overLimitShare' | 'openAtRisk'>): 'none' | 'ok' | 'warn' | 'late' {
+  if (step.overLimitShare === null) return 'none';
+  if (step.overLimitShare > 0) return 'late';
+  if ((step.openAtRisk ?? 0) > 0) return 'warn';
   return 'ok';
+}
+
+/** Working minutes in words: "2 working h 15 min". */
+export function workingTime(minutes: number, tx: Texts): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = Math.round(minutes % 60);
+  return hours > 0 ? `${hours} ${tx.workingHours} ${rest} ${tx.workingMinutes}` : `${rest} ${tx.workingMinutes}`;
+}
+
+const LATE_PAGE = 50;
+
+/** Every open application overdue or at risk, most overdue first, each linked to its case. */
+async function latenessSection(key: string | null, first: number, tx: Texts): Promise<HTMLElement> {
+  const query = `${key ? `processDefinitionKey=${encodeURIComponent(key)}&` : ''}firstResult=${first}&maxResults=${LATE_PAGE}`;
+  const late = await api<Lateness>(`/reports/lateness?${query}`);
+  const holder = (e: LatenessEntry) => (e.assignee ? e.assignee : h('span', { class: 'muted', 'data-unclaimed': 'true' }, `${tx.unclaimed} (${e.candidateGroups.join(', ')})`));
+  const when = (e: LatenessEntry) =>
+    e.state === 'overdue'
+      ? h('span', { class: 'chip heat-late' }, `${tx.overdueBy} ${workingTime(e.workingMinutesOver, tx)}`)
+      : h('span', { class: 'chip heat-warn' }, `${workingTime(e.workingMinutesLeft, tx)} ${tx.timeLeft}`);
+  const base = `/head?${key ? `key=${encodeURIComponent(key)}&` : 'key=*&'}`;
+  return h(
+    'section',
+    { 'data-section': 'lateness' },
+    h('h2', {}, tx.lateCases, late.total ? ` (${late.overdue} / ${late.total})` : ''),
+    late.items.length
+      ? h(
+          'table',
+          { class: 'grid', 'data-list': 'late-cases' },
+          h('thead', {}, h('tr', {}, h('th', {}, tx.caseNumber), h('th', {}, tx.applicant), h('th', {}, tx.step), h('th', {}, tx.holder), h('th', {}, tx.lateness))),
+          h(
+            'tbody',
+            {},
+            late.items.map((e) =>
+              h(
+                'tr',
+                { 'data-late-task': e.taskId, 'data-state': e.state },
+                h('td', {}, h('a', { href: `/instances/${encodeURIComponent(e.processInstanceId)}`, 'data-link': 'case' }, e.businessKey ?? e.processInstanceId.slice(0, 8))),
+                h('td', {}, e.applicantName ?? '—', e.applicantIinBin ? h('div', { class: 'muted' }, e.applicantIinBin) : null),
+                h('td', {}, e.stepName ?? e.taskDefinitionKey, h('div', { class: 'muted' }, e.timeLimit ?? '')),
+                h('td', {}, holder(e)),
+                h('td', {}, when(e), h('div', { class: 'muted' }, formatDateTime(e.due))),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, tx.noLateCases),
+    h(
+      'div',
+      { class: 'pager' },
+      first > 0 ? h('a', { href: `${base}late=${Math.max(0, first - LATE_PAGE)}` }, tx.previousPage) : null,
+      ' ',
+      first + LATE_PAGE < late.total ? h('a', { href: `${base}late=${first + LATE_PAGE}` }, tx.nextPage) : null,
+    ),
+  );
 }
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
@@ -42,12 +107,15 @@ export const headPage: Page = async (root, _params, query) => {
     return;
   }
   const definitions = await api<Definition[]>('/process-definitions');
-  const key = query.get('key') ?? definitions[0]?.key;
-  const picker = h('select', { name: 'key', 'data-filter': 'key' }, definitions.map((d) => h('option', { value: d.key }, d.name ?? d.key)));
-  if (key) picker.value = key;
+  // key "*": every reglament together (the lateness list only; the diagram and SLA need one).
+  const chosen = query.get('key') ?? '*';
+  const key = chosen === '*' ? null : chosen;
+  const picker = h('select', { name: 'key', 'data-filter': 'key' }, h('option', { value: '*' }, tx.latenessAllReglaments), definitions.map((d) => h('option', { value: d.key }, d.name ?? d.key)));
+  picker.value = key ?? '*';
   picker.addEventListener('change', () => navigate(`/head?key=${encodeURIComponent(picker.value)}`));
+  const lateness = await latenessSection(key, Number(query.get('late') ?? '0') || 0, tx);
   if (!key) {
-    clear(root, h('h1', {}, tx.headTitle), h('p', {}, tx.noData));
+    clear(root, h('h1', {}, tx.headTitle), h('label', { class: 'picker' }, tx.reglament, ' ', picker), lateness);
     return;
   }
 
@@ -71,7 +139,7 @@ export const headPage: Page = async (root, _params, query) => {
     ? h(
         'table',
         { class: 'grid chart', 'data-chart': 'sla' },
-        h('thead', {}, h('tr', {}, h('th', {}, tx.step), h('th', {}, tx.completed), h('th', {}, tx.withinLimit), h('th', {}, tx.median))),
+        h('thead', {}, h('tr', {}, h('th', {}, tx.step), h('th', {}, tx.completed), h('th', {}, tx.withinLimit), h('th', {}, tx.overLimitShare), h('th', {}, tx.median), h('th', {}, tx.p90))),
         h(
           'tbody',
           {},
@@ -82,6 +150,7 @@ export const headPage: Page = async (root, _params, query) => {
               h('td', {}, s.name ?? s.taskDefinitionKey, h('div', { class: 'muted' }, s.timeLimit ?? tx.notStated)),
               h('td', { class: 'num' }, String(s.completed)),
               h('td', { class: 'num' }, s.withinLimit === null ? '—' : `${s.withinLimit} (${pct(s.withinLimit / Math.max(1, s.completed))})`),
+              h('td', { class: `num heat-${heat(s)}`, 'data-over': s.taskDefinitionKey }, s.overLimitShare === null ? '—' : `${pct(s.overLimitShare)} (${(s.completedOverLimit ?? 0) + (s.openOverLimit ?? 0)}/${s.withLimit})`),
               h(
                 'td',
                 { class: 'bar-cell' },
@@ -90,23 +159,25 @@ export const headPage: Page = async (root, _params, query) => {
                   : h(
                       'div',
                       { class: 'bar-track' },
-                      h('div', { class: `bar heat-${heat(s.medianShareOfLimit)}`, style: `width:${Math.min(100, (s.medianShareOfLimit / maxShare) * 100)}%` }),
+                      h('div', { class: `bar heat-${heat(s)}`, style: `width:${Math.min(100, (s.medianShareOfLimit / maxShare) * 100)}%` }),
                       h('span', { class: 'bar-label' }, pct(s.medianShareOfLimit)),
                       h('div', { class: 'bar-limit', style: `left:${(1 / maxShare) * 100}%` }),
                     ),
               ),
+              h('td', { class: 'num' }, s.p90ShareOfLimit === null ? '—' : pct(s.p90ShareOfLimit)),
             ),
           ),
         ),
       )
     : h('p', { class: 'muted' }, tx.noData);
-  const late = steps.filter((s) => (s.medianShareOfLimit ?? 0) > 1 || (s.withinLimit !== null && s.withinLimit < s.completed));
+  const late = steps.filter((s) => (s.overLimitShare ?? 0) > 0);
 
   clear(
     root,
     h('h1', {}, tx.headTitle),
     h('label', { class: 'picker' }, tx.reglament, ' ', picker),
-    h('div', { class: 'legend' }, tx.heatmap, ': ', h('span', { class: 'chip heat-ok' }, '≤ 75%'), h('span', { class: 'chip heat-warn' }, '75–100%'), h('span', { class: 'chip heat-late' }, '> 100%')),
+    lateness,
+    h('div', { class: 'legend' }, tx.heatmapOver, ': ', h('span', { class: 'chip heat-ok' }, '0%'), h('span', { class: 'chip heat-warn' }, `0% · ${tx.notifTaskAtRisk}`), h('span', { class: 'chip heat-late' }, '> 0%')),
     canvas,
     h(
       'div',
@@ -124,7 +195,7 @@ export const headPage: Page = async (root, _params, query) => {
         {},
         h('h2', {}, tx.lateSteps),
         late.length
-          ? h('ul', { 'data-list': 'late-steps' }, late.map((s) => h('li', { 'data-step': s.taskDefinitionKey }, `${s.name ?? s.taskDefinitionKey}: ${s.medianShareOfLimit === null ? '' : pct(s.medianShareOfLimit)} (${s.withinLimit ?? 0}/${s.completed})`)))
+          ? h('ul', { 'data-list': 'late-steps' }, late.map((s) => h('li', { 'data-step': s.taskDefinitionKey }, `${s.name ?? s.taskDefinitionKey}: ${pct(s.overLimitShare ?? 0)} (${(s.completedOverLimit ?? 0) + (s.openOverLimit ?? 0)}/${s.withLimit})`)))
           : h('p', { class: 'muted' }, tx.noLateSteps),
       ),
     ),
@@ -133,12 +204,12 @@ export const headPage: Page = async (root, _params, query) => {
 
   const diagram = await showDiagram(canvas, xml);
   for (const s of steps) {
-    const colour = heat(s.medianShareOfLimit);
+    const colour = heat(s);
     addMarker(diagram, s.taskDefinitionKey, `rg-heat-${colour}`);
     addOverlay(
       diagram,
       s.taskDefinitionKey,
-      h('div', { class: `overlay heat heat-${colour}`, 'data-heat': s.taskDefinitionKey, title: `${s.completed} · ${s.timeLimit ?? tx.notStated}` }, s.medianShareOfLimit === null ? `${s.completed}` : pct(s.medianShareOfLimit)),
+      h('div', { class: `overlay heat heat-${colour}`, 'data-heat': s.taskDefinitionKey, title: `${s.completed} · ${s.timeLimit ?? tx.notStated}` }, s.overLimitShare === null ? `${s.completed}` : pct(s.overLimitShare)),
       { bottom: 8, left: -8 },
     );
   }
