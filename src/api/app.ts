@@ -13,6 +13,7 @@ import { deploymentRoutes } from './routes/deployments';
 import { instanceRoutes } from './routes/instances';
 import { notificationRoutes } from './routes/notifications';
 import { reportRoutes } from './routes/reports';
+import { calendarRoutes } from './routes/calendar';
 import { serviceRoutes } from './routes/service';
 import { sessionRoutes } from './routes/session';
 import { DEFAULT_SESSION_LIMITS, SessionLimits, SessionStore } from './session';
@@ -100,6 +101,7 @@ export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth()): 
     ...timerRoutes(host),
     ...notificationRoutes(host),
     ...reportRoutes(host),
+    ...calendarRoutes(host),
   ];
   return routes;
 }
