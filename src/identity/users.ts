@@ -1,6 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 
 export interface User {
   id: string;
@@ -47,6 +46,12 @@ export class UserDirectory {
     return { id: record.id, name: record.name, groups: [...record.groups] };
   }
 
+  /** A user's display name (the id itself for an id no user has: a user removed from the file since). */
+  nameOf(id: string): string {
+    for (const record of this.byHash.values()) if (record.id === id) return record.name;
+    return id;
+  }
+
   list(): User[] {
     return [...this.byHash.values()].map(({ id, name, groups }) => ({ id, name, groups: [...groups] }));
   }
@@ -70,26 +75,4 @@ function readUserRecords(file: string): UserRecord[] {
     return { id, name: typeof name === 'string' ? name : id, groups: groups as string[], tokenSha256 };
   });
   return records;
-}
-
-export interface DemoUser {
-  id: string;
-  groups: string[];
-  token: string;
-}
-
-/**
- * For the default run: one user per group found in the deployed diagrams plus an admin. The
- * tokens are returned once to be printed; the file keeps only their hashes.
- */
-export function writeDemoUsers(file: string, groups: string[]): DemoUser[] {
-  const users: DemoUser[] = ['admin', ...groups.filter((g) => g !== 'admin')].map((group) => ({
-    id: group === 'admin' ? 'admin' : `${group}-clerk`,
-    groups: [group],
-    token: randomBytes(18).toString('base64url'),
-  }));
-  const records = users.map((u) => ({ id: u.id, name: u.id, groups: u.groups, tokenSha256: sha256Hex(u.token) }));
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(records, null, 2) + '\n', { mode: 0o600 });
-  return users;
 }

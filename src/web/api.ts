@@ -1,4 +1,8 @@
-/** The REST API under /api, called with the signed-in user's token (kept for the browser session only). */
+/**
+ * The REST API under /api, called with the browser's session cookie (HttpOnly: no script of the page
+ * can read it, and the token it was traded for is not kept). Requests that change something carry the
+ * session's CSRF token, which the server hands out at sign-in and with GET /api/me.
+ */
 import type { FormField, HistoryEntry, Me, ProcessDefinition, ProcessDefinitionDetail, ProcessInstance, Task, TaskDetail } from '../api/schemas/resources';
 
 /*
@@ -8,9 +12,6 @@ import type { FormField, HistoryEntry, Me, ProcessDefinition, ProcessDefinitionD
 export type { FormField, HistoryEntry, Me, Task, TaskDetail };
 export type Definition = ProcessDefinition & Partial<Pick<ProcessDefinitionDetail, 'startFormFields' | 'startFormSchema'>>;
 export type Instance = ProcessInstance;
-
-const TOKEN_KEY = 'reglament.token';
-const USER_KEY = 'reglament.user';
 
 export class ApiError extends Error {
   constructor(
@@ -23,51 +24,74 @@ export class ApiError extends Error {
   }
 }
 
+let signedIn: Me | null = null;
+let csrfToken: string | null = null;
+
+/** Who is signed in, known to this page only (each tab asks the server once, with the cookie). */
 export const session = {
-  get token(): string | null {
-    return sessionStorage.getItem(TOKEN_KEY);
-  },
   get user(): Me | null {
-    const raw = sessionStorage.getItem(USER_KEY);
-    return raw ? (JSON.parse(raw) as Me) : null;
-  },
-  set(token: string, user: Me) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
-  },
-  clear() {
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(USER_KEY);
+    return signedIn;
   },
   isHead(): boolean {
-    const groups = session.user?.groups ?? [];
+    const groups = signedIn?.groups ?? [];
     return groups.includes('head') || groups.includes('admin');
+  },
+  isAdmin(): boolean {
+    return signedIn?.groups.includes('admin') ?? false;
+  },
+  /** Asks the server whether the browser's cookie names a session (a new tab, a reload). */
+  async restore(): Promise<Me | null> {
+    const response = await fetch('/api/me', { headers: { accept: 'application/json' } });
+    if (response.status === 401) return remember(null);
+    if (!response.ok) throw new ApiError(response.status, 'SERVER', `The server answered ${response.status}`);
+    return remember((await response.json()) as Me);
+  },
+  /** Trades the token for a session cookie; null when the server does not know the token. */
+  async signIn(token: string): Promise<Me | null> {
+    const response = await fetch('/api/sign-in', { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    if (response.status === 401) return remember(null);
+    if (!response.ok) {
+      const error = ((await response.json().catch(() => ({}))) as { error?: { code: string; message: string } }).error;
+      throw new ApiError(response.status, error?.code ?? 'HTTP_' + response.status, error?.message ?? `The server answered ${response.status}`);
+    }
+    return remember((await response.json()) as Me);
+  },
+  /** Ends the session on the server (the cookie stops working in every tab); forgets the user here whatever the answer. */
+  async signOut(): Promise<void> {
+    try {
+      if (signedIn) await fetch('/api/sign-out', { method: 'POST', headers: { accept: 'application/json', 'x-csrf-token': csrfToken ?? '' } });
+    } finally {
+      remember(null);
+    }
+  },
+  /** Forgets the user here only (the server said the session has ended). */
+  forget(): void {
+    remember(null);
   },
 };
 
-/** Set by main.ts: what to do when the server says the token is no longer valid. */
+function remember(me: Me | null): Me | null {
+  csrfToken = me?.csrfToken ?? null;
+  signedIn = me ? { id: me.id, name: me.name, groups: me.groups } : null;
+  return signedIn;
+}
+
+/** Set by main.ts: what to do when the server says the session is no longer valid. */
 export let onUnauthorized: () => void = () => undefined;
 export function setUnauthorizedHandler(handler: () => void) {
   onUnauthorized = handler;
 }
 
-/** Who a token belongs to (GET /api/me); null when the server does not know it. */
-export async function whoIs(token: string): Promise<Me | null> {
-  const response = await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } });
-  if (response.status === 401) return null;
-  if (!response.ok) throw new ApiError(response.status, 'SERVER', `The server answered ${response.status}`);
-  return (await response.json()) as Me;
-}
-
 export async function api<T = unknown>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const headers: Record<string, string> = { ...init.headers, accept: 'application/json' };
-  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  const method = init.method ?? 'GET';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body: string | undefined;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
     headers['content-type'] = 'application/json';
   }
-  const response = await fetch(`/api${path}`, { method: init.method ?? 'GET', headers, body });
+  const response = await fetch(`/api${path}`, { method, headers, body });
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
   const parsed = contentType.includes('json') && text ? JSON.parse(text) : text;

@@ -1,5 +1,5 @@
 import './style.css';
-import { session, setUnauthorizedHandler, whoIs } from './api';
+import { session, setUnauthorizedHandler } from './api';
 import { clear, h } from './dom';
 import { LANGS, lang, setLang, t } from './i18n';
 import { flash, navigate, setRenderer, takeFlash } from './router';
@@ -32,13 +32,13 @@ function header() {
       h('span', { class: 'spacer' }),
       langSwitch,
       user ? h('span', { class: 'who', 'data-user': user.id, title: user.groups.join(', ') }, `${user.name} · ${user.groups.join(', ')}`) : null,
-      user ? h('button', { type: 'button', 'data-action': 'sign-out', onclick: () => signOut(t().signedOut) }, tx.signOut) : null,
+      user ? h('button', { type: 'button', 'data-action': 'sign-out', onclick: () => void signOut(t().signedOut) }, tx.signOut) : null,
     ),
   );
 }
 
-function signOut(message: string) {
-  session.clear();
+async function signOut(message: string) {
+  await session.signOut().catch(() => undefined);
   flash(message);
   navigate('/signin');
 }
@@ -67,14 +67,13 @@ function signInPage(root: HTMLElement) {
       return;
     }
     try {
-      const me = await whoIs(token);
+      const me = await session.signIn(token);
       if (!me) {
         error.hidden = false;
         error.textContent = tx.wrongToken;
         input.select();
         return;
       }
-      session.set(token, me);
       const next = new URLSearchParams(location.search).get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/tasks', true);
     } catch (err) {
@@ -95,7 +94,7 @@ async function render() {
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const flashText = takeFlash();
   const notice = flashText ? h('div', { class: 'flash', role: 'status' }, flashText) : null;
-  if (!session.token) {
+  if (!session.user) {
     if (path !== '/signin') {
       history.replaceState(null, '', `/signin${path !== '/' ? `?next=${encodeURIComponent(location.pathname + location.search)}` : ''}`);
     }
@@ -137,7 +136,11 @@ async function render() {
 
 setRenderer(render);
 setUnauthorizedHandler(() => {
-  if (session.token) signOut(t().sessionExpired);
+  if (!session.user) return;
+  session.forget();
+  flash(t().sessionExpired);
+  // The sign-in page comes back here once the user has signed in again.
+  navigate(location.pathname + location.search, true);
 });
 
 // In-app links navigate without reloading.
@@ -150,4 +153,8 @@ document.addEventListener('click', (e) => {
   navigate(href);
 });
 window.addEventListener('popstate', () => void render());
-void render();
+// The browser's session cookie, if any, says who is signed in (a task opened in a new tab needs no sign-in).
+void session
+  .restore()
+  .catch(() => null)
+  .then(() => render());

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 // Callbacks of page.evaluate run in the page; they reach its globals through globalThis (no DOM library here).
 import { startTestHost, tempDir, TestHost, tokenOf } from '../support/test-host';
+import { kk } from '../../src/web/i18n/kk';
 import { ConsoleEntry, ensureWebBuild, launchBrowser, pageReady, ROOT, screenshot, signIn, signOut, unexpectedErrors, watchConsole } from './support';
 
 /*
@@ -144,7 +145,9 @@ describe('web app in Chromium', () => {
     await refusal.waitFor();
     const server = await t.call(CLERK, 'POST', '/process-definitions/egov-result-delivery/start', { variables: {} });
     expect(server.status).toBe(403);
-    expect(await refusal.textContent()).toBe(server.body.error.message);
+    expect(server.body.error.code).toBe('NOT_STARTABLE');
+    // Said in the interface's language, not the API's English.
+    expect(await refusal.textContent()).toBe(kk.sharedFlowNotStartable);
     expect(await page.locator('form.generated-form').count()).toBe(0);
     await screenshot(page, '03b-start-not-startable');
   });

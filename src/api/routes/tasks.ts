@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { assertMayActOnTask, visibleGroups } from '../../identity/access';
 import { formJsonSchema } from '../../runtime/form-schema';
 import { HostContext } from '../context';
-import { notFound } from '../errors';
+import { DomainError, notFound } from '../errors';
 import { presentTask } from '../presenters';
 import { ApiRoute, route } from '../route-table';
 import { dateTime, flag, oneOf, paging, text } from '../schemas/query';
@@ -60,6 +60,8 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
         const formFields = model?.formFields ?? [];
         return {
           ...presentTask({ ...task, candidateGroups: groups }, host.clock.now()),
+          assigneeName: task.assignee ? host.users.nameOf(task.assignee) : null,
+          completedByName: task.completedBy ? host.users.nameOf(task.completedBy) : undefined,
           documentation: model?.documentation,
           variables: instance ? JSON.parse(instance.variables) : {},
           formFields,
@@ -74,7 +76,7 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
       params: idParam,
       responses: { 200: { description: 'OK', schema: TaskAssignmentSchema }, ...stillOpen },
       async handle({ params, user }) {
-        const task = await host.runtime.claim(params.id, user);
+        const task = await whoHoldsIt(host, params.id, user.id, () => host.runtime.claim(params.id, user));
         return { id: task.id, assignee: task.assignee };
       },
     }),
@@ -101,9 +103,33 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
         502: { description: 'A service handler failed; nothing was stored' },
       },
       async handle({ params, body, user }) {
-        const task = await host.runtime.completeTask(params.id, (body as z.output<typeof completeBody>).variables, user);
+        const task = await whoHoldsIt(host, params.id, user.id, () => host.runtime.completeTask(params.id, (body as z.output<typeof completeBody>).variables, user));
         return { id: task.id, state: task.state, processInstanceId: task.processInstanceId, processInstanceState: task.processInstanceState, outcome: task.outcome ?? undefined };
       },
     }),
   ];
+}
+
+/**
+ * A claim or completion that lost to someone else says who: the 409 (code CONFLICT as before) gets
+ * `details.reason` "claimed" with the holder's id and display name, or "not-open" with the task's state
+ * and who completed it, so that the web app can say it in the user's language instead of showing an id.
+ */
+async function whoHoldsIt<T>(host: HostContext, taskId: string, userId: string, act: () => Promise<T>): Promise<T> {
+  try {
+    return await act();
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.kind !== 'conflict') throw err;
+    const task = await host.store.task(taskId);
+    if (!task) throw err;
+    if (task.state !== 'open') {
+      const by = task.completedBy ?? null;
+      throw new DomainError('conflict', err.code, `The task is already ${task.state}${by ? ` (by ${host.users.nameOf(by)})` : ''}`, { reason: 'not-open', state: task.state, completedBy: by, completedByName: by ? host.users.nameOf(by) : null });
+    }
+    if (task.assignee && task.assignee !== userId) {
+      const name = host.users.nameOf(task.assignee);
+      throw new DomainError('conflict', err.code, `The task is claimed by ${name}`, { reason: 'claimed', assignee: task.assignee, assigneeName: name });
+    }
+    throw err;
+  }
 }

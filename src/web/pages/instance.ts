@@ -1,9 +1,9 @@
-import { activeIds, api, HistoryEntry, Instance, Task, Definition } from '../api';
+import { activeIds, api, HistoryEntry, Instance, session, Task, Definition } from '../api';
 import { actStatus, citeAct } from '../citation';
 import { addMarker, addOverlay, Diagram, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
-import type { Page } from '../router';
+import { flash, navigate, type Page } from '../router';
 
 export function variablesTable(variables: Record<string, unknown>) {
   const names = Object.keys(variables).sort();
@@ -90,7 +90,7 @@ export const instancePage: Page = async (root, params) => {
     ),
     h('section', {}, h('h2', {}, tx.variables), variablesTable(instance.variables)),
     instance.incidents?.length
-      ? h('section', {}, h('h2', {}, tx.incidents), h('ul', {}, instance.incidents.map((i) => h('li', { 'data-incident': i.activityId }, `${i.activityId} (${i.handler}): ${i.message}`))))
+      ? h('section', {}, h('h2', {}, tx.incidents), h('ul', {}, instance.incidents.map((i) => h('li', { 'data-incident': i.activityId }, `${i.activityId} (${i.handler}): ${i.message}`))), session.isAdmin() ? retryButton(instance.id) : null)
       : null,
   );
 
@@ -108,3 +108,24 @@ export const instancePage: Page = async (root, params) => {
   }
   return () => diagram.destroy();
 };
+
+/** An admin runs the failed step of an instance with an open incident again (POST .../retry); the page then shows the instance as it is. */
+function retryButton(instanceId: string) {
+  const tx = t();
+  const error = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const button = h('button', { type: 'button', class: 'primary', 'data-action': 'retry' }, tx.retry);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    error.hidden = true;
+    try {
+      const result = await api<{ resolved: boolean }>(`/process-instances/${encodeURIComponent(instanceId)}/retry`, { method: 'POST' });
+      flash(result.resolved ? tx.incidentResolved : tx.incidentStillOpen);
+      navigate(`/instances/${instanceId}`, true);
+    } catch (err) {
+      button.disabled = false;
+      error.hidden = false;
+      error.textContent = (err as Error).message;
+    }
+  });
+  return h('div', { class: 'task-actions' }, button, error);
+}

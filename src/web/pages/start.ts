@@ -19,7 +19,10 @@ export const startPage: Page = async (root, params) => {
   // A key typed into the address bar: the server says whether this user may start it, and why not.
   const definition = await api<Definition>(`/process-definitions/${encodeURIComponent(params.key)}`);
   if (!definition.startable) {
-    root.append(h('div', { class: 'form-error', role: 'alert', 'data-refusal': definition.startRefusal?.code ?? 'NOT_STARTABLE' }, definition.startRefusal?.message ?? tx.notStartable));
+    const code = definition.startRefusal?.code ?? 'NOT_STARTABLE';
+    // The server's reason, said in the user's language (its message is English, for API clients).
+    const reason = code === 'NOT_A_STARTER' ? tx.notAStarter : code === 'NOT_STARTABLE' ? tx.sharedFlowNotStartable : tx.notStartable;
+    root.append(h('div', { class: 'form-error', role: 'alert', 'data-refusal': code }, reason));
     return;
   }
 

@@ -1,4 +1,4 @@
-import { api, session, TaskDetail } from '../api';
+import { api, ApiError, session, TaskDetail } from '../api';
 import { clear, h } from '../dom';
 import { generateForm } from '../form';
 import { formatDateTime, t } from '../i18n';
@@ -7,12 +7,27 @@ import { splitDocumentation } from '../elements';
 import { citationNode } from '../citation';
 import type { Definition } from '../api';
 import { variablesTable } from './instance';
+import { diagramTexts, localizeFields, named, translationNote } from '../translations';
+import { groupsWords, timeLimitWords } from '../words';
 
-/** One task: what it is, its case's variables, claim / unclaim, and its generated form. */
+/** How often an open task page asks whether its task changed (someone else claimed or completed it). */
+const POLL_MS = 3000;
+
+/** What a 409 on a task means, in the user's language: who holds it, or that it is done (never the server's English). */
+export function conflictText(err: unknown): string | null {
+  if (!(err instanceof ApiError) || err.status !== 409) return null;
+  const details = err.details as { reason?: string; assigneeName?: string; completedByName?: string | null } | undefined;
+  if (details?.reason === 'claimed' && details.assigneeName) return t().taskTakenBy(details.assigneeName);
+  if (details?.reason === 'not-open') return t().taskDoneBy(details.completedByName ?? null);
+  return null;
+}
+
+/** One task: what it is, its case's variables, claim / unclaim, and its generated form; it follows changes others make. */
 export const taskPage: Page = async (root, params) => {
   const tx = t();
   const me = session.user!;
   const task = await api<TaskDetail>(`/tasks/${encodeURIComponent(params.id)}`);
+  const texts = await diagramTexts(task.processDefinitionId);
   const reload = () => navigate(`/tasks/${task.id}`, true);
   const mine = task.assignee === me.id;
   const open = task.state === 'open';
@@ -27,37 +42,53 @@ export const taskPage: Page = async (root, params) => {
       await api(`/tasks/${task.id}/${action}`, { method: 'POST' });
       reload();
     } catch (err) {
+      const conflict = conflictText(err);
+      if (conflict) {
+        // The page shows the task as it now is, with who took it.
+        flash(conflict);
+        reload();
+        return;
+      }
       actions.append(h('div', { class: 'form-error', role: 'alert' }, (err as Error).message));
     }
   }
 
-  const form = generateForm(task.formFields, task.formSchema, task.variables, tx.complete, async (variables) => {
-    await api(`/tasks/${task.id}/complete`, { method: 'POST', body: { variables } });
+  const form = generateForm(localizeFields(task.formFields, texts, task.taskDefinitionKey), task.formSchema, task.variables, tx.complete, async (variables) => {
+    try {
+      await api(`/tasks/${task.id}/complete`, { method: 'POST', body: { variables } });
+    } catch (err) {
+      const conflict = conflictText(err);
+      if (!conflict) throw err;
+      flash(conflict);
+      reload();
+      return;
+    }
     flash(tx.taskCompleted);
     navigate('/tasks');
   });
   if (!open || !mine) form.setDisabled(true);
-  const hint = !open ? null : !task.assignee ? h('p', { class: 'hint' }, tx.claimFirst) : !mine ? h('p', { class: 'hint' }, tx.claimedBy(task.assignee)) : null;
+  const hint = !open ? null : !task.assignee ? h('p', { class: 'hint' }, tx.claimFirst) : !mine ? h('p', { class: 'hint' }, tx.claimedBy(task.assigneeName ?? task.assignee)) : null;
 
   const { meaning, source } = splitDocumentation(task.documentation);
   // The act of the task's own version (a later version may cite an amended act).
   const act = (await api<Definition[]>('/process-definitions?all=true').catch(() => [] as Definition[])).find((d) => d.id === task.processDefinitionId)?.act;
   clear(
     root,
-    h('h1', { 'data-task-key': task.taskDefinitionKey }, task.name ?? task.taskDefinitionKey),
+    h('h1', { 'data-task-key': task.taskDefinitionKey }, named(texts.texts[task.taskDefinitionKey], task.name ?? task.taskDefinitionKey)),
+    translationNote(),
     h(
       'dl',
       { class: 'facts' },
       h('dt', {}, tx.businessKey),
       h('dd', {}, task.businessKey ?? '—'),
       h('dt', {}, tx.group),
-      h('dd', {}, task.candidateGroups.join(', ')),
+      h('dd', {}, groupsWords(task.candidateGroups)),
       h('dt', {}, tx.assignee),
-      h('dd', { 'data-field': 'assignee' }, task.assignee ?? '—'),
+      h('dd', { 'data-field': 'assignee', 'data-assignee': task.assignee ?? '' }, task.assigneeName ?? task.assignee ?? '—'),
       h('dt', {}, tx.due),
       h('dd', {}, formatDateTime(task.due), task.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null),
       h('dt', {}, tx.legalLimit),
-      h('dd', {}, task.timeLimit ?? tx.notStated),
+      h('dd', {}, timeLimitWords(task.timeLimit)),
       meaning ? [h('dt', {}, tx.englishMeaning), h('dd', { lang: 'en' }, meaning)] : null,
       source || act ? [h('dt', {}, tx.legalSource), h('dd', { class: 'source', 'data-info': 'source' }, citationNode(act, source))] : null,
     ),
@@ -65,4 +96,36 @@ export const taskPage: Page = async (root, params) => {
     h('section', { class: 'task-form' }, hint, form.element),
     h('section', {}, h('h2', {}, tx.variables), variablesTable(task.variables)),
   );
+  return followChanges(task, reload);
 };
+
+/**
+ * Polls the task while the page is visible; when its state or holder changed (another clerk claimed or
+ * completed it, an admin gave it back), the page is drawn again with a notice saying what happened.
+ */
+function followChanges(shown: TaskDetail, reload: () => void): () => void {
+  let stopped = false;
+  let busy = false;
+  const key = (x: TaskDetail) => `${x.state}|${x.assignee ?? ''}`;
+  const timer = setInterval(async () => {
+    if (stopped || busy || document.visibilityState !== 'visible') return;
+    busy = true;
+    try {
+      const now = await api<TaskDetail>(`/tasks/${encodeURIComponent(shown.id)}`);
+      if (stopped || key(now) === key(shown)) return;
+      stop();
+      const tx = t();
+      flash(now.state !== 'open' ? tx.taskDoneBy(now.completedByName ?? null) : now.assignee && now.assignee !== session.user?.id ? tx.taskTakenBy(now.assigneeName ?? now.assignee) : tx.taskChanged);
+      reload();
+    } catch {
+      // A poll that failed (network, a restart) is tried again at the next tick; a 401 already signed the user out.
+    } finally {
+      busy = false;
+    }
+  }, POLL_MS);
+  const stop = () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+  return stop;
+}
