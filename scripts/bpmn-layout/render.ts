@@ -47,10 +47,14 @@ const LABEL_WIDTHS = [LABEL_MIN_WIDTH, 120, 150];
 const LABEL_GAP = 5;
 /** Clearance kept between a label and anything else. */
 const CLEARANCE = 2;
-/** Activity boxes tried, smallest area first: width 100-200, height 80-160. */
+/**
+ * Activity boxes tried, width 100-200, height 80-160: smallest area first, a box taller than 4:5 of
+ * its width counted larger (a tall narrow box of short lines reads worse than a wider one).
+ */
+const boxCost = (b: { width: number; height: number }): number => b.width * b.height * (1 + Math.max(0, b.height / b.width - 0.8));
 const ACTIVITY_SIZES = [100, 120, 140, 160, 180, 200]
   .flatMap((width) => [80, 90, 100, 110, 120, 130, 140, 150, 160].map((height) => ({ width, height })))
-  .sort((a, b) => a.width * a.height - b.width * b.height || a.width - b.width);
+  .sort((a, b) => boxCost(a) - boxCost(b) || a.width - b.width);
 /** Space between neighbouring activities of one row and of stacked rows. */
 const COLUMN_GAP = 50;
 const ROW_GAP = 60;
