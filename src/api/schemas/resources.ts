@@ -199,8 +199,6 @@ export const TaskSchema = z
 export const TaskDetailSchema = TaskSchema.extend({
   assigneeName: z.string().nullable().meta({ description: "The display name of the user holding the task (null when unclaimed)" }),
   completedByName: z.string().optional().meta({ description: 'The display name of the user who completed it' }),
-  assigneeName: z.string().nullable().meta({ description: "The display name of the user holding the task (null when unclaimed)" }),
-  completedByName: z.string().optional().meta({ description: 'The display name of the user who completed it' }),
   documentation: z.string().optional(),
   variables: z.record(z.string(), z.unknown()),
   formFields: z.array(FormFieldSchema),
