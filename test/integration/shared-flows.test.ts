@@ -138,14 +138,37 @@ describe('State corporation flows', () => {
     expect(await instance(t, id)).toMatchObject({ state: 'completed', outcome: 'intake-refused' });
   });
 
-  it('issues the result: bar code 30 min, issuance 30 min (004); by the receipt (000)', async () => {
+  it('issues the result: bar code 30 min, the recipient comes, issuance 30 min (004); by the receipt (000)', async () => {
     const courier = await start(t, 'admin', 'state-corporation-result-issuance', { scProcedure: 'courier' });
     await complete(t, courier, 'state-corporation-accumulation', 'mark-barcode', '30 minutes');
+    await complete(t, courier, 'state-corporation-issuing', 'await-recipient', 'not stated');
     await complete(t, courier, 'state-corporation-issuing', 'issue-result', '30 minutes');
     expect(await instance(t, courier)).toMatchObject({ state: 'completed', outcome: 'result-issued' });
     const receipt = await start(t, 'admin', 'state-corporation-result-issuance', { scProcedure: 'receipt-only' });
     await complete(t, receipt, 'state-corporation-issuing', 'issue-by-receipt', 'not stated');
     expect(await instance(t, receipt)).toMatchObject({ state: 'completed', outcome: 'result-issued' });
+  });
+
+  it('counts the 30 minutes of process 6 from when the recipient comes; a result waiting for its recipient is never overdue (004)', async () => {
+    clock.set(new Date('2026-03-10T04:00:00Z')); // Tuesday 09:00 in Almaty
+    const id = await start(t, 'admin', 'state-corporation-result-issuance', { scProcedure: 'courier' });
+    await complete(t, id, 'state-corporation-accumulation', 'mark-barcode', '30 minutes');
+    const waiting = (await t.call(t.userOf('state-corporation-issuing'), 'GET', `/tasks?processInstanceId=${id}`)).body.items;
+    expect(waiting).toEqual([expect.objectContaining({ taskDefinitionKey: 'await-recipient', timeLimit: 'not stated', due: null })]);
+    expect((await t.call('admin', 'GET', `/timers?processInstanceId=${id}&kind=task-due`)).body.filter((x: any) => x.state === 'pending')).toEqual([]);
+    // Nine days later the recipient has not come: nothing is due, nothing escalates.
+    clock.set(new Date('2026-03-19T04:00:00Z')); // Thursday 09:00
+    await t.call('admin', 'POST', '/timers/fire-due');
+    expect((await t.call('admin', 'GET', `/tasks?processInstanceId=${id}&overdue=true`)).body.items).toEqual([]);
+    const history = (await t.call('admin', 'GET', `/process-instances/${id}/history`)).body;
+    expect(history.filter((h: any) => h.type === 'task-overdue')).toEqual([]);
+    await complete(t, id, 'state-corporation-issuing', 'await-recipient', 'not stated');
+    // The recipient is at the desk at 09:00: process 6 is due at 09:30.
+    const issuing = (await t.call(t.userOf('state-corporation-issuing'), 'GET', `/tasks?processInstanceId=${id}`)).body.items;
+    expect(issuing).toEqual([expect.objectContaining({ taskDefinitionKey: 'issue-result', timeLimit: '30 minutes' })]);
+    expect(new Date(issuing[0].due).toISOString()).toBe('2026-03-19T04:30:00.000Z');
+    await complete(t, id, 'state-corporation-issuing', 'issue-result', '30 minutes');
+    expect(await instance(t, id)).toMatchObject({ state: 'completed', outcome: 'result-issued' });
   });
 
   it('returns a result nobody collected within one month to the provider (host timer P1M)', async () => {

@@ -37,6 +37,8 @@ export const SC_RESULT: TaskStep[] = [
   ['office', 'send-result'],
   ['provider-courier', 'courier-delivery'],
   ['state-corporation-accumulation', 'mark-barcode'],
+  // The recipient comes; only then do the 30 minutes of process 6 run.
+  ['state-corporation-issuing', 'await-recipient'],
   ['state-corporation-issuing', 'issue-result'],
 ];
 export const ISSUED = present('licenceNumber');
@@ -66,11 +68,12 @@ export const decidedOnPortal = (name: string, check: TaskStep, outcome: string, 
 
 /**
  * The result not collected at the State corporation within a month goes back to the provider: the
- * path decided at `check` up to the issue, the P1M storage timer (the issue still open), the return.
+ * path decided at `check` up to the wait for the recipient, the P1M storage timer (the wait still
+ * open), the return.
  */
 export const returnedToProvider = (check: TaskStep, form: Record<string, unknown> = {}): ReglamentPath => {
   const decided = decidedAtSc('State corporation, the result is not collected within one month -> returned to the provider (P1M storage timer)', check, 'result-returned-to-provider', { form });
-  const steps = [...decided.steps.slice(0, -1), { timer: 'storage-expired', shows: { timerValue: 'P1M' }, openWhileWaiting: ['issue-result'] }, ['state-corporation-issuing', 'return-to-provider'] as TaskStep];
+  const steps = [...decided.steps.slice(0, -2), { timer: 'storage-expired', shows: { timerValue: 'P1M' }, openWhileWaiting: ['await-recipient'] }, ['state-corporation-issuing', 'return-to-provider'] as TaskStep];
   return { ...decided, steps, variables: undefined };
 };
 

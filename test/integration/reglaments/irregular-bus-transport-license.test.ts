@@ -1,5 +1,5 @@
 import { describeReglament, ReglamentPath, TaskStep } from '../../support/reglament-paths';
-import { ACT_004, decidedAtSc, decidedOnPortal, intakeRefusals, MET, NOT_MET, returnedToProvider } from './act-004';
+import { ACT_004, decidedAtSc, decidedOnPortal, ELECTRONIC, intakeRefusals, ISSUED, MET, NOT_MET, REFUSED, returnedToProvider } from './act-004';
 
 /*
  * Licence for irregular intercity, interdistrict and international and regular international
@@ -8,9 +8,20 @@ import { ACT_004, decidedAtSc, decidedOnPortal, intakeRefusals, MET, NOT_MET, re
  * channels, the three variants (issue of the licence, re-issue, duplicate: step 4 takes 14 / 2 / 1
  * working days), the result and the motivated refusal (condition 3) on each channel, the result
  * returned to the provider after a month in storage, and every error boundary of the shared IS flows.
- * On the portal the result goes to the personal cabinet with no office step 6.
+ * Step 6 (the office sends the result by the courier to the State corporation, lines 361-363) has no
+ * condition: a portal application takes it too, and the personal cabinet then gets the notification of
+ * the place and date of receipt of the paper result (lines 324-326; process 7, lines 465-472), not the
+ * licence itself.
  */
-const PORTAL = 'portal (diagram No 2), re-issue -> licence in the personal cabinet (process 7), no office step 6';
+const PORTAL = 'portal (diagram No 2), re-issue -> step 6 by the courier to the State corporation, notification of the place and date of receipt in the personal cabinet (process 7)';
+/** Step 6 and the provider's courier: on the portal channel too. */
+const SEND: TaskStep[] = [
+  ['office', 'send-result'],
+  ['provider-courier', 'courier-delivery'],
+];
+/** What the portal recipient gets when the licence is issued: the notification, a paper licence waiting at the State corporation. */
+const NOTIFIED = { ...ISSUED, ...ELECTRONIC, decision: 'issued', resultKind: 'notification' };
+const REFUSAL_MESSAGE = { ...REFUSED, ...ELECTRONIC, decision: 'refused', resultKind: 'refusal' };
 /** Step 4 of each variant. */
 const CHECK = (variant: 'issue' | 'reissue' | 'duplicate', decision: Record<string, unknown>): TaskStep => ['specialist', `check-${variant}`, decision];
 const variantOf = (variant: string, kind: 'individual' | 'legal-entity' = 'individual') => ({ form: { variant }, applicant: { kind } });
@@ -24,9 +35,21 @@ const PATHS: ReglamentPath[] = [
     'refused-requirements-not-met',
     variantOf('reissue'),
   ),
-  decidedOnPortal(PORTAL, CHECK('reissue', MET), 'licence-issued', [], variantOf('reissue', 'legal-entity')),
-  decidedOnPortal('portal, issue of the licence, requirements not met (condition 3, process 6) -> refusal in the personal cabinet', CHECK('issue', NOT_MET), 'refused-requirements-not-met', [], variantOf('issue')),
-  decidedOnPortal('portal, duplicate -> licence duplicate in the personal cabinet', CHECK('duplicate', MET), 'licence-issued', [], variantOf('duplicate')),
+  decidedOnPortal(PORTAL, CHECK('reissue', MET), 'licence-issued', SEND, { ...variantOf('reissue', 'legal-entity'), variables: NOTIFIED }),
+  decidedOnPortal(
+    'portal, issue of the licence, requirements not met (condition 3, process 6) -> step 6 by the courier, refusal message in the personal cabinet',
+    CHECK('issue', NOT_MET),
+    'refused-requirements-not-met',
+    SEND,
+    { ...variantOf('issue'), variables: REFUSAL_MESSAGE },
+  ),
+  decidedOnPortal(
+    'portal, duplicate -> step 6 by the courier, notification of the place and date of receipt in the personal cabinet',
+    CHECK('duplicate', MET),
+    'licence-issued',
+    SEND,
+    { ...variantOf('duplicate'), variables: NOTIFIED },
+  ),
   ...intakeRefusals({ variant: 'issue' }, { variant: 'reissue' }),
   // Last: it moves the host's clock a month on.
   returnedToProvider(CHECK('issue', MET), { variant: 'issue' }),
