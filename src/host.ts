@@ -2,7 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createApp } from './api/app';
-import { HostContext } from './api/context';
+import { HostContext, SignatureVerification } from './api/context';
 import { readCalendarData } from './calendar/business-calendar';
 import { CalendarInForce } from './calendar/calendar-in-force';
 import { AppConfig } from './config';
@@ -35,6 +35,8 @@ export interface HostOptions {
   timerPollMs?: number;
   /** Told of every step the engine ran (the tests record BPMN coverage with it). */
   onStep?: StepObserver;
+  /** The EDS verifier of the external systems (Adapters.eds), for the signed documents of a case. */
+  signatures?: SignatureVerification;
 }
 
 export interface Host extends HostContext {
@@ -72,7 +74,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates });
   const scheduler = new TimerScheduler({ store, runtime, definitions, clock });
   const translations = new DiagramTranslations(definitions, new TranslationFiles(config.processesDir));
-  const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, handlers, clock, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
+  const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, handlers, clock, signatures: options.signatures, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
   const servers: http.Server[] = [];
   const pollMs = options.timerPollMs ?? config.timerPollMs;
   const poller =

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const users = firstRunDemoUsers ? new UserDirectory([]) : UserDirectory.fromFile(usersFile);
   // External systems: configured base URLs, or local simulators for those not configured.
   const external = await externalSystemsForRun(config.externalSystems, { dataDir: config.dataDir, employees: users.list().map((u) => u.id) });
-  const host = await createHost({ config, users, handlers: createDefaultHandlers(external.adapters) });
+  const host = await createHost({ config, users, handlers: createDefaultHandlers(external.adapters), signatures: external.adapters.eds });
 
   try {
     const result = await host.deployProcessDirectory();

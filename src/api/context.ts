@@ -4,6 +4,7 @@ import { HandlerRegistry } from '../handlers/registry';
 import { UserDirectory } from '../identity/users';
 import type { ApiStore } from '../persistence/api-store';
 import { Clock } from '../clock';
+import type { EdsResult } from '../crypto/verifier';
 import type { CalendarCorrections } from '../runtime/calendar-corrections';
 import { ProcessRuntime } from '../runtime/process-runtime';
 import { TimerScheduler } from '../scheduler/timer-scheduler';
@@ -21,6 +22,13 @@ export interface HostContext {
   users: UserDirectory;
   handlers: HandlerRegistry;
   clock: Clock;
+  /** The EDS verifier the intake uses (trusted roots, CRLs), to say whether a signed document in a case is valid; absent: not configured. */
+  signatures?: SignatureVerification;
   /** Working minutes between two instants by the business calendar (reports). */
   workingMinutes(from: Date, to: Date): number;
+}
+
+/** What an EdsService offers (src/integrations/eds): its verifier, loaded when first asked for. */
+export interface SignatureVerification {
+  verifier(): Promise<{ verify(signed: unknown, applicantIinBin: string | undefined, now: Date): Promise<EdsResult> }>;
 }

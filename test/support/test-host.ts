@@ -112,7 +112,7 @@ export async function startTestHost(options: { processesDir?: string; dir?: stri
   const sim = new SimulatorControl(simulators, adapters, () => (clock ? clock.now() : new Date()));
   let host: Host;
   try {
-    host = await createHost({ timerPollMs: 0, handlers: createDefaultHandlers(adapters), onStep: recordBpmnCoverage, ...options, config, users: UserDirectory.fromFile(usersFile) });
+    host = await createHost({ timerPollMs: 0, handlers: createDefaultHandlers(adapters), signatures: adapters.eds, onStep: recordBpmnCoverage, ...options, config, users: UserDirectory.fromFile(usersFile) });
   } catch (error) {
     await simulators.close();
     throw error;

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { DomainError } from '../../errors';
 import { startRefusal } from '../../identity/access';
 import { User } from '../../identity/users';
+import type { FormField } from '../../definitions/model';
 import type { DefinitionRow } from '../../persistence/api-store';
 import { formJsonSchema } from '../../runtime/form-schema';
 import { HostContext } from '../context';
 import { presentDefinition, presentInstance } from '../presenters';
 import { ApiRoute, route } from '../route-table';
 import { flag, wholeNumber } from '../schemas/query';
-import { DiagramTranslationsSchema, InForceSchema, ProcessDefinitionDetailSchema, ProcessDefinitionSchema, StartedInstanceSchema } from '../schemas/resources';
+import { DiagramTranslationsSchema, InForceSchema, ProcessDefinitionDetailSchema, ProcessDefinitionSchema, StartedInstanceSchema, VariableCatalogue, VariableCatalogueSchema } from '../schemas/resources';
 
 const keyParam = z.object({ key: z.string().meta({ description: 'Process key' }) });
 
@@ -50,7 +51,53 @@ export function definitionRoutes(host: HostContext): ApiRoute[] {
     }
   }
 
+  /** The texts of a version, or none when its translation file is broken (the translations route names the fault). */
+  async function textsOf(row: DefinitionRow) {
+    try {
+      return await host.translations.of(row.id);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'INVALID_TRANSLATIONS') return {};
+      throw error;
+    }
+  }
+
+  /** Every form-declared variable of a version with its label and option names; the start form first, then the user tasks' forms. */
+  async function variableCatalogue(row: DefinitionRow): Promise<VariableCatalogue> {
+    const { model } = await host.definitions.load(row.id);
+    const texts = await textsOf(row);
+    const variables: VariableCatalogue['variables'] = {};
+    const add = (elementId: string, fields: FormField[], source: 'start-form' | 'task-form') => {
+      for (const field of fields) {
+        if (variables[field.id]) continue;
+        const names = (key: string, kk: string | undefined) => texts[key] ?? { kk: kk ?? field.id };
+        variables[field.id] = {
+          label: names(`${elementId}/${field.id}`, field.label),
+          type: field.type,
+          ...(field.values ? { values: Object.fromEntries(field.values.map((v) => [v.id, names(`${elementId}/${field.id}/${v.id}`, v.name ?? v.id)])) } : {}),
+          declaredBy: elementId,
+          source,
+        };
+      }
+    };
+    const startId = await host.translations.startFormElementId(row.id);
+    if (startId) add(startId, model.startFormFields, 'start-form');
+    for (const task of model.userTasks.values()) add(task.id, task.formFields, 'task-form');
+    return { processDefinitionKey: row.key, version: row.version, variables };
+  }
+
   return [
+    route({
+      method: 'get',
+      path: '/process-definitions/:key/variables',
+      summary: "Labels of a version's variables: every form field of its start form and user tasks, with option names, in Kazakh, Russian and English",
+      params: keyParam,
+      query: z.object({ version: wholeNumber(1, 1_000_000, undefined, 'Version (default latest)') }),
+      responses: { 200: { description: 'OK', schema: VariableCatalogueSchema } },
+      async handle({ params, query }) {
+        const row = query.version === undefined ? await host.definitions.latest(params.key) : await host.definitions.byId(`${params.key}:${query.version}`);
+        return variableCatalogue(row);
+      },
+    }),
     route({
       method: 'get',
       path: '/process-definitions',

@@ -167,9 +167,43 @@ export const HistoryEntrySchema = z
     activityId: z.string().optional(),
     activityName: z.string().optional(),
     user: z.string().optional(),
+    userName: z.string().optional().meta({ description: "The user's display name" }),
     data: z.unknown().optional(),
   })
   .meta({ id: 'HistoryEntry' });
+
+/** What a page needs to say a case's variables in words: each form-declared variable's label and option names, in three languages. */
+export const VariableCatalogueSchema = z
+  .object({
+    processDefinitionKey: z.string(),
+    version: z.number().int(),
+    variables: z.record(
+      z.string(),
+      z.object({
+        label: NamesSchema,
+        type: z.enum(['string', 'long', 'boolean', 'date', 'enum']),
+        values: z.record(z.string(), NamesSchema).optional().meta({ description: 'Enum: option id -> its name' }),
+        declaredBy: z.string().meta({ description: 'The element whose form declares it first (the start event, else the first user task in document order)' }),
+        source: z.enum(['start-form', 'task-form']),
+      }),
+    ).meta({ description: 'By variable id; variables that no form declares (handler outputs, call inputs) are absent: the web app names them from its own dictionary' }),
+  })
+  .meta({ id: 'VariableCatalogue' });
+
+/** A signed document (CMS SignedData, base64 in a variable) of a case, summarised and verified by the server. */
+export const SignedDocumentSchema = z
+  .object({
+    variable: z.string().meta({ example: 'resultDocument' }),
+    signer: z.object({ commonName: z.string().optional(), iin: z.string().optional(), bin: z.string().optional(), organization: z.string().optional() }),
+    signedAt: dateTime.nullable().meta({ description: 'The signingTime attribute' }),
+    valid: z.boolean().nullable().meta({ description: 'Verified now with the EDS verifier (signature, chain to a trusted root, validity, CRL; for a document the applicant sent, also the applicant\'s IIN/BIN); null: it could not be verified (no verifier configured, CA unreachable)' }),
+    failure: z.string().nullable().meta({ description: 'missing-signature, bad-signature, untrusted, expired, not-yet-valid, revoked, iin-mismatch, or unavailable' }),
+    message: z.string().nullable(),
+    checkedAgainstApplicant: z.boolean().meta({ description: "Whether the signer had to be the applicant (a start form field: the applicant's own request)" }),
+    contentBytes: z.number().int(),
+    download: z.string().meta({ description: 'Path of the DER file (add ?format=pem for PEM)' }),
+  })
+  .meta({ id: 'SignedDocument' });
 
 export const TaskSchema = z
   .object({
@@ -329,6 +363,8 @@ export type ProcessDefinitionDetail = z.infer<typeof ProcessDefinitionDetailSche
 export type ProcessInstance = z.infer<typeof ProcessInstanceSchema>;
 export type Incident = z.infer<typeof IncidentSchema>;
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+export type VariableCatalogue = z.infer<typeof VariableCatalogueSchema>;
+export type SignedDocumentInfo = z.infer<typeof SignedDocumentSchema>;
 export type Task = z.infer<typeof TaskSchema>;
 export type Case = z.infer<typeof CaseSchema>;
 export type TaskDetail = z.infer<typeof TaskDetailSchema>;
