@@ -36,17 +36,31 @@ const PATHS: ReglamentPath[] = [
   {
     name: ISSUED,
     channel: 'portal',
-    steps: tested({ testPassed: true }),
+    steps: tested({ testPassed: true }, { attestatGranted: true }),
     outcome: 'attestat-issued',
     variables: { testDate: TEST_DATE, decision: 'issued', resultKind: 'attestat', ...text('elicenseRequestNumber', 'resultDocument') },
     timersFired: ['testing-time-reached'],
   },
   {
-    name: 'portal: refused after the testing (step 7-8 motivated refusal)',
+    name: 'portal: testing failed -> refused after the testing (step 7-8 motivated refusal)',
     channel: 'portal',
-    steps: tested({ testPassed: false }, { refusalReason: 'Тестілеуден өтпеді' }),
+    steps: tested({ testPassed: false }, { attestatGranted: false, refusalReason: 'Тестілеуден өтпеді' }),
     outcome: 'refused-after-testing',
     variables: { decision: 'refused', resultKind: 'refusal' },
+  },
+  {
+    name: "portal: testing passed, the executor's step-7 conclusion refuses on another ground of para 10 of the Standard -> refused after the testing",
+    channel: 'portal',
+    steps: tested({ testPassed: true }, { attestatGranted: false, refusalReason: 'Стандарттың 10-тармағы: ұсынылған құжаттардағы деректердің анық еместігі анықталды' }),
+    outcome: 'refused-after-testing',
+    variables: { testPassed: true, attestatGranted: false, decision: 'refused', resultKind: 'refusal' },
+  },
+  {
+    name: 'portal: testing failed, the step-7 form says attestat -> still refused (a failed testing is a ground of refusal)',
+    channel: 'portal',
+    steps: tested({ testPassed: false }, { attestatGranted: true }),
+    outcome: 'refused-after-testing',
+    variables: { testPassed: false, decision: 'refused', resultKind: 'refusal' },
   },
   {
     name: 'portal: refused before testing (step 3, portal condition 3 -> process 6)',
@@ -73,5 +87,14 @@ describeReglament({ key: 'expert-attestation', clockStart: START, forbidden: { p
     const task = await r.taskFor('specialist', 'form-test-schedule', businessKey);
     await r.expectCompletionRefused('specialist', task, {}, ['admittedToTesting']);
     await r.expectCompletionRefused('specialist', task, { admittedToTesting: true, testDate: 'келесі жұма' }, ['testDate']);
+  });
+
+  it("step 7 refuses a completion without the executor's conclusion (attestat or refusal)", async () => {
+    const businessKey = `${r.key}-step-7`;
+    const { id } = await r.start(r.path(ISSUED), businessKey);
+    const steps = tested({ testPassed: true });
+    await r.steps(steps.slice(0, -2), id, businessKey);
+    const task = await r.taskFor('specialist', 'prepare-attestat-or-refusal', businessKey);
+    await r.expectCompletionRefused('specialist', task, {}, ['attestatGranted']);
   });
 });
