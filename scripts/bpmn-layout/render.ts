@@ -452,6 +452,7 @@ function formField(field: FormFieldSpec, indent: string): string[] {
   const constraints: { name: string; config?: string }[] = [];
   if (field.required) constraints.push({ name: 'required' });
   if (field.pattern !== undefined) constraints.push({ name: 'pattern', config: field.pattern });
+  if (field.iinBin !== undefined) constraints.push({ name: 'iin-bin', config: field.iinBin === 'iin-or-bin' ? undefined : field.iinBin });
   for (const name of ['minlength', 'maxlength', 'min', 'max'] as const) {
     if (field[name] !== undefined) constraints.push({ name, config: String(field[name]) });
   }

@@ -38,6 +38,8 @@ export interface FormFieldSpec {
   required?: boolean;
   /** A JavaScript regular expression (constraint `pattern`). */
   pattern?: string;
+  /** An IIN/BIN of Kazakhstan, checked with its date part and control digit (constraint `iin-bin`, config `iin` or `bin` when only one is taken). */
+  iinBin?: 'iin-or-bin' | 'iin' | 'bin';
   minlength?: number;
   maxlength?: number;
   min?: number;
