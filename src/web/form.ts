@@ -3,6 +3,7 @@ import type { OutputUnit, Schema } from '@cfworker/json-schema';
 import { ApiError, FormField } from './api';
 import { h } from './dom';
 import { t } from './i18n';
+import type { LocalizedField } from './translations';
 import { checkIinBin, type IinBinProblem } from '../iin-bin';
 
 /*
@@ -119,14 +120,16 @@ function fieldRow(field: FormField, current: unknown, pattern: string | undefine
   const tx = t();
   const id = `field-${field.id}`;
   const errorEl = h('div', { class: 'field-error', id: `${id}-error`, 'data-error-for': field.id, hidden: true });
-  const label = h('label', { for: id }, field.label ?? field.id, field.required ? h('span', { class: 'required', title: tx.required }, ' *') : null);
+  // A translated label keeps the Kazakh original (the legal text) as its title.
+  const original = (field as LocalizedField).original;
+  const label = h('label', { for: id, title: original?.label }, field.label ?? field.id, field.required ? h('span', { class: 'required', title: tx.required }, ' *') : null);
   const initial = current !== undefined && current !== null ? current : field.defaultValue;
   let control: HTMLInputElement | HTMLSelectElement | HTMLElement;
   let getRaw: () => string;
   const common = { id, name: field.id, 'aria-describedby': `${id}-error`, 'data-field': field.id };
 
   if (field.type === 'enum') {
-    const select = h('select', common, h('option', { value: '' }, tx.choose), ...(field.values ?? []).map((v) => h('option', { value: v.id }, v.name ?? v.id)));
+    const select = h('select', common, h('option', { value: '' }, tx.choose), ...(field.values ?? []).map((v) => h('option', { value: v.id, title: original?.values[v.id] }, v.name ?? v.id)));
     if (initial !== undefined) select.value = String(initial);
     control = select;
     getRaw = () => select.value;

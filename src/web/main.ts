@@ -1,13 +1,24 @@
 import './style.css';
 import { session, setUnauthorizedHandler } from './api';
 import { clear, h } from './dom';
-import { LANGS, lang, setLang, t } from './i18n';
+import { type Lang, LANGS, lang, setLang, t } from './i18n';
+import { captureInput, restoreInput } from './keep-input';
+import { groupsWords } from './words';
 import { flash, navigate, setRenderer, takeFlash } from './router';
 import { notificationBadge } from './pages/notifications';
 import { routes } from './routes';
 
 let leave: (() => void) | void;
 let renders = 0;
+
+/** Another language redraws the page; what the user typed into its forms stays. */
+async function switchLanguage(l: Lang) {
+  const app = document.getElementById('app')!;
+  const typed = captureInput(app);
+  setLang(l);
+  await render();
+  restoreInput(app, typed);
+}
 
 function header() {
   const tx = t();
@@ -19,7 +30,7 @@ function header() {
     'div',
     { class: 'lang', role: 'group', 'aria-label': tx.language },
     ...LANGS.map((l) =>
-      h('button', { type: 'button', 'data-lang': l, class: lang() === l ? 'active' : null, 'aria-pressed': String(lang() === l), onclick: () => (setLang(l), void render()) }, ({ kk: 'ҚАЗ', ru: 'РУС', en: 'EN' } as const)[l]),
+      h('button', { type: 'button', 'data-lang': l, class: lang() === l ? 'active' : null, 'aria-pressed': String(lang() === l), onclick: () => void switchLanguage(l) }, ({ kk: 'ҚАЗ', ru: 'РУС', en: 'EN' } as const)[l]),
     ),
   );
   clear(
@@ -31,7 +42,7 @@ function header() {
       user ? [link('/tasks', tx.tasks, 'tasks'), link('/start', tx.newApplication, 'start'), link('/catalog', tx.catalog, 'catalog'), session.isHead() ? link('/head', tx.head, 'head') : null, notificationBadge(tx.notifications)] : null,
       h('span', { class: 'spacer' }),
       langSwitch,
-      user ? h('span', { class: 'who', 'data-user': user.id, title: user.groups.join(', ') }, `${user.name} · ${user.groups.join(', ')}`) : null,
+      user ? h('span', { class: 'who', 'data-user': user.id, title: user.groups.join(', ') }, `${user.name} · ${groupsWords(user.groups)}`) : null,
       user ? h('button', { type: 'button', 'data-action': 'sign-out', onclick: () => void signOut(t().signedOut) }, tx.signOut) : null,
     ),
   );

@@ -367,6 +367,7 @@ export type VariableCatalogue = z.infer<typeof VariableCatalogueSchema>;
 export type SignedDocumentInfo = z.infer<typeof SignedDocumentSchema>;
 export type Task = z.infer<typeof TaskSchema>;
 export type Case = z.infer<typeof CaseSchema>;
+export type StartedInstance = z.infer<typeof StartedInstanceSchema>;
 export type TaskDetail = z.infer<typeof TaskDetailSchema>;
 export type Me = z.infer<typeof MeSchema>;
 export type SlaReport = z.infer<typeof SlaReportSchema>;

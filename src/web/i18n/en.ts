@@ -163,4 +163,32 @@ export const en: Texts = {
   previousPage: 'Previous',
   nextPage: 'Next',
   heatmapOver: 'Heatmap: share of tasks over the limit (completed and open)',
+  // The diagrams' texts in the chosen language, and codes in words (issue 16, point 3).
+  translationNote: 'Translation: the Kazakh text is the legal one.',
+  kazakhOriginal: 'Kazakh original',
+  units: {
+    second: ['second', 'seconds'], minute: ['minute', 'minutes'], hour: ['hour', 'hours'], day: ['day', 'days'], week: ['week', 'weeks'], month: ['month', 'months'], year: ['year', 'years'],
+    workingDay: ['working day', 'working days'], calendarDay: ['calendar day', 'calendar days'],
+  },
+  sameWorkingDay: 'the same working day',
+  fromNextDay: 'from the next day',
+  repeatTimes: (times: number, every: string) => `${times} times, every ${every}`,
+  states: { running: 'In progress', completed: 'Completed', open: 'Open', cancelled: 'Cancelled' },
+  events: {
+    'instance-started': 'Case started', 'instance-completed': 'Case completed',
+    'task-created': 'Task created', 'task-claimed': 'Task claimed', 'task-unclaimed': 'Task given back', 'task-completed': 'Task completed', 'task-cancelled': 'Task cancelled',
+    'task-overdue': 'Time limit passed', 'task-at-risk': 'Time limit close', 'due-date-recomputed': 'Due date recomputed',
+    'timer-created': 'Timer set', 'timer-fired': 'Timer fired', 'timer-cancelled': 'Timer cancelled',
+    'call-started': 'Shared flow started', 'call-completed': 'Shared flow completed',
+    'incident-created': 'Incident opened', 'incident-retry-failed': 'Retry failed', 'incident-resolved': 'Incident resolved',
+    'activity-end': 'Step ended', 'flow-taken': 'Flow taken', 'service-completed': 'Automatic step done', 'business-error': 'Refused by an information system',
+  },
+  eventOther: 'Other event',
+  groups: {
+    admin: 'Administrator', office: 'Office', head: 'Head', 'deputy-head': 'Deputy head', 'department-head': 'Head of department', specialist: 'Specialist',
+    'other-bodies': 'Other state bodies', commission: 'Commission', 'inspector-medicine': 'Inspector on medicine',
+    'inspector-personnel': 'Inspector on aviation personnel', 'inspector-training-center': 'Inspector on training centres',
+    'provider-courier': 'Courier', 'state-corporation': 'State corporation', 'state-corporation-accumulation': 'SC accumulation sector',
+    'state-corporation-issuing': 'SC document issue', deployer: 'Diagram deployer',
+  },
 };

@@ -165,6 +165,34 @@ export const kk = {
   previousPage: 'Алдыңғы',
   nextPage: 'Келесі',
   heatmapOver: 'Жылу картасы: мерзімнен асқан тапсырмалар үлесі (аяқталған және ашық)',
+  // The diagrams' texts in the chosen language, and codes in words (issue 16, point 3).
+  translationNote: 'Аударма: заңдық күші бар мәтін — қазақ тіліндегі мәтін.',
+  kazakhOriginal: 'Қазақша түпнұсқасы',
+  units: {
+    second: ['секунд'], minute: ['минут'], hour: ['сағат'], day: ['күн'], week: ['апта'], month: ['ай'], year: ['жыл'],
+    workingDay: ['жұмыс күні'], calendarDay: ['күнтізбелік күн'],
+  } as Record<'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year' | 'workingDay' | 'calendarDay', string[]>,
+  sameWorkingDay: 'сол жұмыс күні ішінде',
+  fromNextDay: 'келесі күннен бастап',
+  repeatTimes: (times: number, every: string) => `${times} рет, әр ${every} сайын`,
+  states: { running: 'Орындалуда', completed: 'Аяқталды', open: 'Ашық', cancelled: 'Тоқтатылды' } as Record<string, string>,
+  events: {
+    'instance-started': 'Іс басталды', 'instance-completed': 'Іс аяқталды',
+    'task-created': 'Тапсырма құрылды', 'task-claimed': 'Тапсырма алынды', 'task-unclaimed': 'Тапсырма қайтарылды', 'task-completed': 'Тапсырма орындалды', 'task-cancelled': 'Тапсырма тоқтатылды',
+    'task-overdue': 'Мерзімі өтті', 'task-at-risk': 'Мерзімі таяп қалды', 'due-date-recomputed': 'Мерзім қайта есептелді',
+    'timer-created': 'Таймер қойылды', 'timer-fired': 'Таймер іске қосылды', 'timer-cancelled': 'Таймер тоқтатылды',
+    'call-started': 'Ортақ ағын басталды', 'call-completed': 'Ортақ ағын аяқталды',
+    'incident-created': 'Инцидент ашылды', 'incident-retry-failed': 'Қайталау сәтсіз аяқталды', 'incident-resolved': 'Инцидент жабылды',
+    'activity-end': 'Қадам аяқталды', 'flow-taken': 'Өту', 'service-completed': 'Автоматты қадам орындалды', 'business-error': 'Ақпараттық жүйе бас тартты',
+  } as Record<string, string>,
+  eventOther: 'Басқа оқиға',
+  groups: {
+    admin: 'Әкімші', office: 'Кеңсе', head: 'Басшы', 'deputy-head': 'Басшының орынбасары', 'department-head': 'Бөлім басшысы', specialist: 'Маман',
+    'other-bodies': 'Басқа мемлекеттік органдар', commission: 'Комиссия', 'inspector-medicine': 'Медицина бойынша инспектор',
+    'inspector-personnel': 'Авиаперсонал бойынша инспектор', 'inspector-training-center': 'Оқу орталығы бойынша инспектор',
+    'provider-courier': 'Хат тасушы', 'state-corporation': 'Мемлекеттік корпорация', 'state-corporation-accumulation': 'МК жинақтаушы секторы',
+    'state-corporation-issuing': 'МК құжат беру қызметкері', deployer: 'Диаграмма жариялаушы',
+  } as Record<string, string>,
 };
 
 export type Texts = typeof kk;

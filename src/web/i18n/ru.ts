@@ -163,4 +163,33 @@ export const ru: Texts = {
   previousPage: 'Назад',
   nextPage: 'Далее',
   heatmapOver: 'Тепловая карта: доля задач сверх срока (завершённых и открытых)',
+  // The diagrams' texts in the chosen language, and codes in words (issue 16, point 3).
+  translationNote: 'Перевод: юридическую силу имеет текст на казахском языке.',
+  kazakhOriginal: 'Оригинал на казахском',
+  units: {
+    second: ['секунда', 'секунды', 'секунд'], minute: ['минута', 'минуты', 'минут'], hour: ['час', 'часа', 'часов'], day: ['день', 'дня', 'дней'],
+    week: ['неделя', 'недели', 'недель'], month: ['месяц', 'месяца', 'месяцев'], year: ['год', 'года', 'лет'],
+    workingDay: ['рабочий день', 'рабочих дня', 'рабочих дней'], calendarDay: ['календарный день', 'календарных дня', 'календарных дней'],
+  },
+  sameWorkingDay: 'в тот же рабочий день',
+  fromNextDay: 'со следующего дня',
+  repeatTimes: (times: number, every: string) => `${times} раз(а), каждые ${every}`,
+  states: { running: 'В работе', completed: 'Завершено', open: 'Открыта', cancelled: 'Отменена' },
+  events: {
+    'instance-started': 'Дело начато', 'instance-completed': 'Дело завершено',
+    'task-created': 'Задача создана', 'task-claimed': 'Задача взята в работу', 'task-unclaimed': 'Задача возвращена', 'task-completed': 'Задача выполнена', 'task-cancelled': 'Задача отменена',
+    'task-overdue': 'Срок истёк', 'task-at-risk': 'Срок на исходе', 'due-date-recomputed': 'Срок пересчитан',
+    'timer-created': 'Таймер установлен', 'timer-fired': 'Таймер сработал', 'timer-cancelled': 'Таймер отменён',
+    'call-started': 'Начат общий поток', 'call-completed': 'Общий поток завершён',
+    'incident-created': 'Открыт инцидент', 'incident-retry-failed': 'Повтор не удался', 'incident-resolved': 'Инцидент закрыт',
+    'activity-end': 'Шаг завершён', 'flow-taken': 'Переход', 'service-completed': 'Автоматический шаг выполнен', 'business-error': 'Отказ информационной системы',
+  },
+  eventOther: 'Другое событие',
+  groups: {
+    admin: 'Администратор', office: 'Канцелярия', head: 'Руководитель', 'deputy-head': 'Заместитель руководителя', 'department-head': 'Руководитель отдела', specialist: 'Специалист',
+    'other-bodies': 'Другие госорганы', commission: 'Комиссия', 'inspector-medicine': 'Инспектор по медицине',
+    'inspector-personnel': 'Инспектор по авиаперсоналу', 'inspector-training-center': 'Инспектор по учебным центрам',
+    'provider-courier': 'Курьер', 'state-corporation': 'Госкорпорация', 'state-corporation-accumulation': 'Накопительный сектор ГК',
+    'state-corporation-issuing': 'Выдача документов ГК', deployer: 'Публикация диаграмм',
+  },
 };

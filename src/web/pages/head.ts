@@ -4,6 +4,8 @@ import { addMarker, addOverlay, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { formatDateTime, t, type Texts } from '../i18n';
 import { navigate, Page } from '../router';
+import { diagramTexts, named, originalTitle, say, textsOfAll, translationNote } from '../translations';
+import { groupsWords, timeLimitWords } from '../words';
 
 interface StepFigures {
   taskDefinitionKey: string;
@@ -52,7 +54,8 @@ const LATE_PAGE = 50;
 async function latenessSection(key: string | null, first: number, tx: Texts): Promise<HTMLElement> {
   const query = `${key ? `processDefinitionKey=${encodeURIComponent(key)}&` : ''}firstResult=${first}&maxResults=${LATE_PAGE}`;
   const late = await api<Lateness>(`/reports/lateness?${query}`);
-  const holder = (e: LatenessEntry) => (e.assignee ? e.assignee : h('span', { class: 'muted', 'data-unclaimed': 'true' }, `${tx.unclaimed} (${e.candidateGroups.join(', ')})`));
+  const texts = await textsOfAll(late.items.map((e) => e.processDefinitionKey));
+  const holder = (e: LatenessEntry) => (e.assignee ? e.assignee : h('span', { class: 'muted', 'data-unclaimed': 'true' }, `${tx.unclaimed} (${groupsWords(e.candidateGroups)})`));
   const when = (e: LatenessEntry) =>
     e.state === 'overdue'
       ? h('span', { class: 'chip heat-late' }, `${tx.overdueBy} ${workingTime(e.workingMinutesOver, tx)}`)
@@ -76,7 +79,7 @@ async function latenessSection(key: string | null, first: number, tx: Texts): Pr
                 { 'data-late-task': e.taskId, 'data-state': e.state },
                 h('td', {}, h('a', { href: `/instances/${encodeURIComponent(e.processInstanceId)}`, 'data-link': 'case' }, e.businessKey ?? e.processInstanceId.slice(0, 8))),
                 h('td', {}, e.applicantName ?? '—', e.applicantIinBin ? h('div', { class: 'muted' }, e.applicantIinBin) : null),
-                h('td', {}, e.stepName ?? e.taskDefinitionKey, h('div', { class: 'muted' }, e.timeLimit ?? '')),
+                h('td', {}, named(texts.get(e.processDefinitionKey)?.texts[e.taskDefinitionKey], e.stepName ?? e.taskDefinitionKey), h('div', { class: 'muted' }, timeLimitWords(e.timeLimit))),
                 h('td', {}, holder(e)),
                 h('td', {}, when(e), h('div', { class: 'muted' }, formatDateTime(e.due))),
               ),
@@ -110,12 +113,12 @@ export const headPage: Page = async (root, _params, query) => {
   // key "*": every reglament together (the lateness list only; the diagram and SLA need one).
   const chosen = query.get('key') ?? '*';
   const key = chosen === '*' ? null : chosen;
-  const picker = h('select', { name: 'key', 'data-filter': 'key' }, h('option', { value: '*' }, tx.latenessAllReglaments), definitions.map((d) => h('option', { value: d.key }, d.name ?? d.key)));
+  const picker = h('select', { name: 'key', 'data-filter': 'key' }, h('option', { value: '*' }, tx.latenessAllReglaments), definitions.map((d) => h('option', { value: d.key, title: originalTitle(d.names) }, say(d.names, d.name ?? d.key))));
   picker.value = key ?? '*';
   picker.addEventListener('change', () => navigate(`/head?key=${encodeURIComponent(picker.value)}`));
   const lateness = await latenessSection(key, Number(query.get('late') ?? '0') || 0, tx);
   if (!key) {
-    clear(root, h('h1', {}, tx.headTitle), h('label', { class: 'picker' }, tx.reglament, ' ', picker), lateness);
+    clear(root, h('h1', {}, tx.headTitle), translationNote(), h('label', { class: 'picker' }, tx.reglament, ' ', picker), lateness);
     return;
   }
 
@@ -124,6 +127,8 @@ export const headPage: Page = async (root, _params, query) => {
     api<{ items: Instance[]; total: number }>(`/process-instances?processDefinitionKey=${encodeURIComponent(key)}&state=running&maxResults=1000`),
     api<string>(`/process-definitions/${encodeURIComponent(key)}/xml`),
   ]);
+  const { texts } = await diagramTexts(key);
+  const stepName = (id: string, fallback: string | null | undefined) => say(texts[id], fallback ?? id);
   const figures = report.processes.find((p) => p.processDefinitionKey === key);
   const steps = figures?.steps ?? [];
   const openPerStep = new Map<string, number>();
@@ -147,7 +152,7 @@ export const headPage: Page = async (root, _params, query) => {
             h(
               'tr',
               { 'data-step': s.taskDefinitionKey },
-              h('td', {}, s.name ?? s.taskDefinitionKey, h('div', { class: 'muted' }, s.timeLimit ?? tx.notStated)),
+              h('td', {}, named(texts[s.taskDefinitionKey], s.name ?? s.taskDefinitionKey), h('div', { class: 'muted' }, timeLimitWords(s.timeLimit))),
               h('td', { class: 'num' }, String(s.completed)),
               h('td', { class: 'num' }, s.withinLimit === null ? '—' : `${s.withinLimit} (${pct(s.withinLimit / Math.max(1, s.completed))})`),
               h('td', { class: `num heat-${heat(s)}`, 'data-over': s.taskDefinitionKey }, s.overLimitShare === null ? '—' : `${pct(s.overLimitShare)} (${(s.completedOverLimit ?? 0) + (s.openOverLimit ?? 0)}/${s.withLimit})`),
@@ -175,6 +180,7 @@ export const headPage: Page = async (root, _params, query) => {
   clear(
     root,
     h('h1', {}, tx.headTitle),
+    translationNote(),
     h('label', { class: 'picker' }, tx.reglament, ' ', picker),
     lateness,
     h('div', { class: 'legend' }, tx.heatmapOver, ': ', h('span', { class: 'chip heat-ok' }, '0%'), h('span', { class: 'chip heat-warn' }, `0% · ${tx.notifTaskAtRisk}`), h('span', { class: 'chip heat-late' }, '> 0%')),
@@ -187,7 +193,7 @@ export const headPage: Page = async (root, _params, query) => {
         {},
         h('h2', {}, tx.openPerStep),
         openPerStep.size
-          ? h('ul', { 'data-list': 'open-per-step' }, [...openPerStep].map(([id, n]) => h('li', { 'data-step': id }, `${stepNames.get(id) ?? steps.find((s) => s.taskDefinitionKey === id)?.name ?? id}: ${n}`)))
+          ? h('ul', { 'data-list': 'open-per-step' }, [...openPerStep].map(([id, n]) => h('li', { 'data-step': id }, `${stepName(id, stepNames.get(id) ?? steps.find((s) => s.taskDefinitionKey === id)?.name)}: ${n}`)))
           : h('p', { class: 'muted' }, tx.noData),
       ),
       h(
@@ -195,7 +201,7 @@ export const headPage: Page = async (root, _params, query) => {
         {},
         h('h2', {}, tx.lateSteps),
         late.length
-          ? h('ul', { 'data-list': 'late-steps' }, late.map((s) => h('li', { 'data-step': s.taskDefinitionKey }, `${s.name ?? s.taskDefinitionKey}: ${pct(s.overLimitShare ?? 0)} (${(s.completedOverLimit ?? 0) + (s.openOverLimit ?? 0)}/${s.withLimit})`)))
+          ? h('ul', { 'data-list': 'late-steps' }, late.map((s) => h('li', { 'data-step': s.taskDefinitionKey }, `${stepName(s.taskDefinitionKey, s.name)}: ${pct(s.overLimitShare ?? 0)} (${(s.completedOverLimit ?? 0) + (s.openOverLimit ?? 0)}/${s.withLimit})`)))
           : h('p', { class: 'muted' }, tx.noLateSteps),
       ),
     ),
@@ -209,7 +215,7 @@ export const headPage: Page = async (root, _params, query) => {
     addOverlay(
       diagram,
       s.taskDefinitionKey,
-      h('div', { class: `overlay heat heat-${colour}`, 'data-heat': s.taskDefinitionKey, title: `${s.completed} · ${s.timeLimit ?? tx.notStated}` }, s.overLimitShare === null ? `${s.completed}` : pct(s.overLimitShare)),
+      h('div', { class: `overlay heat heat-${colour}`, 'data-heat': s.taskDefinitionKey, title: `${s.completed} · ${timeLimitWords(s.timeLimit)}` }, s.overLimitShare === null ? `${s.completed}` : pct(s.overLimitShare)),
       { bottom: 8, left: -8 },
     );
   }

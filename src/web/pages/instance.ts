@@ -4,6 +4,8 @@ import { addMarker, addOverlay, Diagram, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
 import { flash, navigate, type Page } from '../router';
+import { diagramTexts, named, translationNote } from '../translations';
+import { eventWord, stateWord, timeLimitWords } from '../words';
 
 export function variablesTable(variables: Record<string, unknown>) {
   const names = Object.keys(variables).sort();
@@ -27,7 +29,11 @@ export const instancePage: Page = async (root, params) => {
     api<HistoryEntry[]>(`/process-instances/${id}/history`),
     api<{ items: Task[] }>(`/tasks?processInstanceId=${id}&maxResults=100`),
   ]);
-  const xml = await api<string>(`/process-definitions/${encodeURIComponent(instance.processDefinitionKey)}/xml?version=${instance.version}`);
+  const [xml, texts] = await Promise.all([
+    api<string>(`/process-definitions/${encodeURIComponent(instance.processDefinitionKey)}/xml?version=${instance.version}`),
+    diagramTexts(instance.processDefinitionId),
+  ]);
+  const text = (elementId: string | null | undefined, fallback: string) => named(elementId ? texts.texts[elementId] : undefined, fallback);
 
   const act = (await api<Definition[]>('/process-definitions?all=true').catch(() => [] as Definition[])).find((d) => d.id === instance.processDefinitionId)?.act;
   const canvas = h('div', { class: 'diagram', 'data-diagram': instance.processDefinitionKey });
@@ -35,22 +41,23 @@ export const instancePage: Page = async (root, params) => {
     h(
       'li',
       { 'data-current-task': task.taskDefinitionKey },
-      h('a', { href: `/tasks/${task.id}` }, task.name ?? task.taskDefinitionKey),
-      ` — ${tx.due}: ${formatDateTime(task.due)} · ${tx.legalLimit}: ${task.timeLimit ?? tx.notStated}`,
+      h('a', { href: `/tasks/${task.id}` }, text(task.taskDefinitionKey, task.name ?? task.taskDefinitionKey)),
+      ` — ${tx.due}: ${formatDateTime(task.due)} · ${tx.legalLimit}: ${timeLimitWords(task.timeLimit)}`,
       task.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null,
     ),
   );
   clear(
     root,
     h('h1', {}, tx.instance, ' ', h('span', { class: 'muted' }, instance.businessKey ?? instance.id)),
+    translationNote(),
     h(
       'dl',
       { class: 'facts' },
       h('dt', {}, tx.reglament),
-      h('dd', {}, h('a', { href: `/catalog/${instance.processDefinitionKey}?version=${instance.version}` }, `${instance.processDefinitionKey} · ${tx.version} ${instance.version}`)),
+      h('dd', {}, h('a', { href: `/catalog/${instance.processDefinitionKey}?version=${instance.version}` }, text(instance.processDefinitionKey, instance.processDefinitionKey), ` · ${tx.version} ${instance.version}`)),
       act ? [h('dt', {}, tx.act), h('dd', { 'data-info': 'act' }, `${citeAct(act)} · ${actStatus(act)}`)] : null,
       h('dt', {}, tx.state),
-      h('dd', { 'data-state': instance.state }, instance.state, instance.outcome ? ` (${instance.outcome})` : ''),
+      h('dd', { 'data-state': instance.state }, stateWord(instance.state), instance.outcome ? [' (', text(instance.outcome, instance.outcome), ')'] : ''),
       h('dt', {}, tx.started),
       h('dd', {}, formatDateTime(instance.startedAt)),
       instance.endedAt ? [h('dt', {}, tx.ended), h('dd', {}, formatDateTime(instance.endedAt))] : null,
@@ -83,7 +90,7 @@ export const instancePage: Page = async (root, params) => {
             {},
             history
               .filter((e) => e.type !== 'flow-taken')
-              .map((e) => h('tr', { 'data-history': e.type }, h('td', {}, formatDateTime(e.at)), h('td', {}, e.type), h('td', {}, e.activityName ?? e.activityId ?? ''), h('td', {}, e.user ?? ''))),
+              .map((e) => h('tr', { 'data-history': e.type }, h('td', {}, formatDateTime(e.at)), h('td', { title: e.type }, eventWord(e.type)), h('td', {}, e.activityId ? text(e.activityId, e.activityName ?? e.activityId) : ''), h('td', {}, e.user ?? ''))),
           ),
         ),
       ),

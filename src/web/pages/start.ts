@@ -4,16 +4,17 @@ import { clear, h } from '../dom';
 import { generateForm } from '../form';
 import { t } from '../i18n';
 import { flash, navigate, Page } from '../router';
+import { diagramTexts, localizeFields, originalTitle, say, translationNote } from '../translations';
 
 /** Registers a new application: the start form of a reglament, generated from its start event. */
 export const startPage: Page = async (root, params) => {
   const tx = t();
   // Only what this user may start: shared flows (started by call activities) and reglaments of other units are left out.
   const definitions = (await api<Definition[]>('/process-definitions')).filter((d) => d.startable);
-  const picker = h('select', { name: 'reglament', 'data-filter': 'reglament' }, h('option', { value: '' }, tx.chooseReglament), definitions.map((d) => h('option', { value: d.key }, d.name ?? d.key)));
+  const picker = h('select', { name: 'reglament', 'data-filter': 'reglament' }, h('option', { value: '' }, tx.chooseReglament), definitions.map((d) => h('option', { value: d.key, title: originalTitle(d.names) }, say(d.names, d.name ?? d.key))));
   picker.value = params.key ?? '';
   picker.addEventListener('change', () => navigate(picker.value ? `/start/${picker.value}` : '/start'));
-  clear(root, h('h1', {}, tx.startTitle), h('label', { class: 'picker' }, tx.reglament, ' ', picker));
+  clear(root, h('h1', {}, tx.startTitle), translationNote(), h('label', { class: 'picker' }, tx.reglament, ' ', picker));
   if (!params.key) return;
 
   // A key typed into the address bar: the server says whether this user may start it, and why not.
@@ -26,7 +27,7 @@ export const startPage: Page = async (root, params) => {
     return;
   }
 
-  const xml = await api<string>(`/process-definitions/${encodeURIComponent(params.key)}/xml`);
+  const [xml, texts] = await Promise.all([api<string>(`/process-definitions/${encodeURIComponent(params.key)}/xml`), diagramTexts(params.key)]);
   // The diagram is shown small beside the form.
   const preview = h('div', { class: 'diagram small' });
   const businessKey = h('input', { id: 'businessKey', name: 'businessKey', type: 'text', autocomplete: 'off' });
@@ -38,7 +39,7 @@ export const startPage: Page = async (root, params) => {
   // (getRandomValues, not randomUUID: the latter exists only in secure contexts, and the server may be reached over plain HTTP.)
   const formKey = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   // The start form as the server serves it with the definition: its fields and their JSON Schema.
-  const form = generateForm(definition.startFormFields ?? [], definition.startFormSchema ?? {}, {}, tx.start, async (variables) => {
+  const form = generateForm(localizeFields(definition.startFormFields ?? [], texts, texts.startFormElementId), definition.startFormSchema ?? {}, {}, tx.start, async (variables) => {
     const key = businessKey.value.trim();
     const started = await api<{ id: string }>(`/process-definitions/${encodeURIComponent(params.key)}/start`, {
       method: 'POST',

@@ -7,6 +7,8 @@ import { splitDocumentation } from '../elements';
 import { citationNode } from '../citation';
 import type { Definition } from '../api';
 import { variablesTable } from './instance';
+import { diagramTexts, localizeFields, named, translationNote } from '../translations';
+import { groupsWords, timeLimitWords } from '../words';
 
 /** How often an open task page asks whether its task changed (someone else claimed or completed it). */
 const POLL_MS = 3000;
@@ -25,6 +27,7 @@ export const taskPage: Page = async (root, params) => {
   const tx = t();
   const me = session.user!;
   const task = await api<TaskDetail>(`/tasks/${encodeURIComponent(params.id)}`);
+  const texts = await diagramTexts(task.processDefinitionId);
   const reload = () => navigate(`/tasks/${task.id}`, true);
   const mine = task.assignee === me.id;
   const open = task.state === 'open';
@@ -50,7 +53,7 @@ export const taskPage: Page = async (root, params) => {
     }
   }
 
-  const form = generateForm(task.formFields, task.formSchema, task.variables, tx.complete, async (variables) => {
+  const form = generateForm(localizeFields(task.formFields, texts, task.taskDefinitionKey), task.formSchema, task.variables, tx.complete, async (variables) => {
     try {
       await api(`/tasks/${task.id}/complete`, { method: 'POST', body: { variables } });
     } catch (err) {
@@ -71,20 +74,21 @@ export const taskPage: Page = async (root, params) => {
   const act = (await api<Definition[]>('/process-definitions?all=true').catch(() => [] as Definition[])).find((d) => d.id === task.processDefinitionId)?.act;
   clear(
     root,
-    h('h1', { 'data-task-key': task.taskDefinitionKey }, task.name ?? task.taskDefinitionKey),
+    h('h1', { 'data-task-key': task.taskDefinitionKey }, named(texts.texts[task.taskDefinitionKey], task.name ?? task.taskDefinitionKey)),
+    translationNote(),
     h(
       'dl',
       { class: 'facts' },
       h('dt', {}, tx.businessKey),
       h('dd', {}, task.businessKey ?? '—'),
       h('dt', {}, tx.group),
-      h('dd', {}, task.candidateGroups.join(', ')),
+      h('dd', {}, groupsWords(task.candidateGroups)),
       h('dt', {}, tx.assignee),
       h('dd', { 'data-field': 'assignee', 'data-assignee': task.assignee ?? '' }, task.assigneeName ?? task.assignee ?? '—'),
       h('dt', {}, tx.due),
       h('dd', {}, formatDateTime(task.due), task.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null),
       h('dt', {}, tx.legalLimit),
-      h('dd', {}, task.timeLimit ?? tx.notStated),
+      h('dd', {}, timeLimitWords(task.timeLimit)),
       meaning ? [h('dt', {}, tx.englishMeaning), h('dd', { lang: 'en' }, meaning)] : null,
       source || act ? [h('dt', {}, tx.legalSource), h('dd', { class: 'source', 'data-info': 'source' }, citationNode(act, source))] : null,
     ),

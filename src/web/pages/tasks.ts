@@ -2,6 +2,8 @@ import { api, Definition, session, Task } from '../api';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
 import type { Page } from '../router';
+import { type DiagramTexts, named, say, textsOfAll, translationNote } from '../translations';
+import { groupsWords } from '../words';
 
 const PAGE_SIZE = 10;
 const REFRESH_MS = 4000;
@@ -43,12 +45,14 @@ export const tasksPage: Page = async (root, _params, query) => {
     'div',
     { class: 'filters' },
     h('label', {}, tx.scope, ' ', select('scope', state.scope, [['all', tx.scopeAll], ['mine', tx.scopeMine], ['unassigned', tx.scopeUnassigned]], (v) => ((state.scope = v as Scope), (state.first = 0), void load(true)))),
-    h('label', {}, tx.reglament, ' ', select('key', state.key, [['', tx.allReglaments], ...definitions.map((d) => [d.key, d.name ?? d.key] as [string, string])], (v) => ((state.key = v), (state.first = 0), void load(true)))),
+    h('label', {}, tx.reglament, ' ', select('key', state.key, [['', tx.allReglaments], ...definitions.map((d) => [d.key, say(d.names, d.name ?? d.key)] as [string, string])], (v) => ((state.key = v), (state.first = 0), void load(true)))),
     h('label', {}, tx.sort, ' ', select('sort', state.sort, [['due-asc', tx.sortDueAsc], ['due-desc', tx.sortDueDesc], ['created', tx.sortCreated]], (v) => ((state.sort = v as typeof state.sort), void load(true)))),
   );
-  clear(root, h('h1', {}, tx.tasks), filters, list);
+  clear(root, h('h1', {}, tx.tasks), translationNote(), filters, list);
 
   let lastJson = '';
+  // The diagrams' texts of the listed tasks' versions, in the interface language.
+  let texts = new Map<string, DiagramTexts>();
   async function load(force = false) {
     const params = new URLSearchParams();
     if (state.scope === 'mine') params.set('assignee', me.id);
@@ -64,6 +68,7 @@ export const tasksPage: Page = async (root, _params, query) => {
     lastJson = json;
     const address = new URLSearchParams({ scope: state.scope, sort: state.sort, ...(state.key ? { key: state.key } : {}), ...(state.first ? { first: String(state.first) } : {}) });
     history.replaceState(null, '', `/tasks?${address}`);
+    texts = await textsOfAll(result.items.map((task) => task.processDefinitionId));
     draw(result.items, result.total);
   }
 
@@ -93,10 +98,10 @@ export const tasksPage: Page = async (root, _params, query) => {
       return h(
         'tr',
         { 'data-task-id': task.id, 'data-task-key': task.taskDefinitionKey, class: [task.overdue ? 'overdue' : '', today ? 'today' : '', mine ? 'mine' : ''].join(' ').trim() || null },
-        h('td', {}, h('a', { href: `/tasks/${task.id}` }, task.name ?? task.taskDefinitionKey)),
-        h('td', { class: 'muted' }, definitions.find((d) => d.key === task.processDefinitionKey)?.name ?? task.processDefinitionKey),
+        h('td', {}, h('a', { href: `/tasks/${task.id}` }, named(texts.get(task.processDefinitionId)?.texts[task.taskDefinitionKey], task.name ?? task.taskDefinitionKey))),
+        h('td', { class: 'muted' }, named(texts.get(task.processDefinitionId)?.texts[task.processDefinitionKey] ?? definitions.find((d) => d.key === task.processDefinitionKey)?.names, task.processDefinitionKey)),
         h('td', {}, task.businessKey ?? '—'),
-        h('td', {}, task.candidateGroups.join(', ')),
+        h('td', {}, groupsWords(task.candidateGroups)),
         h('td', { 'data-col': 'assignee' }, task.assignee ?? '—'),
         h('td', { class: 'due' }, formatDateTime(task.due), ' ', mark),
         h('td', {}, button),
