@@ -39,7 +39,7 @@ function header() {
       'nav',
       {},
       h('a', { href: '/tasks', class: 'brand' }, tx.appName),
-      user ? [link('/tasks', tx.tasks, 'tasks'), link('/start', tx.newApplication, 'start'), link('/catalog', tx.catalog, 'catalog'), session.isHead() ? link('/head', tx.head, 'head') : null, notificationBadge(tx.notifications)] : null,
+      user ? [link('/tasks', tx.tasks, 'tasks'), link('/instances', tx.cases, 'cases'), link('/start', tx.newApplication, 'start'), link('/catalog', tx.catalog, 'catalog'), session.isHead() ? link('/head', tx.head, 'head') : null, notificationBadge(tx.notifications)] : null,
       h('span', { class: 'spacer' }),
       langSwitch,
       user ? h('span', { class: 'who', 'data-user': user.id, title: user.groups.join(', ') }, `${user.name} · ${groupsWords(user.groups)}`) : null,

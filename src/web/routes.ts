@@ -1,3 +1,4 @@
+import { casesPage } from './pages/cases';
 import { catalogPage } from './pages/catalog';
 import { headPage } from './pages/head';
 import { instancePage } from './pages/instance';
@@ -13,6 +14,7 @@ export const routes: [RegExp, string[], Page][] = [
   [/^\/tasks\/([^/]+)$/, ['id'], taskPage],
   [/^\/start$/, [], startPage],
   [/^\/start\/([^/]+)$/, ['key'], startPage],
+  [/^\/instances$/, [], casesPage],
   [/^\/instances\/([^/]+)$/, ['id'], instancePage],
   [/^\/catalog$/, [], catalogPage],
   [/^\/catalog\/([^/]+)$/, ['key'], catalogPage],

@@ -1,4 +1,5 @@
-import { api, Definition } from '../api';
+import type { StartedInstance } from '../../api/schemas/resources';
+import { api, ApiError, Definition } from '../api';
 import { showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { generateForm } from '../form';
@@ -30,9 +31,11 @@ export const startPage: Page = async (root, params) => {
   const [xml, texts] = await Promise.all([api<string>(`/process-definitions/${encodeURIComponent(params.key)}/xml`), diagramTexts(params.key)]);
   // The diagram is shown small beside the form.
   const preview = h('div', { class: 'diagram small' });
-  const businessKey = h('input', { id: 'businessKey', name: 'businessKey', type: 'text', autocomplete: 'off' });
+  const businessKey = h('input', { id: 'businessKey', name: 'businessKey', type: 'text', autocomplete: 'off', 'aria-describedby': 'businessKey-hint businessKey-error' });
+  const businessKeyError = h('div', { class: 'field-error', id: 'businessKey-error', 'data-error-for': 'businessKey', hidden: true });
+  const businessKeyRow = h('div', { class: 'field', 'data-field-row': 'businessKey' }, h('label', { for: 'businessKey' }, tx.businessKey), businessKey, h('div', { class: 'hint', id: 'businessKey-hint' }, tx.caseNumberHint), businessKeyError);
   const section = h('section', { class: 'task-form' });
-  root.append(h('div', { class: 'field' }, h('label', { for: 'businessKey' }, tx.businessKey), businessKey), section, preview);
+  root.append(businessKeyRow, section, preview);
   const diagram = await showDiagram(preview, xml);
   // One key per form shown (and business key): a submission repeated because its answer was lost
   // returns the application the first one registered instead of registering a second.
@@ -41,13 +44,43 @@ export const startPage: Page = async (root, params) => {
   // The start form as the server serves it with the definition: its fields and their JSON Schema.
   const form = generateForm(localizeFields(definition.startFormFields ?? [], texts, texts.startFormElementId), definition.startFormSchema ?? {}, {}, tx.start, async (variables) => {
     const key = businessKey.value.trim();
-    const started = await api<{ id: string }>(`/process-definitions/${encodeURIComponent(params.key)}/start`, {
-      method: 'POST',
-      body: { businessKey: key || undefined, variables },
-      headers: { 'idempotency-key': `${formKey}:${encodeURIComponent(key)}`.slice(0, 255) },
-    });
-    flash(tx.started_ok);
-    navigate(`/instances/${started.id}`);
+    businessKeyError.hidden = true;
+    businessKeyRow.classList.remove('invalid');
+    let started: StartedInstance;
+    try {
+      started = await api<StartedInstance>(`/process-definitions/${encodeURIComponent(params.key)}/start`, {
+        method: 'POST',
+        body: { businessKey: key || undefined, variables },
+        headers: { 'idempotency-key': `${formKey}:${encodeURIComponent(key)}`.slice(0, 255) },
+      });
+    } catch (error) {
+      // A case number already used in this reglament: said at the number, with the case that has it.
+      if (!(error instanceof ApiError) || error.code !== 'CASE_NUMBER_TAKEN') throw error;
+      const existing = String(error.details?.instanceId ?? '');
+      clear(businessKeyError, tx.caseNumberTaken, ' ', h('a', { href: `/instances/${encodeURIComponent(existing)}`, 'data-existing-case': existing }, tx.openExistingCase));
+      businessKeyError.hidden = false;
+      businessKeyRow.classList.add('invalid');
+      businessKey.focus();
+      return;
+    }
+    if (started.state === 'running') {
+      flash(tx.startedCase(started.businessKey ?? ''));
+      navigate(`/instances/${started.id}`);
+      return;
+    }
+    // The run ended at once (a formal refusal, say): the outcome, not a "started" message.
+    clear(
+      section,
+      h(
+        'div',
+        { class: 'form-error', role: 'alert', 'data-start-outcome': started.outcome ?? '', 'data-state': started.state },
+        tx.endedAtOnce,
+        ' ',
+        h('strong', {}, started.outcomeName ?? started.outcome ?? tx.states.completed),
+        ' ',
+        h('a', { href: `/instances/${encodeURIComponent(started.id)}` }, `${tx.caseNumber} ${started.businessKey ?? ''}`.trim()),
+      ),
+    );
   });
   section.append(form.element);
   return () => diagram.destroy();

@@ -101,6 +101,7 @@ export const tasksPage: Page = async (root, _params, query) => {
         h('td', {}, h('a', { href: `/tasks/${task.id}` }, named(texts.get(task.processDefinitionId)?.texts[task.taskDefinitionKey], task.name ?? task.taskDefinitionKey))),
         h('td', { class: 'muted' }, named(texts.get(task.processDefinitionId)?.texts[task.processDefinitionKey] ?? definitions.find((d) => d.key === task.processDefinitionKey)?.names, task.processDefinitionKey)),
         h('td', {}, task.businessKey ?? '—'),
+        h('td', { 'data-col': 'applicant' }, task.applicantName ?? '—', task.applicantIinBin ? h('div', { class: 'muted mono' }, task.applicantIinBin) : null),
         h('td', {}, groupsWords(task.candidateGroups)),
         h('td', { 'data-col': 'assignee' }, task.assignee ?? '—'),
         h('td', { class: 'due' }, formatDateTime(task.due), ' ', mark),
@@ -114,7 +115,7 @@ export const tasksPage: Page = async (root, _params, query) => {
       h(
         'table',
         { class: 'grid' },
-        h('thead', {}, h('tr', {}, h('th', {}, tx.task), h('th', {}, tx.reglament), h('th', {}, tx.businessKey), h('th', {}, tx.group), h('th', {}, tx.assignee), h('th', {}, tx.due), h('th', {}))),
+        h('thead', {}, h('tr', {}, h('th', {}, tx.task), h('th', {}, tx.reglament), h('th', {}, tx.businessKey), h('th', {}, tx.applicant), h('th', {}, tx.group), h('th', {}, tx.assignee), h('th', {}, tx.due), h('th', {}))),
         h('tbody', {}, rows),
       ),
       h(
