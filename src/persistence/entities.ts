@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { WebSessionEntity } from './session-entity';
 
 /*
  * Tables are described with EntitySchema rather than decorators so that the rows stay plain
@@ -438,4 +439,4 @@ export const CalendarVersionEntity = new EntitySchema<CalendarVersionRow>({
   },
 });
 
-export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity];
+export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity];

@@ -5,6 +5,7 @@ import { TaskGroupCounts1763930000000 } from './1763930000000-task-group-counts'
 import { TaskRisk1763947000000 } from './1763947000000-task-risk';
 import { Cases1763960000000 } from './1763960000000-cases';
 import { LawInForce1764900000000 } from './1764900000000-law-in-force';
+import { WebSessions1765020000000 } from './1765020000000-web-sessions';
 
 /** Every schema migration, oldest first; the host runs the pending ones at start. */
-export const migrations = [InitialSchema1763900000000, TimerLeases1763910000000, TaskListOrder1763920000000, TaskGroupCounts1763930000000, TaskRisk1763947000000, Cases1763960000000, LawInForce1764900000000];
+export const migrations = [InitialSchema1763900000000, TimerLeases1763910000000, TaskListOrder1763920000000, TaskGroupCounts1763930000000, TaskRisk1763947000000, Cases1763960000000, LawInForce1764900000000, WebSessions1765020000000];
