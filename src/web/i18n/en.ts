@@ -108,6 +108,8 @@ export const en: Texts = {
   started_ok: 'The process has started.',
   notStartable: 'You may not start this process.',
   versions: 'Versions',
+  inForceTitle: 'Version applied by filing date',
+  inForcePeriod: (version: number, from: string | null, until: string | null) => `Version ${version}: ${from ? `from ${from}` : 'since its deployment'}${until ? ` to ${until} inclusive` : ''}`,
   version: 'version',
   sharedFlow: 'shared flow',
   clickElement: 'Click an element of the diagram to see where it comes from.',

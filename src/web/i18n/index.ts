@@ -28,6 +28,11 @@ export function t(): Texts {
   return texts[lang()];
 }
 
+/** A civil date ("YYYY-MM-DD", e.g. the day a version comes into force) in the interface language. */
+export function formatDate(civil: string): string {
+  return new Date(`${civil}T00:00:00Z`).toLocaleDateString(locales[lang()], { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+}
+
 /** Date and time in the interface language, always in Almaty time (the users' zone, whatever the browser's). */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';

@@ -110,6 +110,8 @@ export const kk = {
   started_ok: 'Процесс басталды.',
   notStartable: 'Бұл процесті сіз бастай алмайсыз.',
   versions: 'Нұсқалар',
+  inForceTitle: 'Өтініш берілген күнге қарай қолданылатын нұсқа',
+  inForcePeriod: (version: number, from: string | null, until: string | null) => `${version}-нұсқа: ${from ? `${from} бастап` : 'енгізілген күннен бастап'}${until ? ` ${until} қоса алғанға дейін` : ''}`,
   version: 'нұсқа',
   sharedFlow: 'ортақ ағын',
   clickElement: 'Элемент туралы білу үшін диаграммада оны басыңыз.',

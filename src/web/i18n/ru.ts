@@ -108,6 +108,8 @@ export const ru: Texts = {
   started_ok: 'Процесс начат.',
   notStartable: 'Вы не можете начать этот процесс.',
   versions: 'Версии',
+  inForceTitle: 'Какая версия применяется к заявлению по дате подачи',
+  inForcePeriod: (version: number, from: string | null, until: string | null) => `Версия ${version}: ${from ? `с ${from}` : 'с момента развёртывания'}${until ? ` по ${until} включительно` : ''}`,
   version: 'версия',
   sharedFlow: 'общий поток',
   clickElement: 'Нажмите на элемент диаграммы, чтобы узнать его основание.',

@@ -3,7 +3,8 @@ import { Act, actStatus, citationNode, citeAct } from '../citation';
 import { addMarker, Diagram, onElementClick, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { describeElement, ElementInfo } from '../elements';
-import { t } from '../i18n';
+import type { InForce } from '../../api/schemas/resources';
+import { formatDate, t } from '../i18n';
 import type { Page } from '../router';
 
 /**
@@ -26,6 +27,17 @@ export const catalogPage: Page = async (root, params, query) => {
   const versions = key ? byKey.get(key) ?? [] : [];
   const wanted = Number(query.get('version'));
   const selected = versions.find((v) => v.version === wanted) ?? versions[versions.length - 1];
+
+  // Which version a new application starts on, by filing date (a version may come into force later).
+  const inForce = selected ? await api<InForce>(`/process-definitions/${encodeURIComponent(selected.key)}/in-force`).catch(() => null) : null;
+  const inForceLine = inForce
+    ? h(
+        'div',
+        { class: 'in-force', 'data-in-force': inForce.key },
+        `${tx.inForceTitle}: `,
+        inForce.periods.map((p, i) => [i > 0 ? '; ' : null, h('span', { 'data-in-force-version': p.version }, tx.inForcePeriod(p.version, p.from && formatDate(p.from), p.until && formatDate(p.until)))]),
+      )
+    : null;
 
   const list = h(
     'ul',
@@ -61,6 +73,7 @@ export const catalogPage: Page = async (root, params, query) => {
                 `${tx.versions}: `,
                 versions.map((v) => h('a', { href: `/catalog/${v.key}?version=${v.version}`, class: v.version === selected.version ? 'active' : null, 'data-version': v.version }, `${v.version}`)),
               ),
+              inForceLine,
               h('div', { class: 'split' }, canvas, panel),
             ]
           : h('p', {}, tx.noData),
