@@ -39,7 +39,7 @@ describe('the catalog says which version applies when (Chromium)', () => {
 
   beforeAll(async () => {
     ensureWebBuild();
-    const dir = tempDir('catalog-in-force-');
+    const dir = tempDir();
     fs.mkdirSync(path.join(dir, 'processes'));
     fs.writeFileSync(path.join(dir, 'processes', `${KEY}.bpmn`), diagram());
     t = await startTestHost({ processesDir: path.join(dir, 'processes'), dir, clock });

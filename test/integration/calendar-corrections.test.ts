@@ -45,7 +45,7 @@ describe('calendar corrections', () => {
   const clock = new ManualClock(MONDAY);
 
   beforeAll(async () => {
-    dir = tempDir('calendar-corrections-');
+    dir = tempDir();
     fs.mkdirSync(path.join(dir, 'processes'));
     fs.writeFileSync(path.join(dir, 'processes', `${KEY}.bpmn`), diagram());
     t = await startTestHost({ processesDir: path.join(dir, 'processes'), dir, clock });

@@ -44,7 +44,7 @@ describe('versions in force from a date', () => {
   const clock = new ManualClock(BEFORE);
 
   beforeAll(async () => {
-    const dir = tempDir('in-force-');
+    const dir = tempDir();
     fs.mkdirSync(path.join(dir, 'processes'));
     fs.writeFileSync(path.join(dir, 'processes', `${KEY}.bpmn`), diagram('Өтінішті қарау'));
     t = await startTestHost({ processesDir: path.join(dir, 'processes'), dir, clock });
