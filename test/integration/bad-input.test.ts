@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { DEFAULT_AUTH_FAILURE_LIMIT } from '../../src/config';
 import { sha256Hex } from '../../src/identity/users';
+import { controlDigit } from '../../src/iin-bin';
 import { startTestHost, TestHost, tokenOf } from '../support/test-host';
 
 /*
@@ -74,6 +75,10 @@ const specialist = 'specialist-user';
 const admin = 'admin';
 
 const withIin = (f: Fixtures, applicantIinBin: unknown) => ({ variables: { ...f.validStart, applicantIinBin } });
+/** The number with its last digit changed: a typo the control digit catches. */
+const mistyped = (number: string) => `${number.slice(0, 11)}${(Number(number[11]) + 1) % 10}`;
+/** Ten digits, then a digit 0 (11 digits), then the control digit: only the named part of the number is wrong. */
+const withControlDigit = (ten: string) => `${ten}0${controlDigit(`${ten}0`) ?? 0}`;
 const withoutField = (f: Fixtures, field: string) => ({ variables: Object.fromEntries(Object.entries(f.validStart).filter(([k]) => k !== field)) });
 const huge = (): string => JSON.stringify({ variables: { scannedDocuments: 1, note: 'x'.repeat(MAX_BODY_BYTES + 1024) } });
 const diagram = () => fs.readFileSync(path.join(PROCESSES, `${KEY}.bpmn`), 'utf8');
@@ -149,6 +154,16 @@ const ROWS: Row[] = [
   { name: 'IIN/BIN with a newline after 12 digits', request: (f) => ({ user: office, method: 'POST', path: START, body: withIin(f, '123456789012\n') }), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'IIN/BIN as a number', request: (f) => ({ user: office, method: 'POST', path: START, body: withIin(f, 123456789012) }), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'IIN/BIN SQL-looking', request: (f) => ({ user: office, method: 'POST', path: START, body: withIin(f, "' OR 1=1 --") }), status: 400, code: 'VALIDATION_FAILED' },
+  // Issue 16: a mistyped number is a field error, never a refusal by a state database.
+  {
+    name: 'IIN/BIN with a wrong control digit',
+    request: (f) => ({ user: office, method: 'POST', path: START, body: withIin(f, mistyped(String(f.validStart.applicantIinBin))) }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    check: (b) => expect(b.error.details.fields).toEqual([{ field: 'applicantIinBin', message: expect.stringContaining('control digit') }]),
+  },
+  { name: 'IIN born on 30 February', request: (f) => ({ user: office, method: 'POST', path: START, body: withIin(f, withControlDigit('8502303001')) }), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'IIN/BIN whose 5th digit is neither a day nor an entity type', request: (f) => ({ user: office, method: 'POST', path: START, body: withIin(f, withControlDigit('1405800123')) }), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'required applicantName missing', request: (f) => ({ user: office, method: 'POST', path: START, body: withoutField(f, 'applicantName') }), status: 400, code: 'VALIDATION_FAILED', check: (b) => expect(b.error.details.fields).toEqual([expect.objectContaining({ field: 'applicantName' })]) },
   { name: 'enum value the form does not list', request: (f) => ({ user: office, method: 'POST', path: START, body: { variables: { ...f.validStart, channel: 'fax' } } }), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'enum given as an object', request: (f) => ({ user: office, method: 'POST', path: START, body: { variables: { ...f.validStart, variant: { id: 'registration' } } } }), status: 400, code: 'VALIDATION_FAILED' },
@@ -172,6 +187,22 @@ const ROWS: Row[] = [
   { name: 'JSON in an unsupported charset', request: () => ({ user: office, method: 'POST', path: START, body: '{}', headers: { 'content-type': 'application/json; charset=iso-8859-1' } }), status: 415, code: 'BAD_REQUEST' },
   { name: 'JSON with a bogus Content-Encoding', request: () => ({ user: office, method: 'POST', path: START, body: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'x-bogus' } }), status: 415, code: 'BAD_REQUEST' },
   { name: 'start body over the 5 MB limit', request: () => ({ user: office, method: 'POST', path: START, body: huge(), headers: { 'content-type': 'application/json' } }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+
+  // --- case numbers (issue 16): unique per reglament -----------------------------------------------
+  {
+    name: 'a repeated case number',
+    request: (f) => ({ user: office, method: 'POST', path: START, body: { businessKey: 'BAD-INPUT-OPEN', variables: f.validStart } }),
+    status: 409,
+    code: 'CASE_NUMBER_TAKEN',
+    check: (b) => expect(b.error.details).toMatchObject({ instanceId: fixtures().instanceId, businessKey: 'BAD-INPUT-OPEN', processDefinitionKey: KEY }),
+  },
+  { name: 'a repeated case number of an application that ended', request: (f) => ({ user: office2, method: 'POST', path: START, body: { businessKey: 'BAD-INPUT-ENDED', variables: f.validStart } }), status: 409, code: 'CASE_NUMBER_TAKEN' },
+  {
+    name: 'a repeated case number through /engine-rest',
+    request: (f) => ({ user: office, method: 'POST', api: 'engine-rest', path: ENGINE_START, body: { businessKey: 'BAD-INPUT-DONE', variables: Object.fromEntries(Object.entries(f.validStart).map(([k, v]) => [k, { value: v, type: 'String' }])) } }),
+    status: 409,
+    code: 'InvalidRequestException',
+  },
 
   // --- Idempotency-Key on start -------------------------------------------------------------------
   { name: 'Idempotency-Key of 256 characters', request: (f) => ({ user: office, method: 'POST', path: START, body: { variables: f.validStart }, headers: { 'idempotency-key': 'k'.repeat(256) } }), status: 400, code: 'BAD_REQUEST' },

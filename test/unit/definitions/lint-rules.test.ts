@@ -98,12 +98,14 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
     'invalid.bpmn': () => [
       ['start', 'Form field #1 has no id'],
       ['start', `Form field "iin" pattern "^(\\d{12}$" is not a valid regular expression: ${regexpError('^(\\d{12}$')}`],
+      ['start', 'Form field "count" has constraint iin-bin but is of type "long"; an IIN/BIN is a string'],
+      ['start', 'Form field "holder" constraint iin-bin takes no config, "iin" or "bin", got "passport"'],
       ['bad-form', `Form field "amount" has type "double"; ${TYPES}`],
       ['bad-form', `Form field "note" has no type; ${TYPES}`],
       ['bad-form', 'Form field id "amount" is used more than once'],
       ['bad-form', 'Enum form field "variant" has no values (camunda:value)'],
       ['bad-form', 'Form field "name" constraint minlength needs a number, got "two"'],
-      ['bad-form', 'Form field "name" has unsupported constraint "validator"; supported: required, readonly, pattern, minlength, maxlength, min, max'],
+      ['bad-form', 'Form field "name" has unsupported constraint "validator"; supported: required, readonly, pattern, minlength, maxlength, min, max, iin-bin'],
       ['bad-form', 'Form field "name" has a pattern constraint without a regular expression (config)'],
     ],
     'invalid-patterns.bpmn': () => [
