@@ -23,7 +23,11 @@ const CHECKS: TaskStep[] = [
 ];
 const APPROVAL: TaskStep[] = [...CHECKS, ['other-bodies', 'agency-conclusion', { conclusionPositive: true }], ['head', 'sign-decision']];
 const FORMALISE: TaskStep[] = [['specialist', 'formalise-licence']];
-const PAPER: TaskStep[] = [['office', 'deliver-paper-licence']];
+/** A paper licence: the head certifies the printed licence with signature and seal (lines 116-122), then the office sends it (lines 122-124). */
+const PAPER: TaskStep[] = [
+  ['head', 'certify-paper-licence'],
+  ['office', 'deliver-paper-licence'],
+];
 const INCOMPLETE: TaskStep[] = [
   ['specialist', 'initial-check', { documentsComplete: false }],
   ['specialist', 'notify-incomplete', { refusalReason: 'Құжаттар толық емес' }],
@@ -71,7 +75,7 @@ const PATHS: ReglamentPath[] = [
     variables: { ...ISSUED, ...present('edsSubject', 'paymentReference') },
   },
   {
-    name: 'provider (diagram No 2, GBD FL), duplicate (procedures 4-7 do not apply), paper licence -> licence issued',
+    name: 'provider (diagram No 2, GBD FL), duplicate (procedures 4-7 do not apply: no decision), paper duplicate certified by the head -> licence issued',
     channel: 'provider',
     form: { variant: 'duplicate', resultForm: 'paper' },
     steps: [...SCAN, ...INTAKE, ...FORMALISE, ...PAPER],
