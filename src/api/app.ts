@@ -1,6 +1,7 @@
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { ApiAuth, authenticate, defaultApiAuth, signInLimiter } from './auth';
+import type { SessionLimits } from '../identity/web-sessions';
+import { ApiAuth, authenticate, defaultApiAuth, signInLimiter, webSessionsOf } from './auth';
 import { bodyProblem } from './body-limits';
 import { HostContext } from './context';
 import { DomainError, httpStatus } from './errors';
@@ -16,7 +17,6 @@ import { reportRoutes } from './routes/reports';
 import { calendarRoutes } from './routes/calendar';
 import { serviceRoutes } from './routes/service';
 import { sessionRoutes } from './routes/session';
-import { DEFAULT_SESSION_LIMITS, SessionLimits, SessionStore } from './session';
 import { taskRoutes } from './routes/tasks';
 import { timerRoutes } from './routes/timers';
 
@@ -69,7 +69,7 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
   const limiter = signInLimiter({ limit: options.authFailureLimit, windowMs: options.authFailureWindowMs });
   const auth: ApiAuth = {
     limiter,
-    sessions: new SessionStore(host.clock, options.sessionLimits ?? DEFAULT_SESSION_LIMITS),
+    sessions: webSessionsOf(host, options.sessionLimits),
     // TLS ends at the proxy in front (see securityHeaders): PUBLIC_URL says whether browsers reach us over https.
     secureCookies: (req) => options.publicUrl().startsWith('https:') || req.secure,
   };
@@ -89,7 +89,7 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
 }
 
 /** Every route of /api, in the order they are matched: the route table the router and the OpenAPI document are made of. */
-export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth()): ApiRoute[] {
+export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth(host)): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...serviceRoutes(host, () => routes),
     ...sessionRoutes(host, auth),
@@ -107,7 +107,7 @@ export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth()): 
 }
 
 /** The /api router: body parsers and bounds, the public routes, authentication, the rest, and a 404 for anything else. */
-export function createApiRouter(host: HostContext, auth: ApiAuth = defaultApiAuth(), routes: readonly ApiRoute[] = apiRoutes(host, auth)): express.Router {
+export function createApiRouter(host: HostContext, auth: ApiAuth = defaultApiAuth(host), routes: readonly ApiRoute[] = apiRoutes(host, auth)): express.Router {
   const api = express.Router();
   api.use(express.json({ limit: MAX_BODY }));
   api.use(express.text({ type: ['application/xml', 'text/xml', 'application/bpmn+xml'], limit: MAX_BODY }));

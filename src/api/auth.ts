@@ -1,9 +1,10 @@
 import { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { systemClock } from '../clock';
 import { User, UserDirectory } from '../identity/users';
+import { DEFAULT_SESSION_LIMITS, SessionLimits, WebSession, WebSessions } from '../identity/web-sessions';
+import type { HostContext } from './context';
 import { DomainError, unauthorized } from './errors';
-import { clearSessionCookie, csrfProblem, SAFE_METHODS, sessionCookie, SessionStore, WebSession } from './session';
+import { clearSessionCookie, csrfProblem, SAFE_METHODS, sessionCookie } from './session';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -16,13 +17,18 @@ declare module 'express-serve-static-core' {
 /** What /api needs to tell who is asking: the failed sign-in limiter, the web app's sessions, and whether cookies must be Secure. */
 export interface ApiAuth {
   limiter: SignInLimiter;
-  sessions: SessionStore;
+  sessions: WebSessions;
   /** Secure cookies when the server is reached over https (PUBLIC_URL, or a request a trusted proxy marked secure). */
   secureCookies(req: Request): boolean;
 }
 
-export function defaultApiAuth(): ApiAuth {
-  return { limiter: signInLimiter({ limit: 0, windowMs: 1000 }), sessions: new SessionStore(systemClock), secureCookies: (req) => req.secure };
+/** The web app's sessions of a host: kept where the host keeps them (the database), users from its users file. */
+export function webSessionsOf(host: Pick<HostContext, 'sessions' | 'users' | 'clock'>, limits: SessionLimits = DEFAULT_SESSION_LIMITS): WebSessions {
+  return new WebSessions(host.sessions, (id) => host.users.list().find((u) => u.id === id), host.clock, limits);
+}
+
+export function defaultApiAuth(host: Pick<HostContext, 'sessions' | 'users' | 'clock'>): ApiAuth {
+  return { limiter: signInLimiter({ limit: 0, windowMs: 1000 }), sessions: webSessionsOf(host), secureCookies: (req) => req.secure };
 }
 
 /**
@@ -75,12 +81,12 @@ export function tooManyFailedSignIns(res: Response, retryAfterSeconds: number): 
  * X-CSRF-Token: the browser attaches the cookie by itself, a page of another site cannot read the
  * token to add it. A Bearer token is never attached by a browser, so it needs no such proof.
  */
-export function authenticate(users: UserDirectory, auth: ApiAuth = defaultApiAuth()) {
+export function authenticate(users: UserDirectory, auth: ApiAuth) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const wait = await auth.limiter.blocked(req);
     if (wait !== null) return next(tooManyFailedSignIns(res, wait));
     const header = req.headers.authorization;
-    if (!header) return next(sessionUser(req, res, auth));
+    if (!header) return next(await sessionUser(req, res, auth));
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return next(unauthorized('Send "Authorization: Bearer <token>"'));
     const user = users.authenticate(match[1]);
@@ -94,10 +100,10 @@ export function authenticate(users: UserDirectory, auth: ApiAuth = defaultApiAut
 }
 
 /** The user of the request's session cookie, or the refusal. A stale cookie is no guess at a token: it is not counted as a failed sign-in. */
-function sessionUser(req: Request, res: Response, auth: ApiAuth): DomainError | undefined {
+async function sessionUser(req: Request, res: Response, auth: ApiAuth): Promise<DomainError | undefined> {
   const id = sessionCookie(req);
   if (!id) return unauthorized('Send "Authorization: Bearer <token>" or sign in (POST /api/sign-in)');
-  const session = auth.sessions.find(id);
+  const session = await auth.sessions.find(id);
   if (!session) {
     clearSessionCookie(res, auth.secureCookies(req));
     return new DomainError('unauthenticated', 'SESSION_ENDED', 'The session has ended (signed out or expired); sign in again');

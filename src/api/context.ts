@@ -2,6 +2,7 @@ import { DefinitionService } from '../definitions/definition-service';
 import type { DiagramTranslations } from '../definitions/translations';
 import { HandlerRegistry } from '../handlers/registry';
 import { UserDirectory } from '../identity/users';
+import type { SessionRecords } from '../identity/web-sessions';
 import type { ApiStore } from '../persistence/api-store';
 import { Clock } from '../clock';
 import type { EdsResult } from '../crypto/verifier';
@@ -20,6 +21,8 @@ export interface HostContext {
   /** The working-time calendar in force and its corrections (PUT /api/calendar). */
   calendar: CalendarCorrections;
   users: UserDirectory;
+  /** Where the web app's sessions are kept (the database: every server on it shares them). */
+  sessions: SessionRecords;
   handlers: HandlerRegistry;
   clock: Clock;
   /** The EDS verifier the intake uses (trusted roots, CRLs), to say whether a signed document in a case is valid; absent: not configured. */

@@ -34,8 +34,8 @@ export function sessionRoutes(host: HostContext, auth: ApiAuth): ApiRoute[] {
         }
         // A session the browser held before is ended: one sign-in, one session (no fixation).
         const earlier = sessionCookie(req);
-        if (earlier) auth.sessions.revoke(earlier);
-        const { sessionId, session } = auth.sessions.create(user);
+        if (earlier) await auth.sessions.revoke(earlier);
+        const { sessionId, session } = await auth.sessions.create(user);
         setSessionCookie(res, sessionId, auth.sessions.cookieMaxAgeMs, auth.secureCookies(req));
         return { id: user.id, name: user.name, groups: user.groups, csrfToken: session.csrfToken };
       },
@@ -43,11 +43,11 @@ export function sessionRoutes(host: HostContext, auth: ApiAuth): ApiRoute[] {
     route({
       method: 'post',
       path: '/sign-out',
-      summary: "Ends the web app's session: the cookie no longer signs anyone in, also where a copy of it was kept",
+      summary: "Ends the web app's session on every server: the cookie no longer signs anyone in, also where a copy of it was kept",
       responses: { 200: { description: 'Signed out', schema: SignedOutSchema } },
-      handle({ req, res }) {
+      async handle({ req, res }) {
         if (!req.webSession) throw new DomainError('invalid', 'NO_SESSION', 'This request was not made with a session cookie; a Bearer token has nothing to sign out of');
-        auth.sessions.revoke(req.webSession.id);
+        await auth.sessions.revoke(req.webSession.id);
         clearSessionCookie(res, auth.secureCookies(req));
         return { signedOut: true };
       },
