@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestHost, tempDir, TestHost } from '../support/test-host';
+import { kk } from '../../src/web/i18n/kk';
 import { ru } from '../../src/web/i18n/ru';
 import { ensureWebBuild, launchBrowser, pageReady, ROOT, signIn, unexpectedErrors, watchConsole, type ConsoleEntry } from './support';
 
@@ -60,11 +61,11 @@ describe('the interface in Russian, in Chromium', () => {
   }
 
   async function expectRussianChrome(name: string) {
+    if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `ru-${name}.png`), fullPage: true });
     const texts = await chromeTexts(page);
     expect(texts.length).toBeGreaterThan(5);
     expect(texts.filter((text) => NOT_RUSSIAN.test(text)).map((text) => `${name}: ${text}`)).toEqual([]);
     expect(await page.locator('[data-note="translation"]').textContent()).toBe(ru.translationNote);
-    if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `ru-${name}.png`), fullPage: true });
   }
 
   beforeAll(async () => {
@@ -164,10 +165,18 @@ describe('the interface in Russian, in Chromium', () => {
     expect(await row.locator('td').nth(1).textContent()).toBe(TRANSLATIONS.texts[KEY].ru);
     await open(`/instances/${instanceId}`);
     expect(await page.locator(`[data-current-task="notify-incomplete"] a`).textContent()).toBe(TRANSLATIONS.texts['notify-incomplete'].ru);
-    // History kinds and the state in words, never as codes.
-    const text = await page.locator('#app').innerText();
-    expect(text).toContain(ru.events['task-completed']);
-    expect(text).not.toMatch(/task-completed|instance-started|\brunning\b/);
+    // Time limits, states and history kinds in words, never as codes.
+    const RAW = /\b(running|completed|open|task-[a-z]+|instance-[a-z]+|activity-end|flow-taken|\d+ (minutes?|hours?|working days?|calendar days?))\b/;
+    const russian = await page.locator('#app').innerText();
+    expect(russian).toContain(`${ru.legalLimit}: 1 рабочий день`);
+    expect(russian).not.toMatch(RAW);
     expect(await page.locator('dd[data-state]').textContent()).toMatch(new RegExp(`^${ru.states.running}`));
+    // And in Kazakh, where the codes used to show as English.
+    await page.click('[data-lang="kk"]');
+    await pageReady(page);
+    const kazakh = await page.locator('#app').innerText();
+    expect(kazakh).toContain(`${kk.legalLimit}: 1 жұмыс күні`);
+    expect(kazakh).not.toMatch(RAW);
+    expect(await page.locator('dd[data-state]').textContent()).toMatch(new RegExp(`^${kk.states.running}`));
   });
 });
