@@ -93,7 +93,7 @@ describe('versions in force from a date', () => {
       ],
     });
     expect((await engineRest(`/process-definition/key/${KEY}/start`)).definitionId).toBe(`${KEY}:1`);
-    // By id: exactly the version named, even one not yet in force.
+    // By id: exactly the version named, even a newer one not yet in force (an analyst trying the amendment).
     expect((await engineRest(`/process-definition/${KEY}:2/start`)).definitionId).toBe(`${KEY}:2`);
 
     // 31 December 2026, 19:30 UTC is already 1 January 2027 in Almaty: the filing date counts there.
@@ -101,7 +101,14 @@ describe('versions in force from a date', () => {
     const late = await start();
     expect(late.version).toBe(2);
     expect((await engineRest(`/process-definition/key/${KEY}/start`)).definitionId).toBe(`${KEY}:2`);
-    expect((await engineRest(`/process-definition/${KEY}:1/start`)).definitionId).toBe(`${KEY}:1`);
+    // By id, a version older than the one in force is refused, naming the one in force.
+    const old = await fetch(`${t.url}/engine-rest/process-definition/${KEY}:1/start`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`olga-office:${tokenOf('olga-office')}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(old.status).toBe(400);
+    expect(((await old.json()) as { message: string }).message).toContain(`${KEY}:2`);
     expect((await t.call('olga-office', 'GET', `/process-definitions/${KEY}/in-force`)).body).toEqual({
       key: KEY,
       today: '2027-01-01',

@@ -165,9 +165,15 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
     res.json(await startInstance(host, req, row, false));
   });
 
-  // By id: exactly that version, as in Camunda (a client that names a version means it).
+  // By id: exactly that version, never another. One older than the version in force is refused (the
+  // modeler keeps the id of its last deploy); a newer one not yet in force starts, so that an analyst
+  // can try an amendment before its date.
   router.post('/process-definition/:id/start', async (req, res) => {
     const row = await findById(host, req.params.id as string);
+    const inForce = await host.definitions.inForce(row.key, host.clock.now()).catch(() => null);
+    if (inForce && row.version < inForce.version) {
+      throw new CamundaError(400, 'InvalidRequestException', `Process definition '${row.id}' is older than the version in force of '${row.key}' (that is '${inForce.id}'); new instances start on the version in force`);
+    }
     res.json(await startInstance(host, req, row, true));
   });
 
