@@ -199,3 +199,23 @@ describe('cases: the applications a user may see, found again', () => {
     });
   });
 });
+
+describe('the same case number given by concurrent starts', () => {
+  let t: TestHost;
+  beforeAll(async () => {
+    t = await startTestHost();
+  });
+  afterAll(() => t.close());
+
+  it('starts one application; the others are 409 CASE_NUMBER_TAKEN naming it (the unique index decides a race)', async () => {
+    const bodies = await Promise.all(
+      Array.from({ length: 5 }, async () => ({ businessKey: 'WR-RACE', variables: { ...(await t.sim.prepareApplicant({ kind: 'legal-entity', processKey: KEY })), channel: 'provider', variant: 'registration', applicantKind: 'legal-entity' } })),
+    );
+    const answers = await Promise.all(bodies.map((body) => t.call(office, 'POST', START, body)));
+    const started = answers.filter((a) => a.status === 201);
+    expect(started).toHaveLength(1);
+    const refused = answers.filter((a) => a.status !== 201);
+    expect(refused.map((a) => [a.status, a.body.error.code, a.body.error.details.instanceId])).toEqual(refused.map(() => [409, 'CASE_NUMBER_TAKEN', started[0].body.id]));
+    expect((await t.call(admin, 'GET', `/cases?caseNumber=WR-RACE`)).body.total).toBe(1);
+  });
+});
