@@ -19,7 +19,7 @@ import { postgresFor, tempDir, tokenOf, writeUsersFile } from '../support/test-h
 const FIXTURES = path.resolve(__dirname, '../fixtures/processes/write-lock');
 const MAX_AGE_MS = 10 * 3600_000;
 const IDLE_MS = 3600_000;
-const dir = tempDir('shared-sessions-');
+const dir = tempDir();
 const usersFile = writeUsersFile(dir, ['office']);
 const clock = new ManualClock(new Date('2025-03-03T04:00:00Z'));
 
