@@ -6,6 +6,8 @@ import { describeElement, ElementInfo } from '../elements';
 import type { InForce } from '../../api/schemas/resources';
 import { formatDate, t } from '../i18n';
 import type { Page } from '../router';
+import { type DiagramTexts, diagramTexts, named, originalTitle, say, translationNote } from '../translations';
+import { groupsWords, timeLimitWords } from '../words';
 
 /**
  * For analysts: every deployed reglament and shared flow with its versions and diagram. Clicking an
@@ -46,7 +48,7 @@ export const catalogPage: Page = async (root, params, query) => {
       h(
         'li',
         { class: d.key === key ? 'active' : null, 'data-key': d.key },
-        h('a', { href: `/catalog/${d.key}` }, d.name ?? d.key),
+        h('a', { href: `/catalog/${d.key}`, title: originalTitle(d.names) }, say(d.names, d.name ?? d.key)),
         h('div', { class: 'muted' }, d.key, called.has(d.key) ? h('span', { class: 'badge shared' }, tx.sharedFlow) : null),
       ),
     ),
@@ -56,6 +58,7 @@ export const catalogPage: Page = async (root, params, query) => {
   clear(
     root,
     h('h1', {}, tx.catalog),
+    translationNote(),
     h(
       'div',
       { class: 'catalog' },
@@ -65,7 +68,7 @@ export const catalogPage: Page = async (root, params, query) => {
         { class: 'catalog-main' },
         selected
           ? [
-              h('h2', {}, selected.name ?? selected.key),
+              h('h2', {}, named(selected.names, selected.name ?? selected.key)),
               selected.act ? h('p', { class: 'act-citation', 'data-act': selected.key }, `${t().act}: ${citeAct(selected.act)} · ${actStatus(selected.act)}`) : null,
               h(
                 'div',
@@ -82,7 +85,7 @@ export const catalogPage: Page = async (root, params, query) => {
   );
   if (!selected) return;
 
-  const xml = await api<string>(`/process-definitions/${encodeURIComponent(selected.key)}/xml?version=${selected.version}`);
+  const [xml, texts] = await Promise.all([api<string>(`/process-definitions/${encodeURIComponent(selected.key)}/xml?version=${selected.version}`), diagramTexts(selected.id)]);
   const diagram: Diagram = await showDiagram(canvas, xml);
   let marked: string | null = null;
   onElementClick(diagram, (bo) => {
@@ -90,17 +93,17 @@ export const catalogPage: Page = async (root, params, query) => {
     if (marked) diagram.canvas.removeMarker(marked, 'rg-selected');
     marked = bo.id;
     addMarker(diagram, bo.id, 'rg-selected');
-    showElement(panel, describeElement(diagram.process, bo), byKey, selected.act);
+    showElement(panel, describeElement(diagram.process, bo), byKey, selected.act, texts);
   });
   return () => diagram.destroy();
 };
 
-function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, Definition[]>, act: Act | undefined) {
+function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, Definition[]>, act: Act | undefined, texts: DiagramTexts) {
   const tx = t();
   const row = (label: string, value: Node | string | null | undefined, name: string) => (value ? [h('dt', {}, label), h('dd', { 'data-info': name }, value)] : null);
   clear(
     panel,
-    h('h3', { 'data-element-id': info.id }, info.name ?? info.id),
+    h('h3', { 'data-element-id': info.id }, named(texts.texts[info.id], info.name ?? info.id)),
     h(
       'dl',
       { class: 'facts' },
@@ -108,8 +111,8 @@ function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, D
       row(tx.kazakhName, info.name, 'name'),
       row(tx.englishMeaning, info.meaning ? h('span', { lang: 'en' }, info.meaning) : null, 'meaning'),
       row(tx.legalSource, citationNode(act, info.source), 'source'),
-      row(tx.timeLimit, info.timeLimit, 'timeLimit'),
-      row(tx.candidateGroup, info.candidateGroups.join(', '), 'candidateGroup'),
+      row(tx.timeLimit, info.timeLimit ? timeLimitWords(info.timeLimit) : null, 'timeLimit'),
+      row(tx.candidateGroup, groupsWords(info.candidateGroups), 'candidateGroup'),
       row(tx.handler, info.handler, 'handler'),
       row(tx.calls, info.calledElement ? (byKey.has(info.calledElement) ? h('a', { href: `/catalog/${info.calledElement}` }, info.calledElement) : info.calledElement) : null, 'calls'),
     ),
