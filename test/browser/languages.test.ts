@@ -126,7 +126,7 @@ describe('the interface in Russian, in Chromium', () => {
     expect(await page.locator('[data-field="refusalReason"]').inputValue()).toBe('Құжаттар толық емес: 3-қосымша жоқ');
   });
 
-  it('the start form keeps typed text, a chosen option and yes/no across a switch to English', async () => {
+  it('the start form keeps the case number, typed text and a chosen option across a switch to English', async () => {
     await signIn(page, t.url, 'office-user');
     await open(`/start/${KEY}`);
     await page.fill('#businessKey', 'COTTON-RU-2');
