@@ -8,7 +8,7 @@
  * in it" through ix_instance_root and the task indexes. A name is searched as a substring of the folded
  * name (no index serves a substring; it filters what the other conditions leave).
  */
-import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { InstanceEntity, InstanceRow, TaskEntity } from './entities';
 import type { Page } from './queries';
 
@@ -49,8 +49,9 @@ function contains(folded: string): string {
   return `%${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function visible(qb: SelectQueryBuilder<InstanceRow>, visibility: CaseVisibility): boolean {
-  if (visibility.all) return true;
+/** Only the cases the visibility admits (every one for an admin). */
+function visible(qb: SelectQueryBuilder<InstanceRow>, visibility: CaseVisibility): void {
+  if (visibility.all) return;
   const { userId, groups, processKeys } = visibility;
   qb.andWhere(
     new Brackets((w) => {
@@ -64,7 +65,6 @@ function visible(qb: SelectQueryBuilder<InstanceRow>, visibility: CaseVisibility
       }
     }),
   );
-  return true;
 }
 
 export async function queryCases(dataSource: DataSource, filter: CaseFilter): Promise<{ items: CaseRow[]; total: number }> {
