@@ -261,8 +261,9 @@ describe('web app in Chromium', () => {
     expect(await source.textContent()).toContain('002_83683e9406adde34.txt, pt. 5 step 1, lines 74-80');
     expect(await page.locator('[data-info="name"]').textContent()).toBe('Өтінішті тіркеу');
     expect(await page.locator('[data-info="meaning"]').textContent()).toMatch(/^Step 1\./);
-    expect(await page.locator('[data-info="timeLimit"]').textContent()).toBe('30 minutes');
-    expect(await page.locator('[data-info="candidateGroup"]').textContent()).toBe('office');
+    // The diagram's "30 minutes" and group "office" in words of the interface language.
+    expect(await page.locator('[data-info="timeLimit"]').textContent()).toBe('30 минут');
+    expect(await page.locator('[data-info="candidateGroup"]').textContent()).toBe('Кеңсе');
     expect(await page.locator('.element-panel dt').first().textContent()).toBe('Түрі');
     await screenshot(page, '07-catalog');
 
