@@ -8,7 +8,9 @@ import { DomainError, httpStatus } from './errors';
 import { engineRestRoutes } from './engine-rest';
 import { ApiRoute, mountRoutes } from './route-table';
 import { webAppRoutes } from './static';
+import { assignmentRoutes } from './routes/assignment';
 import { caseRoutes } from './routes/cases';
+import { commentRoutes } from './routes/comments';
 import { definitionRoutes } from './routes/definitions';
 import { deploymentRoutes } from './routes/deployments';
 import { instanceRoutes } from './routes/instances';
@@ -97,6 +99,8 @@ export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth(host
     ...instanceRoutes(host),
     ...caseRoutes(host),
     ...taskRoutes(host),
+    ...assignmentRoutes(host),
+    ...commentRoutes(host),
     ...deploymentRoutes(host),
     ...timerRoutes(host),
     ...notificationRoutes(host),

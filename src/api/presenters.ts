@@ -35,6 +35,8 @@ export function presentTask(row: TaskWithGroups & { applicantName?: string | nul
     businessKey: row.businessKey,
     candidateGroups: row.candidateGroups,
     assignee: row.assignee,
+    owner: row.owner ?? null,
+    delegationState: row.delegationState ?? null,
     created: row.created,
     due: row.due,
     overdue: row.state === 'open' && row.due !== null && row.due < now.toISOString(),

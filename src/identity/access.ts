@@ -4,7 +4,7 @@
  * reads the database or knows HTTP: a refusal is a DomainError of kind forbidden (or conflict,
  * not-found where the answer must not reveal that the thing exists), the API maps it to a status.
  */
-import { conflict, DomainError, forbidden } from '../errors';
+import { conflict, DomainError, forbidden, validationFailed } from '../errors';
 import type { ProcessModel } from '../definitions/model';
 import type { User } from './users';
 
@@ -73,6 +73,93 @@ export function assertMayUnclaim(user: User, task: { id: string; assignee: strin
   if (task.assignee && task.assignee !== user.id && !isAdmin(user)) {
     throw conflict(`Task ${task.id} is claimed by ${task.assignee}; only they or an admin can unclaim it`);
   }
+}
+
+// --- assignment (Camunda 7: assignee, owner, delegationState) ------------------------------------
+
+/** A task's holders as the assignment rules read them. */
+export interface TaskHolders {
+  id: string;
+  assignee: string | null;
+  owner?: string | null;
+  delegationState?: string | null;
+}
+
+/**
+ * Who distributes a reglament's work: admins everywhere, a head (group head) in a reglament whose user
+ * tasks name one of their groups (the reglaments they answer for, as in {@link caseScope}). They may
+ * assign, reassign, delegate or take back any open task of it, whoever holds it.
+ */
+export function mayDistributeTasks(user: User, reglamentGroups: readonly string[]): boolean {
+  return isAdmin(user) || (user.groups.includes(HEAD_GROUP) && inAnyGroup(user, reglamentGroups));
+}
+
+/** The 400 for a user a task cannot go to: only a member of one of its candidate groups may hold it. */
+export function candidateRefusal(task: { id: string }, taskGroups: readonly string[], target: User): DomainError | null {
+  if (inAnyGroup(target, taskGroups)) return null;
+  return new DomainError('invalid', 'NOT_A_CANDIDATE', `User ${target.id} (${target.name}) is not in a group of task ${task.id} (${taskGroups.join(', ') || 'none'}); they are in ${groupsOf(target)}`, {
+    field: 'userId',
+    userId: target.id,
+    userName: target.name,
+    candidateGroups: [...taskGroups],
+  });
+}
+
+/**
+ * Setting a task's assignee (to `target`, or to nobody when null):
+ * - a distributor ({@link mayDistributeTasks}) may, whoever holds it: that is how a head takes a task
+ *   back from an absent clerk and gives it to another;
+ * - a clerk of the task's groups holding it (not as a delegate) may hand it to a colleague of those
+ *   groups, or give it back (nobody): a clerk who must leave passes the work on without waiting for
+ *   the head; the hand-over is in the history, and the colleague could have claimed it anyway;
+ * - a clerk may take an unclaimed task only for themselves (a claim); handing unclaimed work out is
+ *   the head's;
+ * - the owner of a task they delegated may take it back for themselves;
+ * - a delegate does not pass the task on: they resolve it (it returns to the owner).
+ * A task someone else holds is a 409 naming the holder.
+ */
+export function assignRefusal(user: User, task: TaskHolders, taskGroups: readonly string[], distributor: boolean, target: User | null): DomainError | null {
+  if (target) {
+    const notCandidate = candidateRefusal(task, taskGroups, target);
+    if (notCandidate) return notCandidate;
+  }
+  if (distributor) return null;
+  if (!mayActOnTask(user, taskGroups)) return forbidden(`Task ${task.id} belongs to group(s) ${taskGroups.join(', ') || '(none)'}; user ${user.id} is in ${groupsOf(user)}`);
+  const pending = task.delegationState === 'PENDING';
+  if (pending && task.owner === user.id && target?.id === user.id) return null;
+  if (pending && task.assignee === user.id) return conflict(`Task ${task.id} was delegated to ${user.id} by ${task.owner ?? 'nobody'}: resolve it to hand it back`);
+  if (task.assignee === null) {
+    if (target?.id === user.id || target === null) return null;
+    return forbidden(`Only a head of the reglament or an admin hands out an unclaimed task; user ${user.id} may claim task ${task.id} for themselves`);
+  }
+  if (task.assignee !== user.id) return conflict(`Task ${task.id} is held by ${task.assignee}; only they, a head of the reglament or an admin can reassign it`);
+  return null;
+}
+
+/**
+ * Delegating (Camunda's delegateTask): the holder, or a distributor, delegates to a member of the
+ * task's groups; the owner stays (or becomes the holder), the delegate holds it until they resolve it.
+ */
+export function delegateRefusal(user: User, task: TaskHolders, taskGroups: readonly string[], distributor: boolean, target: User): DomainError | null {
+  const notCandidate = candidateRefusal(task, taskGroups, target);
+  if (notCandidate) return notCandidate;
+  if (target.id === task.assignee) return validationFailed(`Task ${task.id} is already held by ${target.id}`, { field: 'userId', userId: target.id, userName: target.name });
+  if (distributor) return null;
+  if (!mayActOnTask(user, taskGroups)) return forbidden(`Task ${task.id} belongs to group(s) ${taskGroups.join(', ') || '(none)'}; user ${user.id} is in ${groupsOf(user)}`);
+  if (task.assignee !== user.id) return conflict(task.assignee ? `Task ${task.id} is held by ${task.assignee}; only they, a head of the reglament or an admin can delegate it` : `Task ${task.id} is unclaimed: claim it before delegating it`);
+  return null;
+}
+
+/** Resolving (Camunda's resolveTask): the delegate hands a PENDING task back to its owner; an admin may do it for them. */
+export function resolveRefusal(user: User, task: TaskHolders): DomainError | null {
+  if (task.delegationState !== 'PENDING') return conflict(`Task ${task.id} is not delegated (delegation state ${task.delegationState ?? 'none'}): nothing to resolve`);
+  if (task.assignee === user.id || isAdmin(user)) return null;
+  return conflict(`Task ${task.id} is delegated to ${task.assignee ?? 'nobody'}; only they or an admin resolve it`);
+}
+
+/** Whose names a user may list for an "assign to" chooser: their own groups' members; a head's or admin's, any group. */
+export function mayListMembers(user: User, group: string): boolean {
+  return isAdmin(user) || user.groups.includes(HEAD_GROUP) || user.groups.includes(group);
 }
 
 /** The groups whose tasks and instances a user's lists show; undefined = all of them (admin). */

@@ -52,6 +52,19 @@ export class UserDirectory {
     return id;
   }
 
+  /** The user with this id, or undefined. */
+  byId(id: string): User | undefined {
+    for (const { id: userId, name, groups } of this.byHash.values()) if (userId === id) return { id: userId, name, groups: [...groups] };
+    return undefined;
+  }
+
+  /** The users of a group, by display name (an "assign to" chooser). */
+  members(group: string): User[] {
+    return this.list()
+      .filter((u) => u.groups.includes(group))
+      .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
+  }
+
   list(): User[] {
     return [...this.byHash.values()].map(({ id, name, groups }) => ({ id, name, groups: [...groups] }));
   }

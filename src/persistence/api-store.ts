@@ -8,6 +8,8 @@ import {
   DefinitionRow,
   DeploymentEntity,
   DeploymentRow,
+  HistoryEntity,
+  HistoryRow,
   InstanceEntity,
   InstanceRow,
   NotificationEntity,
@@ -20,6 +22,7 @@ import { InstanceFilter, instanceHistory, Page, queryInstances, queryTasks, Task
 import { LateTaskFilter, openTasksOf, queryLateTasks } from './lateness-query';
 import { writeTransaction } from './write-lock';
 import { applicantsOf, applicationHasTaskOfGroups, CaseFilter, queryCases } from './case-query';
+import { CommentEntity, CommentRow } from './comment-entity';
 
 export interface NotificationFilter extends Page {
   /** Whose notifications: to the user or to one of the groups; undefined = everyone's (admin). */
@@ -132,6 +135,21 @@ export function apiStore(dataSource: DataSource) {
       if (filter.source) qb.andWhere('d.source = :source', { source: filter.source });
       return qb.orderBy('d.deployedAt', 'ASC').addOrderBy('d.id', 'ASC').skip(filter.firstResult).take(filter.maxResults).getMany();
     },
+    /** The comments on an instance and its tasks, and, for an application, on its called flows too; oldest first. */
+    comments(instanceId: string): Promise<CommentRow[]> {
+      return dataSource.getRepository(CommentEntity).find({ where: [{ rootInstanceId: instanceId }, { processInstanceId: instanceId }], order: { at: 'ASC', id: 'ASC' } });
+    },
+    taskComments(taskId: string): Promise<CommentRow[]> {
+      return dataSource.getRepository(CommentEntity).find({ where: { taskId }, order: { at: 'ASC', id: 'ASC' } });
+    },
+    /** Stores a comment with its history row, both or neither. */
+    async addComment(comment: CommentRow, history: HistoryRow): Promise<void> {
+      await writeTransaction(dataSource, async (manager) => {
+        await manager.getRepository(CommentEntity).insert(comment);
+        await manager.getRepository(HistoryEntity).insert(history);
+      });
+    },
+
     deploymentCount: (): Promise<number> => deployments.count(),
     deployment: (id: string): Promise<DeploymentRow | null> => deployments.findOne({ where: { id } }),
     definition: (id: string): Promise<DefinitionRow | null> => definitions.findOne({ where: { id } }),
@@ -143,6 +161,7 @@ export type ApiStore = ReturnType<typeof apiStore>;
 
 /** The row shapes the API presents (types only: the API never sees the entities). */
 export type { DefinitionRow, DeploymentRow, HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow } from './entities';
+export type { CommentRow } from './comment-entity';
 export type { TaskWithGroups } from './queries';
 export type { CaseFilter, CaseRow, CaseStep, CaseVisibility } from './case-query';
 export type { LateTask } from './lateness-query';

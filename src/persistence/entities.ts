@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { CommentEntity } from './comment-entity';
 import { WebSessionEntity } from './session-entity';
 
 /*
@@ -97,7 +98,13 @@ export interface TaskRow {
   warnedAt?: string | null;
   /** `due`, or DUE_SORT_NONE: the task list's due order without a COALESCE that no index serves. */
   dueSort?: string;
+  /** Camunda's owner: who delegated the task and gets it back when the delegate resolves it. */
+  owner?: string | null;
+  /** Camunda's delegationState: PENDING while a delegate holds it, RESOLVED once handed back; null: never delegated. */
+  delegationState?: DelegationState | null;
 }
+
+export type DelegationState = 'PENDING' | 'RESOLVED';
 
 /**
  * A task's candidate group, with a copy of what the task list filters and sorts on (state, due
@@ -227,6 +234,8 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     riskFrom: tsNullable,
     warnedAt: tsNullable,
     dueSort: { type: 'varchar', length: 24, default: DUE_SORT_NONE },
+    owner: { type: 'varchar', length: 100, nullable: true },
+    delegationState: { type: 'varchar', length: 12, nullable: true },
   },
   uniques: [{ name: 'uq_task_execution', columns: ['processInstanceId', 'executionId'] }],
   indices: [
@@ -439,4 +448,4 @@ export const CalendarVersionEntity = new EntitySchema<CalendarVersionRow>({
   },
 });
 
-export const allEntities = [NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity];
+export const allEntities = [CommentEntity, NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity];

@@ -1,4 +1,4 @@
-import { HistoryRow, IncidentRow, InstanceRow, TaskRow, TimerRow } from './entities';
+import { DelegationState, HistoryRow, IncidentRow, InstanceRow, TaskRow, TimerRow } from './entities';
 import { UnitOfWork } from './unit-of-work';
 
 /** A task row with its candidate groups (sorted). */
@@ -20,6 +20,13 @@ export interface InstanceAggregate {
   /** Oldest first. */
   openIncidents: IncidentRow[];
   parent: InstanceAggregate | null;
+}
+
+/** Who holds a task (Camunda 7): its assignee, its owner (who delegated it) and the delegation's state. */
+export interface TaskHolderState {
+  assignee: string | null;
+  owner: string | null;
+  delegationState: DelegationState | null;
 }
 
 export interface TimerFilter {
@@ -47,6 +54,11 @@ export interface InstanceStore {
   claimTask(taskId: string, userId: string, history: HistoryRow): Promise<boolean>;
   /** Clears the assignee of an open task still claimed by `assignee` and records `history`; false when it changed meanwhile. */
   unclaimTask(taskId: string, assignee: string, history: HistoryRow): Promise<boolean>;
+  /**
+   * Moves an open task's holders from `expected` to `next` and records `history`: the compare-and-set
+   * of assignment, delegation and resolution; false when the task changed meanwhile (nothing stored).
+   */
+  moveHolders(taskId: string, expected: TaskHolderState, next: TaskHolderState, history: HistoryRow): Promise<boolean>;
   /** Oldest first. */
   incidents(filter: IncidentFilter): Promise<IncidentRow[]>;
   /** The application (top-level instance) of a reglament with this case number, or null. */

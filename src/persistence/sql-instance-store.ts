@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, IsNull, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../errors';
 import { DUE_SORT_NONE, HistoryEntity, HistoryRow, IncidentEntity, IncidentRow, InstanceEntity, InstanceRow, NotificationEntity, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, TimerRow } from './entities';
-import { IncidentFilter, InstanceAggregate, InstanceStore, RiskStore, TaskWithGroups, TimerFilter, TimerStore } from './instance-store';
+import { IncidentFilter, InstanceAggregate, InstanceStore, RiskStore, TaskHolderState, TaskWithGroups, TimerFilter, TimerStore } from './instance-store';
 import { TaskTransition, UnitOfWork } from './unit-of-work';
 import { writeTransaction } from './write-lock';
 
@@ -63,6 +63,28 @@ export class SqlInstanceStore implements InstanceStore, TimerStore, RiskStore {
         .update(TaskEntity)
         .set({ assignee })
         .where(`id = :id AND state = 'open' AND ${condition}`, { id: taskId, ...params })
+        .execute();
+      if (!result.affected) return false;
+      await manager.getRepository(HistoryEntity).insert(history);
+      return true;
+    });
+  }
+
+  /** One UPDATE guarded by every holder column as read: of two reassignments at once (any servers, either dialect) one finds its row changed. */
+  moveHolders(taskId: string, expected: TaskHolderState, next: TaskHolderState, history: HistoryRow): Promise<boolean> {
+    const params: Record<string, unknown> = { id: taskId };
+    const guards = (['assignee', 'owner', 'delegationState'] as const).map((column) => {
+      const value = expected[column];
+      if (value === null) return `"${column}" IS NULL`;
+      params[`was_${column}`] = value;
+      return `"${column}" = :was_${column}`;
+    });
+    return writeTransaction(this.dataSource, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(TaskEntity)
+        .set({ assignee: next.assignee, owner: next.owner, delegationState: next.delegationState })
+        .where(`id = :id AND state = 'open' AND ${guards.join(' AND ')}`, params)
         .execute();
       if (!result.affected) return false;
       await manager.getRepository(HistoryEntity).insert(history);

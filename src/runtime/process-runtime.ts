@@ -1,7 +1,7 @@
 import { Clock } from '../clock';
 import { conflict, DomainError, notFound, validationFailed } from '../errors';
 import { Variables } from '../handlers/registry';
-import { assertMayActOnTask, assertMayRetry, assertMayStart, assertMayUnclaim } from '../identity/access';
+import { assertMayActOnTask, assertMayRetry, assertMayStart, assertMayUnclaim, assignRefusal, delegateRefusal, mayDistributeTasks, resolveRefusal } from '../identity/access';
 import { User } from '../identity/users';
 import { IncidentRow, InstanceRow, InstanceState, TaskRow, TimerRow } from '../persistence/entities';
 import { isUniqueViolation } from '../persistence/errors';
@@ -13,6 +13,7 @@ import { historyRow } from './history';
 import { KeyedMutex } from './keyed-mutex';
 import { DefinitionSource, DueDateCalculator, StepEngine } from './ports';
 import { Step, WorkingInstance } from './step';
+import { assignmentChange, delegationChange, HolderChange, holdersOf, resolutionChange } from './task-assignment';
 
 
 export interface ProcessRuntimeOptions {
@@ -121,6 +122,8 @@ export class ProcessRuntime {
       assertMayActOnTask(user, current.task, current.groups);
       if (current.task.state !== 'open') throw conflict(`Task ${taskId} is already ${current.task.state}`);
       if (current.task.assignee && current.task.assignee !== user.id) throw conflict(`Task ${taskId} is claimed by ${current.task.assignee}`);
+      // Camunda: a delegated task is resolved (back to its owner), not completed, by the delegate.
+      if (current.task.delegationState === 'PENDING') throw new DomainError('conflict', 'TASK_DELEGATED', `Task ${taskId} was delegated by ${current.task.owner ?? 'nobody'}: the delegate resolves it, then its owner completes it`);
       if (!aggregate) throw notFound(`No process instance with id "${task.processInstanceId}"`);
       const step = this.step(user);
       const instance = this.running(step.include(aggregate));
@@ -155,6 +158,55 @@ export class ProcessRuntime {
     const released = await this.options.store.unclaimTask(taskId, task.assignee, historyRow(this.options.clock.now(), task.processInstanceId, 'task-unclaimed', task.taskDefinitionKey, task.name, user.id, { taskId }));
     if (!released) throw conflict(`Task ${taskId} changed meanwhile; reload it`);
     return { ...task, assignee: null };
+  }
+
+  /**
+   * Gives an open task to `target` (nobody when null): an assignment, a reassignment or a head's take
+   * back (identity/access assignRefusal says who may). With `expectedAssignee` (the holder the caller
+   * saw) a task whose holder changed meanwhile is a 409; either way the store's compare-and-set lets
+   * one of two reassignments at once win.
+   */
+  async assign(taskId: string, target: User | null, user: User, expectedAssignee?: string | null): Promise<TaskRow> {
+    const { task, groups } = await this.openTaskOrThrow(taskId, expectedAssignee);
+    const refusal = assignRefusal(user, task, groups, await this.distributes(user, task), target);
+    if (refusal) throw refusal;
+    return this.moveHolders(task, assignmentChange(task, target?.id ?? null, user.id), user);
+  }
+
+  /** Camunda's delegateTask: the owner stays, `target` holds the task (PENDING) until they resolve it. */
+  async delegate(taskId: string, target: User, user: User, expectedAssignee?: string | null): Promise<TaskRow> {
+    const { task, groups } = await this.openTaskOrThrow(taskId, expectedAssignee);
+    const refusal = delegateRefusal(user, task, groups, await this.distributes(user, task), target);
+    if (refusal) throw refusal;
+    return this.moveHolders(task, delegationChange(task, target.id), user);
+  }
+
+  /** Camunda's resolveTask: the delegate hands the task back to its owner (RESOLVED). */
+  async resolve(taskId: string, user: User): Promise<TaskRow> {
+    const { task } = await this.openTaskOrThrow(taskId);
+    const refusal = resolveRefusal(user, task);
+    if (refusal) throw refusal;
+    return this.moveHolders(task, resolutionChange(task), user);
+  }
+
+  private async openTaskOrThrow(taskId: string, expectedAssignee?: string | null): Promise<TaskWithGroups> {
+    const found = await this.taskOrThrow(taskId);
+    if (found.task.state !== 'open') throw conflict(`Task ${taskId} is already ${found.task.state}`);
+    if (expectedAssignee !== undefined && found.task.assignee !== expectedAssignee) throw conflict(`Task ${taskId} is now held by ${found.task.assignee ?? 'nobody'}, not ${expectedAssignee ?? 'nobody'}`);
+    return found;
+  }
+
+  /** Whether the user hands out the work of the task's reglament (an admin, or a head of it). */
+  private async distributes(user: User, task: TaskRow): Promise<boolean> {
+    const model = (await this.options.definitions.load(task.definitionId)).model;
+    return mayDistributeTasks(user, [...model.userTasks.values()].flatMap((t) => t.candidateGroups));
+  }
+
+  private async moveHolders(task: TaskRow, change: HolderChange | null, user: User): Promise<TaskRow> {
+    if (!change) return task;
+    const history = historyRow(this.options.clock.now(), task.processInstanceId, change.type, task.taskDefinitionKey, task.name, user.id, change.data);
+    if (!(await this.options.store.moveHolders(task.id, holdersOf(task), change.next, history))) throw conflict(`Task ${task.id} changed meanwhile; reload it`);
+    return { ...task, ...change.next };
   }
 
   /** An admin retries the failed service task of an instance with an open incident. */

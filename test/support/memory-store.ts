@@ -1,6 +1,6 @@
 import { DomainError } from '../../src/errors';
 import { HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow, TimerRow } from '../../src/persistence/entities';
-import { IncidentFilter, InstanceAggregate, InstanceStore, RiskStore, TaskWithGroups, TimerFilter, TimerStore } from '../../src/persistence/instance-store';
+import { IncidentFilter, InstanceAggregate, InstanceStore, RiskStore, TaskHolderState, TaskWithGroups, TimerFilter, TimerStore } from '../../src/persistence/instance-store';
 import { UnitOfWork } from '../../src/persistence/unit-of-work';
 
 interface Tables {
@@ -121,6 +121,14 @@ export class MemoryStore implements InstanceStore, TimerStore, RiskStore {
     const task = this.tables.tasks.get(taskId);
     if (!task || task.state !== 'open' || task.assignee !== assignee) return false;
     this.tables.tasks.set(taskId, { ...task, assignee: null });
+    this.tables.history.push(history);
+    return true;
+  }
+
+  async moveHolders(taskId: string, expected: TaskHolderState, next: TaskHolderState, history: HistoryRow): Promise<boolean> {
+    const task = this.tables.tasks.get(taskId);
+    if (!task || task.state !== 'open' || task.assignee !== expected.assignee || (task.owner ?? null) !== expected.owner || (task.delegationState ?? null) !== expected.delegationState) return false;
+    this.tables.tasks.set(taskId, { ...task, ...next });
     this.tables.history.push(history);
     return true;
   }

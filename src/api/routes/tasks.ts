@@ -41,7 +41,7 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
       async handle({ query, user }) {
         const now = host.clock.now();
         const result = await host.store.tasks({ ...query, visibleGroups: visibleGroups(user), now: now.toISOString() });
-        return { items: result.items.map((t) => presentTask(t, now)), total: result.total };
+        return { items: result.items.map((t) => ({ ...presentTask(t, now), ...holderNames(host, t) })), total: result.total };
       },
     }),
     route({
@@ -60,7 +60,7 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
         const formFields = model?.formFields ?? [];
         return {
           ...presentTask({ ...task, candidateGroups: groups }, host.clock.now()),
-          assigneeName: task.assignee ? host.users.nameOf(task.assignee) : null,
+          ...holderNames(host, task),
           completedByName: task.completedBy ? host.users.nameOf(task.completedBy) : undefined,
           documentation: model?.documentation,
           variables: instance ? JSON.parse(instance.variables) : {},
@@ -108,6 +108,11 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
       },
     }),
   ];
+}
+
+/** The display names of a task's assignee and owner (the lists and the task page show names, not ids). */
+function holderNames(host: HostContext, task: { assignee: string | null; owner?: string | null }) {
+  return { assigneeName: task.assignee ? host.users.nameOf(task.assignee) : null, ownerName: task.owner ? host.users.nameOf(task.owner) : null };
 }
 
 /**
