@@ -3,6 +3,7 @@ import { api, Definition } from '../api';
 import { clear, h } from '../dom';
 import { formatDateTime, lang, t } from '../i18n';
 import type { Page } from '../router';
+import { type DiagramTexts, named, textsOfAll } from '../translations';
 
 const PAGE_SIZE = 20;
 const SORTS = ['started-desc', 'started-asc', 'caseNumber-asc', 'applicant-asc'] as const;
@@ -62,6 +63,8 @@ export const casesPage: Page = async (root, _params, query) => {
   });
   for (const el of [reglament, status, sort]) el.addEventListener('change', () => (read(), (state.first = 0), void load()));
 
+  // The diagrams' texts of the listed cases' versions, in the interface language.
+  let texts = new Map<string, DiagramTexts>();
   async function load() {
     const [sortBy, sortOrder] = state.sort.split('-');
     const params = new URLSearchParams({ sortBy, sortOrder, firstResult: String(state.first), maxResults: String(PAGE_SIZE) });
@@ -71,6 +74,7 @@ export const casesPage: Page = async (root, _params, query) => {
     const result = await api<{ items: Case[]; total: number }>(`/cases?${params}`);
     const address = new URLSearchParams({ ...(state.q ? { q: state.q } : {}), ...(state.key ? { key: state.key } : {}), ...(state.status ? { state: state.status } : {}), ...(state.sort !== 'started-desc' ? { sort: state.sort } : {}), ...(state.first ? { first: String(state.first) } : {}) });
     history.replaceState(null, '', `/instances${address.size ? `?${address}` : ''}`);
+    texts = await textsOfAll(result.items.map((c) => c.processDefinitionId));
     draw(result.items, result.total);
   }
 
@@ -91,12 +95,12 @@ export const casesPage: Page = async (root, _params, query) => {
           'td',
           { 'data-col': 'state' },
           tx.states[c.state] ?? c.state,
-          c.state === 'completed' && c.outcomeName ? h('div', { class: 'muted', 'data-outcome': c.outcome ?? '' }, c.outcomeName) : null,
+          c.state === 'completed' && c.outcomeName ? h('div', { class: 'muted', 'data-outcome': c.outcome ?? '' }, named(c.outcome ? texts.get(c.processDefinitionId)?.texts[c.outcome] : undefined, c.outcomeName)) : null,
           c.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null,
         ),
         h('td', {}, formatDateTime(c.startedAt)),
         h('td', {}, formatDateTime(c.endedAt)),
-        h('td', { 'data-col': 'steps' }, c.currentSteps.length ? c.currentSteps.map((s) => h('div', {}, s.name ?? s.activityId, s.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null)) : '—'),
+        h('td', { 'data-col': 'steps' }, c.currentSteps.length ? c.currentSteps.map((s) => h('div', {}, named(s.processInstanceId === c.id ? texts.get(c.processDefinitionId)?.texts[s.activityId] : undefined, s.name ?? s.activityId), s.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null)) : '—'),
       ),
     );
     const from = state.first + 1;
