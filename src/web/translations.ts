@@ -97,3 +97,19 @@ export function localizeFields(fields: FormField[], texts: DiagramTexts, element
     return { ...field, label: say(label, field.label ?? field.id), ...(values ? { values } : {}), original };
   });
 }
+
+/**
+ * The diagram's XML with its names in the interface language, for a viewer of a case or of the head's
+ * figures (the catalog shows the diagram as deployed: it is where the Kazakh wording is read).
+ */
+export function translatedDiagram(xml: string, texts: DiagramTexts): string {
+  if (lang() === 'kk' || Object.keys(texts.texts).length === 0) return xml;
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  if (doc.getElementsByTagName('parsererror').length > 0) return xml;
+  for (const el of Array.from(doc.getElementsByTagName('*'))) {
+    const id = el.getAttribute('id');
+    const names = id ? texts.texts[id] : undefined;
+    if (names && el.hasAttribute('name') && isTranslation(names)) el.setAttribute('name', say(names, el.getAttribute('name') ?? ''));
+  }
+  return new XMLSerializer().serializeToString(doc);
+}

@@ -4,7 +4,7 @@ import { addMarker, addOverlay, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { formatDateTime, t, type Texts } from '../i18n';
 import { navigate, Page } from '../router';
-import { diagramTexts, named, originalTitle, say, textsOfAll, translationNote } from '../translations';
+import { diagramTexts, named, originalTitle, say, textsOfAll, translationNote, translatedDiagram } from '../translations';
 import { groupsWords, timeLimitWords } from '../words';
 
 interface StepFigures {
@@ -208,7 +208,7 @@ export const headPage: Page = async (root, _params, query) => {
     h('section', {}, h('h2', {}, tx.slaReport), chart),
   );
 
-  const diagram = await showDiagram(canvas, xml);
+  const diagram = await showDiagram(canvas, translatedDiagram(xml, { texts }));
   for (const s of steps) {
     const colour = heat(s);
     addMarker(diagram, s.taskDefinitionKey, `rg-heat-${colour}`);

@@ -4,7 +4,7 @@ import { addMarker, addOverlay, Diagram, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
 import { flash, navigate, type Page } from '../router';
-import { diagramTexts, named, translationNote } from '../translations';
+import { diagramTexts, named, translationNote, translatedDiagram } from '../translations';
 import { eventWord, stateWord, timeLimitWords } from '../words';
 
 export function variablesTable(variables: Record<string, unknown>) {
@@ -101,7 +101,7 @@ export const instancePage: Page = async (root, params) => {
       : null,
   );
 
-  const diagram: Diagram = await showDiagram(canvas, xml);
+  const diagram: Diagram = await showDiagram(canvas, translatedDiagram(xml, texts));
   const active = new Set(activeIds(instance));
   for (const e of history) {
     if (!e.activityId) continue;

@@ -5,7 +5,7 @@ import { clear, h } from '../dom';
 import { generateForm } from '../form';
 import { t } from '../i18n';
 import { flash, navigate, Page } from '../router';
-import { diagramTexts, localizeFields, originalTitle, say, translationNote } from '../translations';
+import { diagramTexts, localizeFields, originalTitle, say, translationNote, translatedDiagram } from '../translations';
 
 /** Registers a new application: the start form of a reglament, generated from its start event. */
 export const startPage: Page = async (root, params) => {
@@ -36,7 +36,7 @@ export const startPage: Page = async (root, params) => {
   const businessKeyRow = h('div', { class: 'field', 'data-field-row': 'businessKey' }, h('label', { for: 'businessKey' }, tx.businessKey), businessKey, h('div', { class: 'hint', id: 'businessKey-hint' }, tx.caseNumberHint), businessKeyError);
   const section = h('section', { class: 'task-form' });
   root.append(businessKeyRow, section, preview);
-  const diagram = await showDiagram(preview, xml);
+  const diagram = await showDiagram(preview, translatedDiagram(xml, texts));
   // One key per form shown (and business key): a submission repeated because its answer was lost
   // returns the application the first one registered instead of registering a second.
   // (getRandomValues, not randomUUID: the latter exists only in secure contexts, and the server may be reached over plain HTTP.)
