@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { SystemUrls, systemUrlsFromEnv } from './integrations/systems';
+import { LOG_LEVELS, LogLevel } from './observability/logger';
 
 export interface AppConfig {
   port: number;
@@ -38,6 +39,16 @@ export interface AppConfig {
   sessionMaxAgeMs: number;
   /** SESSION_IDLE_MS: ... or after this long without a request (default 7200000, 2 hours). */
   sessionIdleMs: number;
+  /** LOG_LEVEL: fatal, error, warn, info (default), debug, trace or silent. */
+  logLevel: LogLevel;
+  /** METRICS_TOKEN: /metrics answers a scraper that sends it as a Bearer token. */
+  metricsToken?: string;
+  /** METRICS_PORT: /metrics (and the health endpoints) on a port of their own, on HOST; /metrics then leaves the API's port. */
+  metricsPort?: number;
+  /** METRICS_CACHE_MS: how long the database counts of /metrics (tasks, timers, incidents) are reused between scrapes (default 5000). */
+  metricsCacheMs: number;
+  /** SHUTDOWN_TIMEOUT_MS: after SIGTERM/SIGINT, how long requests and steps in flight may take before they are cut (default 30000). */
+  shutdownTimeoutMs: number;
 }
 
 export const DEFAULT_AUTH_FAILURE_LIMIT = 20;
@@ -100,6 +111,20 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return n;
 }
 
+function logLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw === '') return 'info';
+  const level = raw.toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
+}
+
+function metricsPort(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`METRICS_PORT must be a port number, got "${raw}"`);
+  return port;
+}
+
 /** Reads the configuration from the environment; every value has a default for the embedded run. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
   const dataDir = path.resolve(cwd, env.DATA_DIR ?? 'data');
@@ -126,6 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     atRiskShare: shareOfLimit(env, 'AT_RISK_SHARE', DEFAULT_AT_RISK_SHARE),
     sessionMaxAgeMs: atLeastOne(env, 'SESSION_MAX_AGE_MS', 12 * 3600_000),
     sessionIdleMs: atLeastOne(env, 'SESSION_IDLE_MS', 2 * 3600_000),
+    logLevel: logLevel(env.LOG_LEVEL),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    metricsPort: metricsPort(env.METRICS_PORT),
+    metricsCacheMs: positiveInt(env, 'METRICS_CACHE_MS', 5000),
+    shutdownTimeoutMs: positiveInt(env, 'SHUTDOWN_TIMEOUT_MS', 30_000),
     externalSystems: {
       urls: systemUrlsFromEnv(env),
       timeoutMs: positiveInt(env, 'EXTERNAL_TIMEOUT_MS', 5000),

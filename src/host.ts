@@ -25,6 +25,11 @@ import { ProcessRuntime } from './runtime/process-runtime';
 import { startPoller } from './scheduler/poller';
 import { TimerScheduler } from './scheduler/timer-scheduler';
 import { StepObserver, StepRunner } from './engine/step-runner';
+import { HostOperations } from './host-operations';
+import type { Logger } from './observability/logger';
+import type { Metrics } from './observability/metrics';
+import type { Readiness } from './observability/readiness';
+import { SqlTimerLeases } from './persistence/operations-query';
 
 export interface HostOptions {
   config: AppConfig;
@@ -38,6 +43,10 @@ export interface HostOptions {
   onStep?: StepObserver;
   /** The EDS verifier of the external systems (Adapters.eds), for the signed documents of a case. */
   signatures?: SignatureVerification;
+  /** Where the host logs (default: JSON lines on stdout at LOG_LEVEL). */
+  logger?: Logger;
+  /** Not ready (/health/ready 503, the API 503 STARTING) until deployProcessDirectory has deployed processes/ (the server's start). */
+  awaitDeployment?: boolean;
 }
 
 export interface Host extends HostContext {
@@ -45,6 +54,9 @@ export interface Host extends HostContext {
   dataSource: DataSource;
   /** Runs instances' steps; keeps the engines of recently active instances (see StepRunner). */
   steps: StepRunner;
+  logger: Logger;
+  metrics: Metrics;
+  readiness: Readiness;
   deployProcessDirectory(): Promise<DeploymentResult>;
   listen(port?: number, hostname?: string): Promise<{ server: http.Server; url: string }>;
   close(): Promise<void>;
@@ -59,6 +71,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const calendarInForce = options.dueDates ? null : new CalendarInForce({ version: 0, data: readCalendarData(config.calendarFile), hash: '' }, config.atRiskShare);
   const dueDates = options.dueDates ?? calendarInForce!;
   const dataSource: DataSource = await openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, sqliteFile: config.database });
+  const ops = new HostOperations(config, dataSource, { logger: options.logger, awaitDeployment: options.awaitDeployment, now: () => clock.now() });
   const calendar = new CalendarCorrections(new SqlCalendarStore(dataSource), calendarInForce, clock);
   await calendar.start(config.calendarFile);
   const definitions = new DefinitionService(new SqlDefinitionStore(dataSource), handlers, () => clock.now(), calendarInForce?.zone);
@@ -70,10 +83,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     maxTransitions: config.stepMaxTransitions,
     timeoutMs: config.stepTimeoutMs,
     onStep: options.onStep,
+    telemetry: ops.telemetry,
   });
   const store = new SqlInstanceStore(dataSource);
   const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates });
-  const scheduler = new TimerScheduler({ store, runtime, definitions, clock });
+  const scheduler = new TimerScheduler({ store, runtime, definitions, clock, leases: new SqlTimerLeases(dataSource) });
   const translations = new DiagramTranslations(definitions, new TranslationFiles(config.processesDir));
   const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, sessions: new SqlWebSessionStore(dataSource), handlers, clock, signatures: options.signatures, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
   const servers: http.Server[] = [];
@@ -83,20 +97,28 @@ export async function createHost(options: HostOptions): Promise<Host> {
       ? startPoller(async () => {
           await calendar.refresh();
           const { failed } = await scheduler.fireDueTimers();
-          failed.forEach((f) => console.error(`timer ${f.timerId} failed: ${f.error}`));
-        }, pollMs)
+          failed.forEach((f) => ops.logger.error({ timerId: f.timerId, error: f.error }, 'timer failed'));
+        }, pollMs, (error) => ops.logger.error({ err: error }, 'timer poll failed'))
       : undefined;
 
   return {
     ...context,
     dataSource,
     steps,
-    deployProcessDirectory: () => definitions.deploy(readProcessFiles(config.processesDir), { name: 'processes/ at start', source: 'startup' }),
+    logger: ops.logger,
+    metrics: ops.metrics,
+    readiness: ops.readiness,
+    async deployProcessDirectory() {
+      const result = await definitions.deploy(readProcessFiles(config.processesDir), { name: 'processes/ at start', source: 'startup' });
+      ops.readiness.ready();
+      return result;
+    },
     async listen(port = config.port, hostname = config.host) {
       // Links name PUBLIC_URL, or else the address this server listens on (known once it listens).
       let publicUrl = config.publicUrl;
       const app = createApp(context, { publicUrl: () => publicUrl ?? `http://${hostname}:${config.port}`, authFailureLimit: config.authFailureLimit, authFailureWindowMs: config.authFailureWindowMs, sessionLimits: { maxAgeMs: config.sessionMaxAgeMs, idleMs: config.sessionIdleMs } });
-      const server = http.createServer(app);
+      const server = http.createServer(ops.front(app));
+      ops.track(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, hostname, () => resolve());
@@ -105,13 +127,21 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const address = server.address() as AddressInfo;
       const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${address.port}`;
       publicUrl ??= url;
+      const metricsUrl = await ops.listenMetrics(hostname);
+      if (metricsUrl) ops.logger.info({ url: `${metricsUrl}/metrics` }, 'metrics listening');
       return { server, url };
     },
     async close() {
-      poller?.stop();
-      await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeAllConnections(); })));
-      await steps.clear();
-      if (dataSource.isInitialized) await dataSource.destroy();
+      await ops.shutDown({
+        stopScheduler: () => scheduler.stop(),
+        stopPoller: async () => poller?.stop(),
+        releaseLeases: () => scheduler.releaseLeases(),
+        dataSource,
+        closeStore: async () => {
+          await steps.clear();
+          if (dataSource.isInitialized) await dataSource.destroy();
+        },
+      });
     },
   };
 }

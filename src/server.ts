@@ -6,6 +6,7 @@ import { createHost } from './host';
 import { externalSystemsForRun } from './integrations/default-run-simulators';
 import { COTTON_LICENCE_KEY, COTTON_LICENCE_ROUTE, RouteStep, routeLine, writeDemoUsers } from './identity/demo-users';
 import { UserDirectory } from './identity/users';
+import { createLogger } from './observability/logger';
 
 /**
  * The server's entry point: open the database, deploy processes/, serve the web app and the API.
@@ -15,22 +16,50 @@ import { UserDirectory } from './identity/users';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
   const usersFile = config.usersFile ?? path.join(config.dataDir, 'users.json');
   const firstRunDemoUsers = !config.usersFile && !fs.existsSync(usersFile);
   // The directory is replaced below once the demo users exist; deploying needs no users.
   const users = firstRunDemoUsers ? new UserDirectory([]) : UserDirectory.fromFile(usersFile);
   // External systems: configured base URLs, or local simulators for those not configured.
   const external = await externalSystemsForRun(config.externalSystems, { dataDir: config.dataDir, employees: users.list().map((u) => u.id) });
-  const host = await createHost({ config, users, handlers: createDefaultHandlers(external.adapters), signatures: external.adapters.eds });
+  const host = await createHost({ config, users, handlers: createDefaultHandlers(external.adapters), signatures: external.adapters.eds, logger, awaitDeployment: true });
+
+  // Listening from here on: /health/live answers, /health/ready and the API say 503 until processes/ is deployed.
+  const { url } = await host.listen();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      logger.flush();
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing requests and steps in flight');
+    try {
+      await host.close();
+      await external.simulators?.close();
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      logger.flush();
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
     const result = await host.deployProcessDirectory();
-    for (const d of result.definitions) console.log(`deployed ${d.key} version ${d.version}${d.created ? '' : ' (unchanged)'} from ${d.resourceName}`);
+    for (const d of result.definitions) logger.info({ key: d.key, version: d.version, created: d.created, resource: d.resourceName }, 'deployed');
   } catch (err) {
     const e = err as { message?: string };
-    console.error(e.message ?? err);
+    logger.fatal({ err }, `deployment of processes/ failed: ${e.message ?? String(err)}`);
     await host.close();
     await external.simulators?.close();
+    logger.flush();
     process.exit(1);
   }
 
@@ -56,21 +85,13 @@ async function main(): Promise<void> {
     external.simulators?.elicense.addEmployee(...users.list().map((u) => u.id));
   }
 
-  const { url } = await host.listen();
   // A server listening on every interface is opened at this machine's loopback address; PUBLIC_URL is where others reach it.
   const local = url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
   const open = config.publicUrl ?? local;
   console.log(`\nReglament is running. Open the web app: ${open}/`);
   console.log(`(REST API at ${open}/api, its OpenAPI document at ${open}/api/openapi.json; Camunda Modeler deploys to ${open}/engine-rest)`);
-
-  const shutdown = async (signal: string) => {
-    console.log(`${signal}: shutting down`);
-    await host.close();
-    await external.simulators?.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // The line scripts and tests wait for (the address this process listens on).
+  logger.info({ url }, `Reglament listening on ${url}/api`);
 }
 
 void main().catch((err) => {

@@ -8,6 +8,7 @@ import { DomainError, httpStatus } from './errors';
 import { engineRestRoutes } from './engine-rest';
 import { ApiRoute, mountRoutes } from './route-table';
 import { webAppRoutes } from './static';
+import { logUnhandledError } from '../observability/request-log';
 import { assignmentRoutes } from './routes/assignment';
 import { caseRoutes } from './routes/cases';
 import { commentRoutes } from './routes/comments';
@@ -130,7 +131,7 @@ function notAnEndpoint(req: Request, _res: Response, next: NextFunction): void {
   next(new DomainError('not-found', 'NOT_FOUND', `No API endpoint ${req.method} ${req.baseUrl}${req.path}`));
 }
 
-function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof DomainError) {
     res.status(httpStatus(err)).json({ error: { code: err.code, message: err.message, details: err.details } });
     return;
@@ -149,6 +150,6 @@ function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFun
     return;
   }
   // Internals (stack, SQL) go to the log, never to the client.
-  console.error('Unhandled error:', err);
+  logUnhandledError(req, err);
   res.status(500).json({ error: { code: 'INTERNAL', message: 'Internal server error; the operation was not applied' } });
 }

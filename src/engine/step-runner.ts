@@ -9,11 +9,11 @@ import { deliver, settle } from './run-loop';
 import { isStackOverflow, newRunScope, RunScope } from './run-scope';
 import { RunawayGuard } from './runaway-guard';
 import { SourceContext } from './source-context';
-import { StepCommand, StepIdentity, StepObserver, StepOutcome } from './step';
+import { StepCommand, StepIdentity, StepObserver, StepOutcome, StepTelemetry } from './step';
 import { createStepListener } from './step-listener';
 import { assignTaskVariables } from './task-variables';
 
-export type { ActiveActivity, ArmedTimer, StepCommand, StepEvent, StepIdentity, StepIncident, StepObserver, StepOutcome } from './step';
+export type { ActiveActivity, ArmedTimer, StepCommand, StepEnd, StepEvent, StepIdentity, StepIncident, StepObserver, StepOutcome, StepTelemetry } from './step';
 export { DEFAULT_STEP_MAX_TRANSITIONS, DEFAULT_STEP_TIMEOUT_MS } from './runaway-guard';
 
 export interface StepRunnerOptions {
@@ -38,6 +38,8 @@ export interface StepRunnerOptions {
   timeoutMs?: number;
   /** Told of every step that produced an outcome (the tests record BPMN coverage with it). */
   onStep?: StepObserver;
+  /** Told when each step starts and how it ends (the host's metrics and logs). */
+  telemetry?: StepTelemetry;
 }
 
 /** An engine of one instance, with the listener and run it reports to. */
@@ -77,7 +79,15 @@ export class StepRunner {
   }
 
   async run(identity: StepIdentity, sourceContext: SourceContext, command: StepCommand): Promise<StepOutcome> {
-    const outcome = await this.step(identity, sourceContext, command);
+    const ended = this.options.telemetry?.stepStarted(identity, { kind: command.kind, activityId: 'activityId' in command ? command.activityId : undefined });
+    let outcome: StepOutcome;
+    try {
+      outcome = await this.step(identity, sourceContext, command);
+    } catch (error) {
+      ended?.({ outcome: 'failed', code: error instanceof DomainError ? error.code : 'INTERNAL' });
+      throw error;
+    }
+    ended?.(outcome.incident ? { outcome: 'incident', incidentActivityId: outcome.incident.activityId } : outcome.ended ? { outcome: 'ended', endEvent: outcome.outcome } : { outcome: 'waiting' });
     this.options.onStep?.(identity.processDefinitionKey, outcome.events);
     return outcome;
   }

@@ -70,3 +70,15 @@ export interface StepOutcome {
 
 /** Told of every step that produced an outcome (before the caller stores it), e.g. to record BPMN coverage in tests. */
 export type StepObserver = (processDefinitionKey: string, events: readonly StepEvent[]) => void;
+
+/** How a step ended: waiting for the host again, the execution ended, a handler's incident, or refused (nothing stored). */
+export type StepEnd = { outcome: 'waiting' | 'ended' | 'incident'; endEvent?: string | null; incidentActivityId?: string } | { outcome: 'failed'; code: string };
+
+/**
+ * Told when a step starts and how it ends (metrics and logs; the host wires them, so the engine
+ * knows nothing of either). `activityId` is what the command addresses: the signalled task, the
+ * timer event, or undefined for a start or a resumption.
+ */
+export interface StepTelemetry {
+  stepStarted(identity: StepIdentity, command: { kind: StepCommand['kind']; activityId?: string }): (end: StepEnd) => void;
+}

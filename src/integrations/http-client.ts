@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * The HTTP client every adapter uses: a base URL, a timeout per call, retries with exponential
  * backoff for idempotent calls, and ExternalSystemUnavailableError when the system stays down
@@ -60,6 +62,43 @@ export interface RequestOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One call to an external system as its caller saw it (all attempts): for the host's metrics and logs. */
+export interface ExternalCall {
+  system: string;
+  method: string;
+  /** Sent as X-Message-Id with every attempt, so the system's own log can be matched with ours. */
+  messageId: string;
+  /** The answer's status; absent when the system stayed unavailable. */
+  status?: number;
+  /** Unavailable (connection refused, timeout, 5xx after the retries). */
+  failed: boolean;
+  attempts: number;
+  durationMs: number;
+}
+
+export type ExternalCallObserver = (call: ExternalCall) => void;
+
+const observers = new Set<ExternalCallObserver>();
+
+/**
+ * Tells `observer` of every external call made in this process (clients are made in many places:
+ * the adapters, the CA client, the CRL fetcher; one port for all of them). Returns the unsubscribe.
+ */
+export function observeExternalCalls(observer: ExternalCallObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+function report(call: ExternalCall): void {
+  for (const observer of observers) {
+    try {
+      observer(call);
+    } catch {
+      // Telemetry never fails a call.
+    }
+  }
+}
+
 export class HttpClient {
   readonly system: string;
   readonly baseUrl: string;
@@ -95,11 +134,15 @@ export class HttpClient {
     const url = this.url(path, options.query);
     const idempotent = options.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(method);
     const attempts = idempotent ? this.attempts : 1;
+    const messageId = randomUUID();
+    const startedAt = performance.now();
+    const done = (attempt: number, status: number | undefined, failed = false) => report({ system: this.system, method, messageId, status, failed, attempts: attempt, durationMs: performance.now() - startedAt });
+    let lastStatus: number | undefined;
     let reason = 'no attempt made';
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) await sleep(this.backoffMs * 2 ** (attempt - 2));
       try {
-        const headers: Record<string, string> = { accept: options.raw ? '*/*' : 'application/json', ...options.headers };
+        const headers: Record<string, string> = { accept: options.raw ? '*/*' : 'application/json', 'x-message-id': messageId, ...options.headers };
         let body: string | undefined;
         if (options.body !== undefined) {
           body = JSON.stringify(options.body);
@@ -107,10 +150,15 @@ export class HttpClient {
         }
         const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
         if (response.status >= 500) {
+          lastStatus = response.status;
           reason = `HTTP ${response.status} ${(await response.text()).slice(0, 200)}`.trim();
           continue;
         }
-        if (options.raw) return { status: response.status, body: new Uint8Array(await response.arrayBuffer()) as T, headers: response.headers };
+        if (options.raw) {
+          const bytes = new Uint8Array(await response.arrayBuffer());
+          done(attempt, response.status);
+          return { status: response.status, body: bytes as T, headers: response.headers };
+        }
         const text = await response.text();
         let parsed: unknown = text;
         try {
@@ -118,11 +166,14 @@ export class HttpClient {
         } catch {
           // keep the text
         }
+        done(attempt, response.status);
         return { status: response.status, body: parsed as T, headers: response.headers };
       } catch (error) {
+        lastStatus = undefined;
         reason = describeFetchError(error, this.timeoutMs);
       }
     }
+    done(attempts, lastStatus, true);
     throw new ExternalSystemUnavailableError(this.system, url, reason, attempts);
   }
 }

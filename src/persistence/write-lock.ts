@@ -66,6 +66,11 @@ class WriteLock {
     }
   }
 
+  /** Resolves once every transaction queued so far has ended (a closing host waits for it). */
+  drained(): Promise<void> {
+    return this.tail;
+  }
+
   /** One statement from anywhere; outside the running transaction it waits for it to end. */
   async read<T>(statement: () => Promise<T>): Promise<T> {
     const inside = context.getStore();
@@ -123,4 +128,9 @@ export function writeTransaction<T>(dataSource: DataSource, fn: (manager: Entity
 /** Installs the lock (and, on sqlite, its read gate) before the DataSource serves anything. */
 export function installWriteLock(dataSource: DataSource): void {
   lockOf(dataSource);
+}
+
+/** Resolves once every write transaction queued so far has committed or rolled back. */
+export function writesDrained(dataSource: DataSource): Promise<void> {
+  return lockOf(dataSource).drained();
 }

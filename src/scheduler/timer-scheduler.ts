@@ -9,7 +9,7 @@ import { atRiskWarning } from './at-risk';
 import { escalation, escalationGroup, isOverdue } from './escalation';
 
 /** Identifies this server process in timer leases. */
-const PROCESS_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
+export const PROCESS_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
 /** Longer than any step takes; a crashed holder's timers are picked up after it. */
 const TIMER_LEASE_MS = 60_000;
 
@@ -19,6 +19,8 @@ export interface TimerSchedulerOptions {
   runtime: { fireTimer(timer: TimerRow): Promise<void> };
   definitions: DefinitionSource;
   clock: Clock;
+  /** Gives back the leases a holder still has on pending timers (at shutdown); without it they expire after TIMER_LEASE_MS. */
+  leases?: { release(holder: string): Promise<number> };
 }
 
 export interface FireResult {
@@ -30,7 +32,23 @@ export interface FireResult {
 
 /** The host's timers: diagram timer events (the engine arms none) and task due dates (escalation). */
 export class TimerScheduler {
+  private stopping = false;
+
   constructor(private readonly options: TimerSchedulerOptions) {}
+
+  /**
+   * The host is shutting down: a poll under way finishes the timer it is firing and leases no
+   * more. Then `releaseLeases` hands back what this process still holds, so that another server
+   * takes those timers at its next poll rather than a lease's length later.
+   */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  /** Ends this process's leases on timers still pending (a failed one, or one leased as the poll stopped); how many. */
+  releaseLeases(): Promise<number> {
+    return this.options.leases?.release(PROCESS_ID) ?? Promise.resolve(0);
+  }
 
   /**
    * Fires every pending timer that is due by the host's clock, oldest first, one transaction each.
@@ -43,6 +61,7 @@ export class TimerScheduler {
     const due = await this.options.store.dueTimers(now.toISOString(), limit);
     const result: FireResult = { fired: [], failed: [], warned: [] };
     for (const timer of due) {
+      if (this.stopping) return result;
       if (!(await this.lease(timer, now))) continue;
       try {
         if (timer.kind === 'task-due') await this.escalate(timer);
@@ -65,6 +84,7 @@ export class TimerScheduler {
    */
   private async warnAtRisk(now: Date, limit: number, result: FireResult): Promise<void> {
     for (const task of await this.options.store.tasksEnteringRisk(now.toISOString(), limit)) {
+      if (this.stopping) return;
       try {
         const notified = escalationGroup((await this.options.definitions.load(task.definitionId)).model);
         const uow = new UnitOfWork();

@@ -93,7 +93,7 @@ export function postgresFor(dir: string): Record<string, string> {
 }
 
 /** A real host on a temporary sqlite file (or PostgreSQL schema, see postgresFor), serving HTTP on a free port. */
-export async function startTestHost(options: { processesDir?: string; dir?: string } & Partial<Omit<HostOptions, 'config' | 'users'>> = {}): Promise<TestHost> {
+export async function startTestHost(options: { processesDir?: string; dir?: string; env?: Record<string, string> } & Partial<Omit<HostOptions, 'config' | 'users'>> = {}): Promise<TestHost> {
   const dir = options.dir ?? tempDir();
   const processesDir = options.processesDir ?? DEFAULT_PROCESSES_DIR;
   const usersFile = writeUsersFile(dir, [...new Set([...groupsOfDiagrams(DEFAULT_PROCESSES_DIR), ...groupsOfDiagrams(processesDir)])]);
@@ -103,7 +103,12 @@ export async function startTestHost(options: { processesDir?: string; dir?: stri
     PROCESSES_DIR: processesDir,
     USERS_FILE: usersFile,
     PORT: '0',
+    // Tests that look at the log pass their own logger; the rest keep jest's output readable.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // A test that closes its host with a request still running is not held for the production 30 s.
+    SHUTDOWN_TIMEOUT_MS: '2000',
     ...postgresFor(dir),
+    ...options.env,
   });
   const employees = (JSON.parse(fs.readFileSync(usersFile, 'utf8')) as { id: string }[]).map((u) => u.id).filter((id) => id !== UNREGISTERED_EMPLOYEE);
   const simulators = await startSimulators({ host: '127.0.0.1', employees });

@@ -12,6 +12,7 @@ import { wholeNumber } from '../schemas/query';
 import { parseInput } from '../validation';
 import { camundaVariablesToPlain } from './variables';
 import { parseMultipart, MultipartLimitError } from './multipart';
+import { logUnhandledError } from '../../observability/request-log';
 
 /** The Camunda 7 version this subset answers to (Camunda Modeler reads it for its version checks). */
 export const CAMUNDA_VERSION = '7.22.0';
@@ -332,7 +333,7 @@ function parseException(err: DomainError): CamundaError {
   );
 }
 
-function camundaErrorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+function camundaErrorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof CamundaError) {
     res.status(err.status).json({ type: err.type, message: err.message, ...(err.details ? { details: err.details } : {}) });
     return;
@@ -353,6 +354,6 @@ function camundaErrorHandler(err: unknown, _req: Request, res: Response, _next: 
     res.status(e.status).json({ type: 'InvalidRequestException', message: e.message ?? 'Bad request' });
     return;
   }
-  console.error('Unhandled error in /engine-rest:', err);
+  logUnhandledError(req, err);
   res.status(500).json({ type: 'ProcessEngineException', message: 'Internal server error; the operation was not applied' });
 }
