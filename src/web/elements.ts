@@ -11,6 +11,8 @@ export interface ElementInfo {
   candidateGroups: string[];
   handler?: string;
   calledElement?: string;
+  /** A timer event's value as the diagram writes it (an ISO 8601 duration such as P1M, a cycle or a date). */
+  timer?: string;
 }
 
 function extensions(bo: ModdleElement, type: string): ModdleElement[] {
@@ -65,5 +67,8 @@ export function describeElement(process: ModdleElement, bo: ModdleElement): Elem
   if (timeLimit) info.timeLimit = timeLimit;
   if (bo.get?.('camunda:type') === 'external' && bo.get?.('camunda:topic')) info.handler = bo.get('camunda:topic');
   if (bo.$type === 'bpmn:CallActivity' && bo.calledElement) info.calledElement = bo.calledElement;
+  const timer = (bo.eventDefinitions ?? []).find((d: ModdleElement) => d.$type === 'bpmn:TimerEventDefinition');
+  const timerValue = timer?.timeDuration?.body ?? timer?.timeCycle?.body ?? timer?.timeDate?.body;
+  if (typeof timerValue === 'string' && timerValue.trim()) info.timer = timerValue.trim();
   return info;
 }

@@ -143,6 +143,19 @@ describe('the interface in Russian, in Chromium', () => {
     expect(await page.locator('[data-field="variant"] option[value="duplicate"]').getAttribute('title')).toContain(TRANSLATIONS.texts[`${start}/duplicate`].kk);
   });
 
+  it('a timer of a diagram reads as a duration in words (P1M: 1 месяц, 1 ай)', async () => {
+    await signIn(page, t.url, 'specialist-user');
+    await page.evaluate(() => (globalThis as any).localStorage.setItem('reglament.lang', 'ru'));
+    await open('/catalog/state-corporation-result-issuance');
+    await page.waitForSelector('.djs-element[data-element-id="storage-expired"]');
+    await page.locator('.djs-element[data-element-id="storage-expired"]').first().click({ force: true });
+    expect(await page.locator('[data-info="timer"]').textContent()).toBe('1 месяц');
+    await page.click('[data-lang="kk"]');
+    await pageReady(page);
+    await page.locator('.djs-element[data-element-id="storage-expired"]').first().click({ force: true });
+    expect(await page.locator('[data-info="timer"]').textContent()).toBe('1 ай');
+  });
+
   it.each([
     ['task-list', 'specialist-user', () => '/tasks'],
     ['task', 'specialist-user', () => `/tasks/${taskId}`],

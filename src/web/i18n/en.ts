@@ -185,6 +185,7 @@ export const en: Texts = {
   // The diagrams' texts in the chosen language, and codes in words (issue 16, point 3).
   translationNote: 'Translation: the Kazakh text is the legal one.',
   kazakhOriginal: 'Kazakh original',
+  timer: 'Timer',
   units: {
     second: ['second', 'seconds'], minute: ['minute', 'minutes'], hour: ['hour', 'hours'], day: ['day', 'days'], week: ['week', 'weeks'], month: ['month', 'months'], year: ['year', 'years'],
     workingDay: ['working day', 'working days'], calendarDay: ['calendar day', 'calendar days'],

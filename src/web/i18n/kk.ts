@@ -187,6 +187,7 @@ export const kk = {
   // The diagrams' texts in the chosen language, and codes in words (issue 16, point 3).
   translationNote: 'Аударма: заңдық күші бар мәтін — қазақ тіліндегі мәтін.',
   kazakhOriginal: 'Қазақша түпнұсқасы',
+  timer: 'Таймер',
   units: {
     second: ['секунд'], minute: ['минут'], hour: ['сағат'], day: ['күн'], week: ['апта'], month: ['ай'], year: ['жыл'],
     workingDay: ['жұмыс күні'], calendarDay: ['күнтізбелік күн'],

@@ -185,6 +185,7 @@ export const ru: Texts = {
   // The diagrams' texts in the chosen language, and codes in words (issue 16, point 3).
   translationNote: 'Перевод: юридическую силу имеет текст на казахском языке.',
   kazakhOriginal: 'Оригинал на казахском',
+  timer: 'Таймер',
   units: {
     second: ['секунда', 'секунды', 'секунд'], minute: ['минута', 'минуты', 'минут'], hour: ['час', 'часа', 'часов'], day: ['день', 'дня', 'дней'],
     week: ['неделя', 'недели', 'недель'], month: ['месяц', 'месяца', 'месяцев'], year: ['год', 'года', 'лет'],

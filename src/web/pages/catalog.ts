@@ -7,7 +7,7 @@ import type { InForce } from '../../api/schemas/resources';
 import { formatDate, t } from '../i18n';
 import type { Page } from '../router';
 import { type DiagramTexts, diagramTexts, named, originalTitle, say, translationNote } from '../translations';
-import { groupsWords, timeLimitWords } from '../words';
+import { durationWords, groupsWords, timeLimitWords } from '../words';
 
 /**
  * For analysts: every deployed reglament and shared flow with its versions and diagram. Clicking an
@@ -112,6 +112,7 @@ function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, D
       row(tx.englishMeaning, info.meaning ? h('span', { lang: 'en' }, info.meaning) : null, 'meaning'),
       row(tx.legalSource, citationNode(act, info.source), 'source'),
       row(tx.timeLimit, info.timeLimit ? timeLimitWords(info.timeLimit) : null, 'timeLimit'),
+      row(tx.timer, info.timer ? durationWords(info.timer) : null, 'timer'),
       row(tx.candidateGroup, groupsWords(info.candidateGroups), 'candidateGroup'),
       row(tx.handler, info.handler, 'handler'),
       row(tx.calls, info.calledElement ? (byKey.has(info.calledElement) ? h('a', { href: `/catalog/${info.calledElement}` }, info.calledElement) : info.calledElement) : null, 'calls'),
