@@ -1,6 +1,11 @@
 import { Handler, HandlerRegistration } from './registry';
 
 /*
+ * A licence has no number of the host's: E-licensing assigns it (licence.issue lives in
+ * integrations/elicense), so one licence carries one number everywhere.
+ */
+
+/*
  * Document numbers derive from the instance id, so running a handler again after a crash
  * (bpmn-engine re-runs a service task that was executing) yields the same number: the
  * handlers are idempotent by construction, and never keep a number because a variable holds one.
@@ -15,11 +20,6 @@ const assignRegistrationNumber: Handler = async ({ instanceId, now }) => {
   return { registrationNumber: documentNumber('REG', instanceId, now), registeredAt: now.toISOString() };
 };
 
-/** Forms the licence (or its duplicate / re-registered licence) once the decision is signed. */
-const issueLicence: Handler = async ({ instanceId, now }) => {
-  return { licenceNumber: documentNumber('LIC', instanceId, now), licenceIssuedAt: now.toISOString() };
-};
-
 /** Forms the motivated refusal; its reason is the one the clerk entered (refusalReason stays the form's). */
 const issueRefusal: Handler = async ({ instanceId, now }) => {
   return { refusalNumber: documentNumber('REF', instanceId, now), refusalIssuedAt: now.toISOString() };
@@ -28,7 +28,6 @@ const issueRefusal: Handler = async ({ instanceId, now }) => {
 export function documentHandlers(): HandlerRegistration[] {
   return [
     { name: 'registry.assign-number', description: 'Assigns the registration number and date of an application', handler: assignRegistrationNumber, produces: ['registrationNumber', 'registeredAt'] },
-    { name: 'licence.issue', description: 'Forms the licence document and its number', handler: issueLicence, produces: ['licenceNumber', 'licenceIssuedAt'] },
     { name: 'refusal.issue', description: 'Forms the motivated refusal document and its number', handler: issueRefusal, produces: ['refusalNumber', 'refusalIssuedAt'] },
   ];
 }

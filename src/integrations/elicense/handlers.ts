@@ -52,10 +52,25 @@ const recordDecision =
     return out;
   };
 
+/**
+ * licence.issue: forms the licence (certificate, duplicate, re-registered licence) with the number
+ * E-licensing assigns to the application's request; the decision is recorded as issued first (the
+ * head has signed it), so the delivery's elicense.record-decision later meets the same number.
+ * Idempotent by the application, like every E-licensing call here.
+ */
+const issueLicence =
+  (elicense: ElicenseAdapter): Handler =>
+  async (context) => {
+    const requestNumber = await register(elicense, context);
+    await elicense.recordDecision(requestNumber, 'issued', stringVar(context.variables, 'resultKind') ?? 'licence');
+    return { elicenseRequestNumber: requestNumber, licenceNumber: await elicense.issueLicence(requestNumber), licenceIssuedAt: context.now.toISOString() };
+  };
+
 export function elicenseHandlers(elicense: ElicenseAdapter): HandlerRegistration[] {
   return [
     { name: 'elicense.authorize-employee', description: "E-licensing: the provider's employee may log in", handler: authorizeEmployee(elicense), produces: ['employeeAuthorized'] },
     { name: 'elicense.register-request', description: 'E-licensing: registers the request (idempotent by instance)', handler: registerRequest(elicense), produces: ['elicenseRequestNumber'] },
+    { name: 'licence.issue', description: 'Forms the licence document with the number E-licensing assigns', handler: issueLicence(elicense), produces: ['elicenseRequestNumber', 'licenceIssuedAt', 'licenceNumber'] },
     { name: 'elicense.record-decision', description: 'E-licensing: records the decision, gives the licence number', handler: recordDecision(elicense), produces: ['elicenseRequestNumber', 'elicenseDecision', 'licenceNumber'] },
   ];
 }

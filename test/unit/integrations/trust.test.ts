@@ -98,7 +98,8 @@ describe('identity and routing come from the host, not from variables', () => {
 describe('a handler never skips its work because its output is already set', () => {
   it.each([
     ['registry.assign-number', { registrationNumber: 'REG-FORGED' }, { registrationNumber: `REG-20250314-${ROOT.replace(/-/g, '').slice(0, 10).toUpperCase()}` }],
-    ['licence.issue', { licenceNumber: 'LIC-FORGED' }, { licenceNumber: `LIC-20250314-${ROOT.replace(/-/g, '').slice(0, 10).toUpperCase()}` }],
+    // The licence's one number is the one E-licensing assigns to the application's request.
+    ['licence.issue', { licenceNumber: 'LIC-FORGED' }, { licenceNumber: `KZ-LIC-KZ-REQ-${ROOT}`, elicenseRequestNumber: `KZ-REQ-${ROOT}` }],
     ['refusal.issue', { refusalNumber: 'REF-FORGED' }, { refusalNumber: `REF-20250314-${ROOT.replace(/-/g, '').slice(0, 10).toUpperCase()}` }],
     ['elicense.register-request', { elicenseRequestNumber: 'KZ-REQ-FORGED' }, { elicenseRequestNumber: `KZ-REQ-${ROOT}` }],
     ['state-corporation.register', { scReceiptNumber: 'SC-FORGED' }, { scReceiptNumber: `SC-${ROOT}` }],
