@@ -39,6 +39,8 @@ export interface AppConfig {
   sessionMaxAgeMs: number;
   /** SESSION_IDLE_MS: ... or after this long without a request (default 7200000, 2 hours). */
   sessionIdleMs: number;
+  /** ATTACHMENT_MAX_BYTES: the largest document one may attach to a task (default 20971520, 20 MB). */
+  attachmentMaxBytes: number;
   /** LOG_LEVEL: fatal, error, warn, info (default), debug, trace or silent. */
   logLevel: LogLevel;
   /** METRICS_TOKEN: /metrics answers a scraper that sends it as a Bearer token. */
@@ -151,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     atRiskShare: shareOfLimit(env, 'AT_RISK_SHARE', DEFAULT_AT_RISK_SHARE),
     sessionMaxAgeMs: atLeastOne(env, 'SESSION_MAX_AGE_MS', 12 * 3600_000),
     sessionIdleMs: atLeastOne(env, 'SESSION_IDLE_MS', 2 * 3600_000),
+    attachmentMaxBytes: atLeastOne(env, 'ATTACHMENT_MAX_BYTES', 20 * 1024 * 1024),
     logLevel: logLevel(env.LOG_LEVEL),
     metricsToken: env.METRICS_TOKEN || undefined,
     metricsPort: metricsPort(env.METRICS_PORT),

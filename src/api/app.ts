@@ -10,6 +10,7 @@ import { ApiRoute, mountRoutes } from './route-table';
 import { webAppRoutes } from './static';
 import { logUnhandledError } from '../observability/request-log';
 import { assignmentRoutes } from './routes/assignment';
+import { attachmentRoutes } from './routes/attachments';
 import { caseRoutes } from './routes/cases';
 import { commentRoutes } from './routes/comments';
 import { definitionRoutes } from './routes/definitions';
@@ -102,6 +103,7 @@ export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth(host
     ...taskRoutes(host),
     ...assignmentRoutes(host),
     ...commentRoutes(host),
+    ...attachmentRoutes(host),
     ...deploymentRoutes(host),
     ...timerRoutes(host),
     ...notificationRoutes(host),

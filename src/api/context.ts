@@ -7,6 +7,7 @@ import type { ApiStore } from '../persistence/api-store';
 import { Clock } from '../clock';
 import type { EdsResult } from '../crypto/verifier';
 import type { CalendarCorrections } from '../runtime/calendar-corrections';
+import type { Attachments } from '../runtime/attachments';
 import { ProcessRuntime } from '../runtime/process-runtime';
 import { TimerScheduler } from '../scheduler/timer-scheduler';
 
@@ -25,6 +26,8 @@ export interface HostContext {
   sessions: SessionRecords;
   handlers: HandlerRegistry;
   clock: Clock;
+  /** Documents attached to applications at their tasks (stored in the database with their bytes). */
+  attachments: Attachments;
   /** The EDS verifier the intake uses (trusted roots, CRLs), to say whether a signed document in a case is valid; absent: not configured. */
   signatures?: SignatureVerification;
   /** Working minutes between two instants by the business calendar (reports). */

@@ -85,7 +85,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): JsonSchema {
         ...(answer.schema ? { content: { 'application/json': { schema: output.toJson(answer.schema) } } } : answer.mediaType ? { content: { [answer.mediaType]: { schema: { type: 'string' } } } } : {}),
       };
     }
-    const standard = spec.public ? [] : [401, 403, 404, ...(spec.params || spec.query || spec.body || spec.headers ? [400] : [])];
+    const standard = spec.public ? [] : [401, 403, 404, ...(spec.params || spec.query || spec.body || spec.headers || spec.multipartFile ? [400] : [])];
     for (const status of standard) responses[status] ??= { description: STANDARD_ERRORS[status], content: { 'application/json': { schema: errorRef } } };
     for (const [status, answer] of Object.entries(responses)) {
       if (Number(status) >= 400 && !answer.content) answer.content = { 'application/json': { schema: errorRef } };
@@ -93,6 +93,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): JsonSchema {
     const content: Record<string, JsonSchema> = {};
     if (spec.body) content['application/json'] = { schema: input.toJson(spec.body) };
     if (spec.xmlBody) content['application/xml'] = { schema: { type: 'string', description: 'One BPMN document' } };
+    if (spec.multipartFile) content['multipart/form-data'] = { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: spec.multipartFile } }, required: ['file'] } };
     (paths[openApiPath(spec.path)] ??= {})[spec.method] = {
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),

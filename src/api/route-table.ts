@@ -49,6 +49,8 @@ export interface ApiRoute<P extends Schema | undefined = Schema | undefined, Q e
   body?: B;
   /** The body may also be an XML document (application/xml, text/xml, application/bpmn+xml) handed over as text. */
   xmlBody?: boolean;
+  /** The body is multipart/form-data with one file part of this description; the handler reads it from `req` itself (streamed, never parsed here). */
+  multipartFile?: string;
   /** Answers beyond the standard errors (400, 401, 403, 404), by status. */
   responses: Record<number, RouteAnswer>;
   handle(input: RouteInput<P, Q, H, B>): unknown;

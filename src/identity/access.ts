@@ -162,6 +162,21 @@ export function mayListMembers(user: User, group: string): boolean {
   return isAdmin(user) || user.groups.includes(HEAD_GROUP) || user.groups.includes(group);
 }
 
+// --- attachments -------------------------------------------------------------------------------
+
+/**
+ * Attaching a document to a task: its holder while it is open, that is the user it is assigned to
+ * (a delegate included), or, while nobody holds it, a user of its groups (who could claim and
+ * complete it now); admins as for completing. Anyone else would add to work that is not theirs:
+ * 403 outside the task's groups, 409 naming the holder inside them.
+ */
+export function attachRefusal(user: User, task: { id: string; state: string; assignee: string | null }, taskGroups: readonly string[]): DomainError | null {
+  if (!mayActOnTask(user, taskGroups)) return forbidden(`Task ${task.id} belongs to group(s) ${taskGroups.join(', ') || '(none)'}; user ${user.id} is in ${groupsOf(user)}`);
+  if (task.state !== 'open') return conflict(`Task ${task.id} is already ${task.state}: documents are attached while it is open`);
+  if (task.assignee && task.assignee !== user.id) return conflict(`Task ${task.id} is held by ${task.assignee}; only they attach documents to it`, { reason: 'claimed', assignee: task.assignee });
+  return null;
+}
+
 /** The groups whose tasks and instances a user's lists show; undefined = all of them (admin). */
 export function visibleGroups(user: User): string[] | undefined {
   return isAdmin(user) ? undefined : user.groups;

@@ -1,6 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import { CommentEntity } from './comment-entity';
 import { WebSessionEntity } from './session-entity';
+import { AttachmentEntity } from './attachment-entity';
 
 /*
  * Tables are described with EntitySchema rather than decorators so that the rows stay plain
@@ -448,4 +449,4 @@ export const CalendarVersionEntity = new EntitySchema<CalendarVersionRow>({
   },
 });
 
-export const allEntities = [CommentEntity, NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity];
+export const allEntities = [CommentEntity, NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity, AttachmentEntity];
