@@ -3,18 +3,10 @@ import { actStatus, citeAct } from '../citation';
 import { addMarker, addOverlay, Diagram, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
+import { historySteps, signedDocuments, signedDocumentsSection, variableCatalogue, variablesSection } from '../case-view';
 import { flash, navigate, type Page } from '../router';
 import { diagramTexts, named, translationNote, translatedDiagram } from '../translations';
 import { eventWord, stateWord, timeLimitWords } from '../words';
-
-export function variablesTable(variables: Record<string, unknown>) {
-  const names = Object.keys(variables).sort();
-  return h(
-    'table',
-    { class: 'grid vars' },
-    h('tbody', {}, names.map((name) => h('tr', { 'data-variable': name }, h('th', {}, name), h('td', {}, typeof variables[name] === 'object' ? JSON.stringify(variables[name]) : String(variables[name]))))),
-  );
-}
 
 /**
  * An instance: the diagram of its version with completed elements, the current element(s), the
@@ -29,9 +21,11 @@ export const instancePage: Page = async (root, params) => {
     api<HistoryEntry[]>(`/process-instances/${id}/history`),
     api<{ items: Task[] }>(`/tasks?processInstanceId=${id}&maxResults=100`),
   ]);
-  const [xml, texts] = await Promise.all([
+  const [xml, texts, catalogue, documents] = await Promise.all([
     api<string>(`/process-definitions/${encodeURIComponent(instance.processDefinitionKey)}/xml?version=${instance.version}`),
     diagramTexts(instance.processDefinitionId),
+    variableCatalogue(instance.processDefinitionKey, instance.version),
+    signedDocuments(instance.id),
   ]);
   const text = (elementId: string | null | undefined, fallback: string) => named(elementId ? texts.texts[elementId] : undefined, fallback);
 
@@ -81,21 +75,11 @@ export const instancePage: Page = async (root, params) => {
         'section',
         { class: 'history' },
         h('h2', {}, tx.history),
-        h(
-          'table',
-          { class: 'grid' },
-          h('thead', {}, h('tr', {}, h('th', {}, tx.when), h('th', {}, tx.event), h('th', {}, tx.element), h('th', {}, tx.user))),
-          h(
-            'tbody',
-            {},
-            history
-              .filter((e) => e.type !== 'flow-taken')
-              .map((e) => h('tr', { 'data-history': e.type }, h('td', {}, formatDateTime(e.at)), h('td', { title: e.type }, eventWord(e.type)), h('td', {}, e.activityId ? text(e.activityId, e.activityName ?? e.activityId) : ''), h('td', {}, e.user ?? ''))),
-          ),
-        ),
+        historySteps(history, catalogue, { element: text, event: eventWord }),
       ),
     ),
-    h('section', {}, h('h2', {}, tx.variables), variablesTable(instance.variables)),
+    h('section', { class: 'case-variables' }, h('h2', {}, tx.variables), variablesSection(instance.variables, catalogue, documents)),
+    signedDocumentsSection(documents, catalogue),
     instance.incidents?.length
       ? h('section', {}, h('h2', {}, tx.incidents), h('ul', {}, instance.incidents.map((i) => h('li', { 'data-incident': i.activityId }, `${i.activityId} (${i.handler}): ${i.message}`))), session.isAdmin() ? retryButton(instance.id) : null)
       : null,

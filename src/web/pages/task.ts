@@ -6,7 +6,7 @@ import { flash, navigate, Page } from '../router';
 import { splitDocumentation } from '../elements';
 import { citationNode } from '../citation';
 import type { Definition } from '../api';
-import { variablesTable } from './instance';
+import { signedDocuments, signedDocumentsSection, variableCatalogue, variablesSection } from '../case-view';
 import { diagramTexts, localizeFields, named, translationNote } from '../translations';
 import { groupsWords, timeLimitWords } from '../words';
 
@@ -27,7 +27,11 @@ export const taskPage: Page = async (root, params) => {
   const tx = t();
   const me = session.user!;
   const task = await api<TaskDetail>(`/tasks/${encodeURIComponent(params.id)}`);
-  const texts = await diagramTexts(task.processDefinitionId);
+  const [texts, catalogue, documents] = await Promise.all([
+    diagramTexts(task.processDefinitionId),
+    variableCatalogue(task.processDefinitionKey, Number(task.processDefinitionId.split(':').pop())),
+    signedDocuments(task.processInstanceId),
+  ]);
   const reload = () => navigate(`/tasks/${task.id}`, true);
   const mine = task.assignee === me.id;
   const open = task.state === 'open';
@@ -94,7 +98,8 @@ export const taskPage: Page = async (root, params) => {
     ),
     actions,
     h('section', { class: 'task-form' }, hint, form.element),
-    h('section', {}, h('h2', {}, tx.variables), variablesTable(task.variables)),
+    h('section', { class: 'case-variables' }, h('h2', {}, tx.variables), variablesSection(task.variables, catalogue, documents)),
+    signedDocumentsSection(documents, catalogue),
   );
   return followChanges(task, reload);
 };
