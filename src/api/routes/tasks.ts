@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { assertMayActOnTask, visibleGroups } from '../../identity/access';
+import { assertMayActOnTask, mayActOnTask, mayDistributeTasks, visibleGroups } from '../../identity/access';
 import { formJsonSchema } from '../../runtime/form-schema';
+import { User } from '../../identity/users';
 import { HostContext } from '../context';
 import { DomainError, notFound } from '../errors';
 import { presentTask } from '../presenters';
@@ -40,7 +41,9 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
       responses: { 200: { description: 'OK', schema: pageOf(TaskSchema) } },
       async handle({ query, user }) {
         const now = host.clock.now();
-        const result = await host.store.tasks({ ...query, visibleGroups: visibleGroups(user), now: now.toISOString() });
+        // A head lists an application's tasks of every group when they hand out its work (the case page's current steps).
+        const distributes = query.processInstanceId ? await distributesInstance(host, user, query.processInstanceId) : false;
+        const result = await host.store.tasks({ ...query, visibleGroups: distributes ? undefined : visibleGroups(user), now: now.toISOString() });
         return { items: result.items.map((t) => ({ ...presentTask(t, now), ...holderNames(host, t) })), total: result.total };
       },
     }),
@@ -54,9 +57,11 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
         const task = await host.store.task(params.id);
         if (!task) throw notFound(`No task with id "${params.id}"`);
         const groups = await host.store.taskGroups(task.id);
-        assertMayActOnTask(user, task, groups);
+        const definition = (await host.definitions.load(task.definitionId)).model;
+        // Those who hand out the reglament's work (a head of it, an admin) see its tasks to assign them.
+        if (!mayActOnTask(user, groups) && !mayDistributeTasks(user, reglamentGroupsOf(definition))) assertMayActOnTask(user, task, groups);
         const instance = await host.store.instance(task.processInstanceId);
-        const model = (await host.definitions.load(task.definitionId)).model.userTasks.get(task.taskDefinitionKey);
+        const model = definition.userTasks.get(task.taskDefinitionKey);
         const formFields = model?.formFields ?? [];
         return {
           ...presentTask({ ...task, candidateGroups: groups }, host.clock.now()),
@@ -108,6 +113,17 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
       },
     }),
   ];
+}
+
+/** The groups a reglament's user tasks name (a head of one of them hands out its work). */
+function reglamentGroupsOf(model: { userTasks: Map<string, { candidateGroups: string[] }> }): string[] {
+  return [...model.userTasks.values()].flatMap((t) => t.candidateGroups);
+}
+
+async function distributesInstance(host: HostContext, user: User, instanceId: string): Promise<boolean> {
+  if (!user.groups.includes('head')) return false;
+  const instance = await host.store.instance(instanceId);
+  return !!instance && mayDistributeTasks(user, reglamentGroupsOf((await host.definitions.load(instance.definitionId)).model));
 }
 
 /** The display names of a task's assignee and owner (the lists and the task page show names, not ids). */

@@ -9,6 +9,7 @@ import type { Definition } from '../api';
 import { signedDocuments, signedDocumentsSection, variableCatalogue, variablesSection } from '../case-view';
 import { diagramTexts, localizeFields, named, translationNote } from '../translations';
 import { groupsWords, timeLimitWords } from '../words';
+import { assignmentPanel, commentsSection } from '../collaboration';
 
 /** How often an open task page asks whether its task changed (someone else claimed or completed it). */
 const POLL_MS = 3000;
@@ -73,6 +74,7 @@ export const taskPage: Page = async (root, params) => {
   if (!open || !mine) form.setDisabled(true);
   const hint = !open ? null : !task.assignee ? h('p', { class: 'hint' }, tx.claimFirst) : !mine ? h('p', { class: 'hint' }, tx.claimedBy(task.assigneeName ?? task.assignee)) : null;
 
+  const [assignment, comments] = await Promise.all([assignmentPanel(task, reload), commentsSection(`/tasks/${encodeURIComponent(task.id)}/comments`)]);
   const { meaning, source } = splitDocumentation(task.documentation);
   // The act of the task's own version (a later version may cite an amended act).
   const act = (await api<Definition[]>('/process-definitions?all=true').catch(() => [] as Definition[])).find((d) => d.id === task.processDefinitionId)?.act;
@@ -89,6 +91,7 @@ export const taskPage: Page = async (root, params) => {
       h('dd', {}, groupsWords(task.candidateGroups)),
       h('dt', {}, tx.assignee),
       h('dd', { 'data-field': 'assignee', 'data-assignee': task.assignee ?? '' }, task.assigneeName ?? task.assignee ?? '—'),
+      task.owner ? [h('dt', {}, tx.owner), h('dd', { 'data-field': 'owner' }, task.ownerName ?? task.owner)] : null,
       h('dt', {}, tx.due),
       h('dd', {}, formatDateTime(task.due), task.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null),
       h('dt', {}, tx.legalLimit),
@@ -97,9 +100,11 @@ export const taskPage: Page = async (root, params) => {
       source || act ? [h('dt', {}, tx.legalSource), h('dd', { class: 'source', 'data-info': 'source' }, citationNode(act, source))] : null,
     ),
     actions,
+    assignment,
     h('section', { class: 'task-form' }, hint, form.element),
     h('section', { class: 'case-variables' }, h('h2', {}, tx.variables), variablesSection(task.variables, catalogue, documents)),
     signedDocumentsSection(documents, catalogue),
+    comments,
   );
   return followChanges(task, reload);
 };

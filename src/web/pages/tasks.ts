@@ -103,7 +103,7 @@ export const tasksPage: Page = async (root, _params, query) => {
         h('td', {}, task.businessKey ?? '—'),
         h('td', { 'data-col': 'applicant' }, task.applicantName ?? '—', task.applicantIinBin ? h('div', { class: 'muted mono' }, task.applicantIinBin) : null),
         h('td', {}, groupsWords(task.candidateGroups)),
-        h('td', { 'data-col': 'assignee' }, task.assignee ?? '—'),
+        h('td', { 'data-col': 'assignee', 'data-assignee': task.assignee ?? '' }, task.assigneeName ?? task.assignee ?? '—', task.owner && task.owner !== task.assignee ? h('div', { class: 'muted', 'data-owner': task.owner }, `${tx.owner}: ${task.ownerName ?? task.owner}`) : null),
         h('td', { class: 'due' }, formatDateTime(task.due), ' ', mark),
         h('td', {}, button),
       );
