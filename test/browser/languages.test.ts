@@ -28,9 +28,9 @@ async function chromeTexts(page: Page): Promise<string[]> {
     const texts: string[] = [];
     for (const el of doc.querySelectorAll(selector)) {
       if (el.closest('.lang, .who, .djs-container')) continue;
-      // A case number (data) in a heading is not chrome.
+      // A case number (data) in a heading is not chrome, nor are the choices of a control inside a label (people, say).
       const copy = el.cloneNode(true);
-      for (const data of copy.querySelectorAll('[data-case-number], .muted')) data.remove();
+      for (const data of copy.querySelectorAll('[data-case-number], .muted, select')) data.remove();
       const text = String(copy.textContent ?? '').replace(/\s+/g, ' ').trim();
       if (text) texts.push(text);
     }
