@@ -1,4 +1,4 @@
-import { INTAKE_REFUSALS, present, ReglamentPath, ReglamentTable, TaskStep } from '../../support/reglament-paths';
+import { INTAKE_REFUSALS, PathRunner, present, ReglamentPath, ReglamentTable, TaskStep } from '../../support/reglament-paths';
 
 /*
  * What the two reglaments of seed 004_b8dcda2f6044580b.txt share (Atyrau oblast akimat resolution
@@ -23,6 +23,11 @@ export const SC_INTAKE: TaskStep[] = [
   ['state-corporation', 'hand-over'],
   ['state-corporation-accumulation', 'send-by-courier'],
 ];
+/**
+ * The office records the arrival of the documents the State corporation's courier brought (no limit):
+ * step 1's limit runs "from the moment the documents arrive from the State corporation" (lines 99-102, 338-339).
+ */
+export const FROM_SC: TaskStep = ['office', 'receive-from-state-corporation'];
 /** Steps 1-3 of pt. 5. */
 export const ROUTING: TaskStep[] = [
   ['office', 'register-application'],
@@ -50,7 +55,7 @@ export const ELECTRONIC = present('elicenseRequestNumber', 'resultDocument', 'no
 export const decidedAtSc = (name: string, check: TaskStep, outcome: string, row: Partial<ReglamentPath> = {}): ReglamentPath => ({
   name,
   channel: 'state-corporation',
-  steps: [...SC_INTAKE, ...ROUTING, check, SIGN, ...SC_RESULT],
+  steps: [...SC_INTAKE, FROM_SC, ...ROUTING, check, SIGN, ...SC_RESULT],
   outcome,
   variables: { ...(check[2]?.requirementsMet ? ISSUED : REFUSED), ...AT_SC },
   ...row,
@@ -89,3 +94,32 @@ export const intakeRefusals = (portalForm: Record<string, unknown>, scForm: Reco
     outcome: 'refused-sc-documents-incomplete',
   },
 ];
+
+/**
+ * Step 1 of pt. 5 gives the office its minutes "from the moment the documents arrive from the State
+ * corporation" (lines 99-102: 15 minutes; 338-339: 30 minutes), and process 3 only SENDS them by the
+ * State corporation's courier (lines 157-160): an application whose courier takes two days is not
+ * overdue at the office, and the office's limit runs from the arrival it records.
+ */
+export async function expectOfficeLimitFromArrival(r: PathRunner, p: ReglamentPath, registration: string, due: string): Promise<void> {
+  const { t } = r;
+  const businessKey = `${r.key}-courier-two-days`;
+  r.clock!.set(new Date('2026-03-10T04:00:00Z')); // Tuesday 09:00 in Almaty
+  const { id } = await r.start(p, businessKey);
+  await r.steps(SC_INTAKE, id, businessKey);
+  // The State corporation's courier is on the way; two days later the documents arrive.
+  r.clock!.set(new Date('2026-03-12T04:00:00Z')); // Thursday 09:00
+  await t.call('admin', 'POST', '/timers/fire-due');
+  const history = (await t.call('admin', 'GET', `/process-instances/${id}/history`)).body as { type: string; activityId?: string }[];
+  expect(history.filter((h) => h.type === 'task-overdue').map((h) => h.activityId)).toEqual([]);
+  expect((await t.call('admin', 'GET', `/tasks?businessKey=${businessKey}&overdue=true`)).body.items).toEqual([]);
+  const waiting = (await t.call(t.userOf('office'), 'GET', `/tasks?businessKey=${businessKey}`)).body.items;
+  expect(waiting).toEqual([expect.objectContaining({ taskDefinitionKey: FROM_SC[1], timeLimit: 'not stated', due: null })]);
+  await r.complete(FROM_SC, businessKey);
+  // Recorded at 09:00 on Thursday: step 1 is due that many minutes later.
+  const registering = (await t.call(t.userOf('office'), 'GET', `/tasks?businessKey=${businessKey}`)).body.items;
+  expect(registering).toEqual([expect.objectContaining({ taskDefinitionKey: 'register-application', timeLimit: registration })]);
+  expect(new Date(registering[0].due).toISOString()).toBe(due);
+  await r.complete(ROUTING[0], businessKey);
+  expect((await t.call('admin', 'GET', `/process-instances/${id}/history`)).body.filter((h: { type: string }) => h.type === 'task-overdue')).toEqual([]);
+}

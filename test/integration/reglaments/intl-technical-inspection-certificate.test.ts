@@ -1,5 +1,5 @@
 import { describeReglament, ReglamentPath, TaskStep } from '../../support/reglament-paths';
-import { ACT_004, decidedAtSc, decidedOnPortal, intakeRefusals, MET, NOT_MET, returnedToProvider } from './act-004';
+import { ACT_004, decidedAtSc, expectOfficeLimitFromArrival, decidedOnPortal, intakeRefusals, MET, NOT_MET, returnedToProvider } from './act-004';
 
 /*
  * Issuance of the international technical inspection certificate (Annex 1 of Atyrau oblast akimat
@@ -26,4 +26,6 @@ const PATHS: ReglamentPath[] = [
 
 describeReglament({ key: 'intl-technical-inspection-certificate', ...ACT_004, forbidden: { path: PORTAL }, paths: PATHS }, (r) => {
   it('step 4 rejects a completion without the decision of condition 3 (form validation)', () => r.expectEmptyDecisionRefused(PATHS[0], 'specialist', `${r.key}-form`));
+  it("counts step 1's 15 minutes from the documents' arrival from the State corporation: a courier taking two days leaves nothing overdue at the office", () =>
+    expectOfficeLimitFromArrival(r, PATHS[0], '15 minutes', '2026-03-12T04:15:00.000Z'));
 });

@@ -1,5 +1,5 @@
 import { describeReglament, ReglamentPath, TaskStep } from '../../support/reglament-paths';
-import { ACT_004, decidedAtSc, decidedOnPortal, ELECTRONIC, intakeRefusals, ISSUED, MET, NOT_MET, REFUSED, returnedToProvider } from './act-004';
+import { ACT_004, decidedAtSc, expectOfficeLimitFromArrival, decidedOnPortal, ELECTRONIC, intakeRefusals, ISSUED, MET, NOT_MET, REFUSED, returnedToProvider } from './act-004';
 
 /*
  * Licence for irregular intercity, interdistrict and international and regular international
@@ -57,4 +57,6 @@ const PATHS: ReglamentPath[] = [
 
 describeReglament({ key: 'irregular-bus-transport-license', ...ACT_004, forbidden: { path: PORTAL }, paths: PATHS }, (r) => {
   it('step 4 rejects a completion without the decision of condition 3 (form validation)', () => r.expectEmptyDecisionRefused(PATHS[0], 'specialist', `${r.key}-form`));
+  it("counts step 1's 30 minutes from the documents' arrival from the State corporation: a courier taking two days leaves nothing overdue at the office", () =>
+    expectOfficeLimitFromArrival(r, PATHS[0], '30 minutes', '2026-03-12T04:30:00.000Z'));
 });
