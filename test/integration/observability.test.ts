@@ -3,6 +3,10 @@ import { loadConfig } from '../../src/config';
 import { createHost } from '../../src/host';
 import { UserDirectory } from '../../src/identity/users';
 import { createLogger } from '../../src/observability/logger';
+import { openDatabase } from '../../src/persistence/data-source';
+import { TimerEntity } from '../../src/persistence/entities';
+import { SqlInstanceStore } from '../../src/persistence/sql-instance-store';
+import { PROCESS_ID } from '../../src/scheduler/timer-scheduler';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text';
 import { startTestHost, TestHost, tempDir, tokenOf, writeUsersFile } from '../support/test-host';
 
@@ -145,7 +149,7 @@ describe('metrics, logs and health of a running host', () => {
   });
 });
 
-describe('readiness of a starting and a stopping host', () => {
+describe('a starting and a stopping host', () => {
   it('is 503 (and the API says STARTING) until processes/ is deployed, 200 after, and stopping once closed', async () => {
     const dir = tempDir();
     const config = loadConfig({ DATA_DIR: dir, DB_FILE: path.join(dir, 'ready.sqlite'), PROCESSES_DIR: FIXTURES, USERS_FILE: writeUsersFile(dir, ['office']), LOG_LEVEL: 'silent' });
@@ -183,6 +187,34 @@ describe('readiness of a starting and a stopping host', () => {
       expect(parsePrometheusText(await response.text()).get('reglament_steps_started_total')?.type).toBe('counter');
     } finally {
       await host.close();
+    }
+  });
+
+  it("gives back this process's leases on pending timers when it closes, so another server takes them at once", async () => {
+    const t = await startTestHost({ processesDir: path.resolve(__dirname, '../fixtures/processes/two-servers') });
+    let timerId: string;
+    try {
+      const started = await t.call('office-user', 'POST', '/process-definitions/fixture-short-timer/start', { businessKey: 'LEASE-1' });
+      expect(started.status).toBe(201);
+      const timers = await t.host.dataSource.getRepository(TimerEntity).find({ where: { processInstanceId: started.body.id, state: 'pending' } });
+      expect(timers.length).toBeGreaterThan(0);
+      const store = new SqlInstanceStore(t.host.dataSource);
+      const now = new Date();
+      for (const timer of timers) expect(await store.leaseTimer(timer.id, PROCESS_ID, now.toISOString(), new Date(now.getTime() + 60_000).toISOString())).toBe(true);
+      // Another server cannot take them while the lease runs.
+      expect(await store.leaseTimer(timers[0].id, 'other-server', now.toISOString(), new Date(now.getTime() + 60_000).toISOString())).toBe(false);
+      timerId = timers[0].id;
+    } finally {
+      await t.close();
+    }
+    const dataSource = await openDatabase({ sqliteFile: t.dbFile, ...(process.env.TEST_DATABASE_URL ? { databaseUrl: process.env.TEST_DATABASE_URL, schema: `t_${path.basename(t.dir).replace(/[^a-zA-Z0-9]/g, '_').toLowerCase()}` } : {}) });
+    try {
+      const after = await dataSource.getRepository(TimerEntity).findOneByOrFail({ id: timerId! });
+      expect([after.state, after.lockedBy ?? null, after.lockedUntil ?? null]).toEqual(['pending', null, null]);
+      const now = new Date().toISOString();
+      expect(await new SqlInstanceStore(dataSource).leaseTimer(timerId!, 'other-server', now, new Date(Date.now() + 60_000).toISOString())).toBe(true);
+    } finally {
+      await dataSource.destroy();
     }
   });
 });

@@ -113,11 +113,15 @@ function parseSample(line: string, fail: (message: string) => never): Sample {
       i++;
     }
   }
-  const raw = m![3];
-  const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : raw === 'NaN' ? NaN : Number(raw);
-  if (Number.isNaN(value) && raw !== 'NaN') fail(`bad value "${raw}"`);
-  if (!/^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|Inf|NaN)$/.test(raw)) fail(`bad value "${raw}"`);
-  return { name: m![1], labels, value };
+  return { name: m![1], labels, value: parseValue(m![3], fail) };
+}
+
+/** A value as Prometheus reads it (Go's ParseFloat): a decimal or exponent number, or Inf/NaN in any case (prom-client writes "Nan" for an empty statistic). */
+function parseValue(raw: string, fail: (message: string) => never): number {
+  if (/^[-+]?inf(inity)?$/i.test(raw)) return raw.startsWith('-') ? -Infinity : Infinity;
+  if (/^[-+]?nan$/i.test(raw)) return NaN;
+  if (!/^[-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?)$/.test(raw)) fail(`bad value "${raw}"`);
+  return Number(raw);
 }
 
 function unescapeHelp(text: string, fail: () => never): string {
