@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     const result = await host.deployProcessDirectory();
     for (const d of result.definitions) logger.info({ key: d.key, version: d.version, created: d.created, resource: d.resourceName }, 'deployed');
   } catch (err) {
+    // A signal during the deployment closed the host under it: the shutdown ends the process.
+    if (stopping) return;
     const e = err as { message?: string };
     logger.fatal({ err }, `deployment of processes/ failed: ${e.message ?? String(err)}`);
     await host.close();
