@@ -15,6 +15,7 @@ import { caseRoutes } from './routes/cases';
 import { commentRoutes } from './routes/comments';
 import { definitionRoutes } from './routes/definitions';
 import { deploymentRoutes } from './routes/deployments';
+import { documentRoutes, verificationPage } from './routes/documents';
 import { instanceRoutes } from './routes/instances';
 import { notificationRoutes } from './routes/notifications';
 import { reportRoutes } from './routes/reports';
@@ -88,6 +89,8 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
   app.use('/api', api, notAnEndpoint);
   app.use('/api', errorHandler);
   app.use('/engine-rest', engineRestRoutes(host, limiter));
+  // The page a printed document's QR code leads to: public, before the web app's own routes.
+  app.use(verificationPage(host));
   app.use(webAppRoutes(host));
   return app;
 }
@@ -99,6 +102,7 @@ export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth(host
     ...sessionRoutes(host, auth),
     ...definitionRoutes(host),
     ...instanceRoutes(host),
+    ...documentRoutes(host),
     ...caseRoutes(host),
     ...taskRoutes(host),
     ...assignmentRoutes(host),
