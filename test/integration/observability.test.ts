@@ -84,6 +84,10 @@ describe('metrics, logs and health of a running host', () => {
       ['nodejs_eventloop_lag_seconds', 'gauge'],
     ]) expect([name, after.get(name)?.type]).toEqual([name, type]);
     expect(sampleValue(after, 'reglament_timers', { state: 'pending' })).toBeGreaterThanOrEqual(0);
+    // PostgreSQL has a pool (npm run test:postgres); sqlite one connection and no samples.
+    const pool = ['in_use', 'idle', 'waiting'].map((state) => sampleValue(after, 'reglament_db_pool_connections', { state }));
+    if (process.env.TEST_DATABASE_URL) pool.forEach((n) => expect(n).toBeGreaterThanOrEqual(0));
+    else expect(pool).toEqual([undefined, undefined, undefined]);
   });
 
   it('counts open tasks per group and a failed external call', async () => {
