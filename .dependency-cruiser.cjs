@@ -14,6 +14,13 @@ module.exports = {
       to: { path: ['^src/api/', '^node_modules/express/', '^node_modules/helmet/', '^node_modules/express-rate-limit/'] },
     },
     {
+      name: 'observability-through-ports',
+      comment: 'Lower layers report steps and external calls through their own ports (StepTelemetry, observeExternalCalls); the host wires those to the logger and the metrics.',
+      severity: 'error',
+      from: { path: LOWER },
+      to: { path: ['^src/observability/', '^node_modules/prom-client/', '^node_modules/pino/'] },
+    },
+    {
       name: 'definitions-below-runtime',
       comment: 'Definitions (parse, model, lint, deployment) never import the runtime, the engine or the scheduler.',
       severity: 'error',
