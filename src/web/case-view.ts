@@ -167,6 +167,32 @@ export function signedDocumentsSection(documents: SignedDocumentInfo[], catalogu
   );
 }
 
+/** The kinds of result the server prints (src/documents/result-pdf.ts RESULT_KINDS); the web app may not import it. */
+const PRINTABLE_KINDS = new Set(['licence', 'permit', 'certificate', 'attestat', 'notification', 'refusal']);
+
+/**
+ * Links to the printable PDF of a case's signed result in Kazakh and Russian (the languages the office
+ * issues in), only when the case has one: the kind is the result's (resultKind), which is what the
+ * server signed and prints.
+ */
+export function printLinks(instanceId: string, variables: Record<string, unknown>, documents: SignedDocumentInfo[]): HTMLElement | null {
+  const kind = variables.resultKind;
+  if (typeof kind !== 'string' || !PRINTABLE_KINDS.has(kind) || !documents.some((d) => d.variable === 'resultDocument')) return null;
+  const tx = t();
+  const href = (language: 'kk' | 'ru') => `/api/process-instances/${encodeURIComponent(instanceId)}/documents/${kind}.pdf?lang=${language}`;
+  return h(
+    'section',
+    { class: 'print-documents' },
+    h('h2', {}, tx.printDocuments),
+    h(
+      'div',
+      { class: 'task-actions' },
+      h('a', { class: 'button', href: href('kk'), target: '_blank', rel: 'noopener', 'data-print': 'kk' }, tx.printKk),
+      h('a', { class: 'button', href: href('ru'), target: '_blank', rel: 'noopener', 'data-print': 'ru' }, tx.printRu),
+    ),
+  );
+}
+
 /** History kinds that are a step of the case for the people in it; every other kind is the engine's own bookkeeping. */
 const STEP_KINDS = new Set(['instance-started', 'task-completed', 'task-cancelled', 'call-completed', 'business-error', 'incident-created', 'incident-resolved', 'instance-completed']);
 

@@ -3,7 +3,7 @@ import { actStatus, citeAct } from '../citation';
 import { addMarker, addOverlay, Diagram, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
-import { historySteps, signedDocuments, signedDocumentsSection, variableCatalogue, variablesSection } from '../case-view';
+import { historySteps, printLinks, signedDocuments, signedDocumentsSection, variableCatalogue, variablesSection } from '../case-view';
 import { flash, navigate, type Page } from '../router';
 import { commentsSection } from '../collaboration';
 import { diagramTexts, named, translationNote, translatedDiagram } from '../translations';
@@ -82,6 +82,7 @@ export const instancePage: Page = async (root, params) => {
     ),
     h('section', { class: 'case-variables' }, h('h2', {}, tx.variables), variablesSection(instance.variables, catalogue, documents)),
     signedDocumentsSection(documents, catalogue),
+    printLinks(instance.id, instance.variables, documents),
     instance.incidents?.length
       ? h('section', {}, h('h2', {}, tx.incidents), h('ul', {}, instance.incidents.map((i) => h('li', { 'data-incident': i.activityId }, `${i.activityId} (${i.handler}): ${i.message}`))), session.isAdmin() ? retryButton(instance.id) : null)
       : null,

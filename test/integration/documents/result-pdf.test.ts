@@ -1,8 +1,6 @@
-import zlib from 'node:zlib';
-import jsQR from 'jsqr';
-import { PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import { readSignedDocument } from '../../../src/crypto/signed-document';
 import { InstanceEntity } from '../../../src/persistence/entities';
+import { pdfQrCode as qrOf } from '../../support/pdf-qr';
 import { pdfText as extractText } from '../../support/pdf-text';
 import { completeToEnd, httpPort, startApplication } from '../../support/reglament-driver';
 import { startTestHost, TestHost } from '../../support/test-host';
@@ -17,22 +15,6 @@ const KEY = 'cotton-warehouse-license';
 
 async function pdfText(bytes: Uint8Array): Promise<string> {
   return (await extractText(bytes)).replace(/\s+/g, ' ');
-}
-
-/** The text of the first image of the PDF read as a QR code (pdf-lib keeps a PNG as deflated 8-bit RGB). */
-async function qrOf(bytes: Uint8Array): Promise<string | undefined> {
-  const doc = await PDFDocument.load(bytes);
-  for (const [, object] of doc.context.enumerateIndirectObjects()) {
-    if (!(object instanceof PDFRawStream) || object.dict.get(PDFName.of('Subtype')) !== PDFName.of('Image')) continue;
-    if (object.dict.get(PDFName.of('ColorSpace')) !== PDFName.of('DeviceRGB')) continue;
-    const width = (object.dict.get(PDFName.of('Width')) as PDFNumber).asNumber();
-    const height = (object.dict.get(PDFName.of('Height')) as PDFNumber).asNumber();
-    const rgb = zlib.inflateSync(object.contents);
-    const rgba = new Uint8ClampedArray(width * height * 4);
-    for (let i = 0; i < width * height; i++) rgba.set([rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], 255], i * 4);
-    return jsQR(rgba, width, height)?.data;
-  }
-  return undefined;
 }
 
 describe('the printed licence and its verification page', () => {

@@ -1,0 +1,123 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { InstanceEntity } from '../../src/persistence/entities';
+import { kk } from '../../src/web/i18n/kk';
+import { pdfQrCode } from '../support/pdf-qr';
+import { pdfText } from '../support/pdf-text';
+import { completeToEnd, httpPort, startApplication } from '../support/reglament-driver';
+import { startTestHost, TestHost } from '../support/test-host';
+import { ensureWebBuild, launchBrowser, pageReady, screenshot, signIn } from './support';
+
+/*
+ * The office prints the licence (issue 17, point 5, acceptance), in Chromium: on the page of a
+ * finished cotton-warehouse licence the office follows the print link (the PDF fetched with the
+ * page's session), reads the PDF's text (the E-licensing number, the applicant), decodes its QR code,
+ * opens the verification page it leads to and sees "authentic"; after one byte of the stored signed
+ * document changed, the same page says not authentic. A case without a signed result has no print link.
+ */
+const KEY = 'cotton-warehouse-license';
+const OFFICE = 'office-user';
+
+interface Fetched {
+  status: number;
+  type: string | null;
+  bytes: number[];
+}
+
+describe('the office prints the licence and its QR code verifies it (Chromium)', () => {
+  let t: TestHost;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let caseId: string;
+  let variables: Record<string, unknown>;
+  const pdfs: Record<string, Uint8Array> = {};
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    t = await startTestHost();
+    const started = await startApplication(t, KEY, { businessKey: 'PRINT-WEB-1', starter: 'olga-office', channel: 'office', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'paper' } });
+    expect(started.status).toBe(201);
+    const done = await completeToEnd(httpPort(t), { key: KEY, businessKey: 'PRINT-WEB-1', instanceId: started.body.id });
+    expect(done).toMatchObject({ state: 'completed', outcome: 'licence-issued' });
+    caseId = done.instanceId;
+    variables = done.variables;
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'kk-KZ' });
+    page = await context.newPage();
+    await signIn(page, t.url, OFFICE);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** What the browser gets for a link of the page, with its session cookie (as a click would). */
+  function fetchInPage(href: string): Promise<Fetched> {
+    return page.evaluate(async (url) => {
+      const res = await fetch(url, { credentials: 'same-origin' });
+      return { status: res.status, type: res.headers.get('content-type'), bytes: Array.from(new Uint8Array(await res.arrayBuffer())) };
+    }, href);
+  }
+
+  it.each([
+    ['kk', kk.printKk, 'Қызмет алушы'],
+    ['ru', kk.printRu, 'Услугополучатель'],
+  ])('the case page links the %s PDF; it carries the E-licensing number and the applicant', async (lang, linkText, applicantLabel) => {
+    await page.goto(`${t.url}/instances/${caseId}`);
+    await pageReady(page);
+    const link = page.locator(`a[data-print="${lang}"]`);
+    expect(await link.count()).toBe(1);
+    expect((await link.textContent())!.trim()).toBe(linkText);
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toBe(`/api/process-instances/${caseId}/documents/licence.pdf?lang=${lang}`);
+    if (lang === 'kk') await screenshot(page, 'documents-01-print-links');
+
+    const answer = await fetchInPage(href);
+    expect(answer.status).toBe(200);
+    expect(answer.type).toMatch(/^application\/pdf/);
+    pdfs[lang] = new Uint8Array(answer.bytes);
+    const text = (await pdfText(pdfs[lang])).replace(/\s+/g, ' ');
+    expect(variables.licenceNumber).toMatch(/^KZ-LIC-/);
+    expect(text).toContain('ЛИЦЕНЗИЯ');
+    expect(text).toContain(String(variables.licenceNumber));
+    expect(text).toContain(`${applicantLabel}: ${String(variables.applicantName)}`);
+    expect(text).toContain(String(variables.applicantIinBin));
+  });
+
+  it('the QR code leads to a page that says authentic, and not authentic after one byte of the stored document changed', async () => {
+    expect(pdfs.kk).toBeDefined();
+    const url = await pdfQrCode(pdfs.kk);
+    expect(url).toMatch(new RegExp(`^${t.url}/verify/${caseId}\\.[0-9a-f]{64}$`));
+    expect(await pdfQrCode(pdfs.ru)).toBe(url);
+
+    await page.goto(url!);
+    const verdict = page.locator('[data-authentic]');
+    expect(await verdict.getAttribute('data-authentic')).toBe('true');
+    expect(await verdict.textContent()).toContain('Құжат түпнұсқа:');
+    expect(await verdict.textContent()).toContain('Документ подлинный');
+    expect(await page.locator('body').textContent()).toContain(String(variables.licenceNumber));
+    await screenshot(page, 'documents-02-verify-authentic');
+
+    const repository = t.host.dataSource.getRepository(InstanceEntity);
+    const row = (await repository.findOneBy({ id: caseId }))!;
+    const stored = JSON.parse(row.variables);
+    const der = Buffer.from(stored.resultDocument, 'base64');
+    der[Math.floor(der.length / 2)] ^= 0x01;
+    await repository.update({ id: caseId }, { variables: JSON.stringify({ ...stored, resultDocument: der.toString('base64') }) });
+
+    await page.goto(url!);
+    expect(await verdict.getAttribute('data-authentic')).toBe('false');
+    expect(await verdict.textContent()).toContain('Құжат түпнұсқа ЕМЕС');
+    expect(await verdict.textContent()).toContain('Документ НЕ подлинный');
+    await screenshot(page, 'documents-03-verify-changed');
+  });
+
+  it('a case without a signed result has no print link', async () => {
+    const started = await startApplication(t, KEY, { businessKey: 'PRINT-WEB-2', starter: 'olga-office', channel: 'office', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'paper' } });
+    expect(started.status).toBe(201);
+    await page.goto(`${t.url}/instances/${started.body.id}`);
+    await pageReady(page);
+    expect(await page.locator('a[data-print]').count()).toBe(0);
+  });
+});
