@@ -3,6 +3,7 @@ import type { OutputUnit, Schema } from '@cfworker/json-schema';
 import { ApiError, FormField } from './api';
 import { h } from './dom';
 import { t } from './i18n';
+import { fieldRefusal, refusalText } from './refusals';
 import type { LocalizedField } from './translations';
 import { checkIinBin, type IinBinProblem } from '../iin-bin';
 
@@ -38,9 +39,12 @@ export function generateForm(fields: FormField[], schema: Record<string, unknown
   const submit = h('button', { type: 'submit', class: 'primary', 'data-action': 'submit' }, submitLabel);
   const element = h('form', { class: 'generated-form', novalidate: true }, general, ...rows.map((r) => r.row), h('div', { class: 'form-actions' }, submit));
 
+  // What was last sent: a server's refusal of a value is explained with the value itself (an IIN/BIN's check).
+  let lastValues: Record<string, unknown> = {};
   const clearErrors = () => {
     general.hidden = true;
     general.textContent = '';
+    general.removeAttribute('title');
     for (const r of rows) r.setError(null);
   };
 
@@ -69,19 +73,23 @@ export function generateForm(fields: FormField[], schema: Record<string, unknown
         general.textContent = tx.formErrors;
         rows.find((r) => r.hasError())?.focus();
       }
+      if (ok) lastValues = result;
       return ok ? result : null;
     },
     showServerError(error: unknown) {
-      const e = error as ApiError;
-      const problems = e?.details?.fields ?? [];
+      // In the interface language: a field's problem at the field, a name no form declares and any other
+      // refusal in the form's box; the server's English words only as titles.
+      const problems = (error instanceof ApiError ? error.details?.fields : undefined) ?? [];
       const unplaced: string[] = [];
       for (const p of problems) {
         const row = rows.find((r) => r.field.id === p.field);
-        if (row) row.setError(p.message);
-        else unplaced.push(`${p.field}: ${p.message}`);
+        if (row) row.setError(fieldRefusal(row.field, p.message, lastValues[p.field]), p.message);
+        else unplaced.push(tx.fieldNotInForm(p.field));
       }
+      const refusal = refusalText(error);
       general.hidden = false;
-      general.textContent = problems.length > 0 ? [tx.formErrors, ...unplaced].join(' ') : (e?.message ?? String(error));
+      general.textContent = problems.length > 0 ? [tx.formErrors, ...unplaced].join(' ') : refusal.text;
+      general.title = problems.length > 0 ? problems.map((p) => `${p.field}: ${p.message}`).join('\n') : (refusal.detail ?? '');
       rows.find((r) => r.hasError())?.focus();
     },
     setDisabled(disabled: boolean) {
@@ -111,7 +119,8 @@ interface Row {
   pattern(): string | null;
   row: HTMLElement;
   read(): { value: unknown; error: string | null };
-  setError(message: string | null): void;
+  /** The error in the user's words; `detail` (the server's own words) as its title. */
+  setError(message: string | null, detail?: string): void;
   hasError(): boolean;
   focus(): void;
 }
@@ -175,9 +184,11 @@ function fieldRow(field: FormField, current: unknown, pattern: string | undefine
           return { value: raw, error: null };
       }
     },
-    setError(message) {
+    setError(message, detail) {
       errorEl.hidden = !message;
       errorEl.textContent = message ?? '';
+      if (message && detail) errorEl.title = detail;
+      else errorEl.removeAttribute('title');
       row.classList.toggle('invalid', !!message);
       control.setAttribute('aria-invalid', message ? 'true' : 'false');
     },

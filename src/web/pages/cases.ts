@@ -3,7 +3,7 @@ import { api, Definition } from '../api';
 import { clear, h } from '../dom';
 import { formatDateTime, lang, t } from '../i18n';
 import type { Page } from '../router';
-import { type DiagramTexts, named, textsOfAll } from '../translations';
+import { type DiagramTexts, named, type Names, textsOfAll, translationNote } from '../translations';
 
 const PAGE_SIZE = 20;
 const SORTS = ['started-desc', 'started-asc', 'caseNumber-asc', 'applicant-asc'] as const;
@@ -24,8 +24,11 @@ export const casesPage: Page = async (root, _params, query) => {
     sort: (SORTS as readonly string[]).includes(query.get('sort') ?? '') ? (query.get('sort') as Sort) : 'started-desc',
     first: Math.max(0, Number(query.get('first')) || 0),
   };
-  const definitions = (await api<Definition[]>('/process-definitions')).filter((d) => d.startable || d.key === state.key);
-  const reglamentName = (key: string, fallback: string | null) => definitions.find((d) => d.key === key)?.names?.[lang()] ?? fallback ?? key;
+  const all = await api<Definition[]>('/process-definitions');
+  const definitions = all.filter((d) => d.startable || d.key === state.key);
+  // Shared flows (started only by a reglament's call activity): where a called flow's current step is named.
+  const sharedFlows = all.filter((d) => d.startRefusal?.code === 'NOT_STARTABLE').map((d) => d.key);
+  const reglamentName = (key: string, fallback: string | null) => all.find((d) => d.key === key)?.names?.[lang()] ?? fallback ?? key;
 
   const search = h('input', { type: 'search', name: 'q', id: 'case-search', 'data-filter': 'q', value: state.q, placeholder: tx.caseSearchHint, autocomplete: 'off' });
   const select = (name: string, value: string, options: [string, string][]) => {
@@ -47,7 +50,7 @@ export const casesPage: Page = async (root, _params, query) => {
     h('button', { type: 'submit', class: 'primary', 'data-action': 'search' }, tx.search),
   );
   const list = h('div', { class: 'case-list', 'aria-live': 'polite' });
-  clear(root, h('h1', {}, tx.cases), form, list);
+  clear(root, h('h1', {}, tx.cases), translationNote(), form, list);
 
   const read = () => {
     state.q = search.value.trim();
@@ -74,8 +77,19 @@ export const casesPage: Page = async (root, _params, query) => {
     const result = await api<{ items: Case[]; total: number }>(`/cases?${params}`);
     const address = new URLSearchParams({ ...(state.q ? { q: state.q } : {}), ...(state.key ? { key: state.key } : {}), ...(state.status ? { state: state.status } : {}), ...(state.sort !== 'started-desc' ? { sort: state.sort } : {}), ...(state.first ? { first: String(state.first) } : {}) });
     history.replaceState(null, '', `/instances${address.size ? `?${address}` : ''}`);
-    texts = await textsOfAll(result.items.map((c) => c.processDefinitionId));
+    const calledSteps = result.items.some((c) => c.currentSteps.some((step) => step.processInstanceId !== c.id));
+    texts = await textsOfAll([...result.items.map((c) => c.processDefinitionId), ...(calledSteps ? sharedFlows : [])]);
     draw(result.items, result.total);
+  }
+
+  /**
+   * A current step's names: from the case's own diagram, or for a step of a flow it called (the list does
+   * not say which), from the shared flow whose texts name that step with the Kazakh name the step has.
+   */
+  function stepNames(c: Case, step: Case['currentSteps'][number]): Names | undefined {
+    if (step.processInstanceId === c.id) return texts.get(c.processDefinitionId)?.texts[step.activityId];
+    const candidates = sharedFlows.map((key) => texts.get(key)?.texts[step.activityId]).filter((names): names is Names => !!names);
+    return candidates.find((names) => names.kk === step.name) ?? candidates[0];
   }
 
   function draw(items: Case[], total: number) {
@@ -100,7 +114,7 @@ export const casesPage: Page = async (root, _params, query) => {
         ),
         h('td', {}, formatDateTime(c.startedAt)),
         h('td', {}, formatDateTime(c.endedAt)),
-        h('td', { 'data-col': 'steps' }, c.currentSteps.length ? c.currentSteps.map((s) => h('div', {}, named(s.processInstanceId === c.id ? texts.get(c.processDefinitionId)?.texts[s.activityId] : undefined, s.name ?? s.activityId), s.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null)) : '—'),
+        h('td', { 'data-col': 'steps' }, c.currentSteps.length ? c.currentSteps.map((s) => h('div', {}, named(stepNames(c, s), s.name ?? s.activityId), s.overdue ? h('span', { class: 'badge overdue' }, tx.overdue) : null)) : '—'),
       ),
     );
     const from = state.first + 1;

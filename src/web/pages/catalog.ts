@@ -107,7 +107,7 @@ function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, D
     h(
       'dl',
       { class: 'facts' },
-      row(tx.type, `${info.type.replace('bpmn:', '')} · ${info.id}`, 'type'),
+      row(tx.type, typeWords(info), 'type'),
       row(tx.kazakhName, info.name, 'name'),
       row(tx.englishMeaning, info.meaning ? h('span', { lang: 'en' }, info.meaning) : null, 'meaning'),
       row(tx.legalSource, citationNode(act, info.source), 'source'),
@@ -118,4 +118,11 @@ function showElement(panel: HTMLElement, info: ElementInfo, byKey: Map<string, D
       row(tx.calls, info.calledElement ? (byKey.has(info.calledElement) ? h('a', { href: `/catalog/${info.calledElement}` }, info.calledElement) : info.calledElement) : null, 'calls'),
     ),
   );
+}
+
+/** The element's type in words of the interface language; its BPMN type and id only beside it, for analysts. */
+function typeWords(info: ElementInfo): HTMLElement {
+  const tx = t();
+  const type = info.type.replace(/^bpmn:/, '');
+  return h('span', {}, h('span', { 'data-type-word': info.type, title: info.type }, tx.elementTypes[type] ?? tx.elementTypeOther), ' ', h('span', { class: 'muted mono' }, info.id));
 }

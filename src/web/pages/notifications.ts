@@ -3,6 +3,7 @@ import { api } from '../api';
 import { clear, h } from '../dom';
 import { formatDateTime, t } from '../i18n';
 import { navigate, Page } from '../router';
+import { type DiagramTexts, named, textsOfAll, translationNote } from '../translations';
 
 type Page_ = { items: Notification[]; total: number };
 
@@ -22,6 +23,8 @@ export const notificationsPage: Page = async (root, _params, query) => {
   const first = Number(query.get('first') ?? '0') || 0;
   const size = 50;
   const page = await api<Page_>(`/notifications?firstResult=${first}&maxResults=${size}`);
+  // Step and reglament names in the interface language (the latest version's texts: a notification names its reglament by key).
+  const texts = await textsOfAll(page.items.flatMap((n) => (n.task ? [n.task.processDefinitionKey] : [])));
   const label = (type: string) => (type === 'task-overdue' ? tx.notifTaskOverdue : type === 'task-at-risk' ? tx.notifTaskAtRisk : tx.notifOther);
   const markAll = h('button', { type: 'button', 'data-action': 'mark-all-read' }, tx.markAllRead);
   markAll.addEventListener('click', async () => {
@@ -36,7 +39,7 @@ export const notificationsPage: Page = async (root, _params, query) => {
       { class: `notification${n.readAt ? ' read' : ' unread'}`, 'data-notification': n.id, 'data-type': n.type, 'data-unread': String(!n.readAt) },
       h('strong', { class: `chip ${n.type === 'task-overdue' ? 'heat-late' : 'heat-warn'}` }, label(n.type)),
       ' ',
-      h('span', {}, [n.task?.name ?? n.task?.taskDefinitionKey ?? '', n.task?.businessKey ? ` · ${n.task.businessKey}` : ''].join('')),
+      n.task ? stepAndReglament(n.task, texts.get(n.task.processDefinitionKey)) : null,
       h('div', { class: 'muted' }, formatDateTime(n.createdAt), n.task?.due ? ` · ${tx.lateness}: ${formatDateTime(n.task.due)}` : ''),
       h(
         'div',
@@ -63,8 +66,20 @@ export const notificationsPage: Page = async (root, _params, query) => {
     ' ',
     first + size < page.total ? h('a', { href: `/notifications?first=${first + size}` }, tx.nextPage) : null,
   );
-  clear(root, h('h1', {}, tx.notifications), page.items.length ? [markAll, h('ul', { class: 'notifications', 'data-list': 'notifications' }, rows), pager] : h('p', { class: 'muted' }, tx.noNotifications));
+  clear(root, h('h1', {}, tx.notifications), translationNote(), page.items.length ? [markAll, h('ul', { class: 'notifications', 'data-list': 'notifications' }, rows), pager] : h('p', { class: 'muted' }, tx.noNotifications));
 };
+
+/** "Step · case number · reglament": the diagram's names in the interface language, the Kazakh original as a title. */
+function stepAndReglament(task: NonNullable<Notification['task']>, texts: DiagramTexts | undefined): HTMLElement {
+  return h(
+    'span',
+    {},
+    h('span', { 'data-step': task.taskDefinitionKey }, named(texts?.texts[task.taskDefinitionKey], task.name ?? task.taskDefinitionKey)),
+    task.businessKey ? ` · ${task.businessKey}` : '',
+    ' · ',
+    h('span', { 'data-reglament': task.processDefinitionKey, class: 'muted' }, named(texts?.texts[task.processDefinitionKey], task.processDefinitionKey)),
+  );
+}
 
 let badgeTimer: number | undefined;
 

@@ -10,6 +10,7 @@ import { signedDocuments, signedDocumentsSection, variableCatalogue, variablesSe
 import { diagramTexts, localizeFields, named, translationNote } from '../translations';
 import { groupsWords, timeLimitWords } from '../words';
 import { assignmentPanel, commentsSection } from '../collaboration';
+import { refusalText } from '../refusals';
 
 /** How often an open task page asks whether its task changed (someone else claimed or completed it). */
 const POLL_MS = 3000;
@@ -54,7 +55,8 @@ export const taskPage: Page = async (root, params) => {
         reload();
         return;
       }
-      actions.append(h('div', { class: 'form-error', role: 'alert' }, (err as Error).message));
+      const refusal = refusalText(err);
+      actions.append(h('div', { class: 'form-error', role: 'alert', title: refusal.detail }, refusal.text));
     }
   }
 
