@@ -16,10 +16,19 @@ export const CSRF_HEADER = 'x-csrf-token';
 const COOKIE_PATH = '/api';
 
 /** The session cookie's value, if the request carries one. */
+/** A cookie value with a broken percent-escape is kept as sent: it then matches no session (401), never a 500. */
+function decodedOrRaw(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 export function sessionCookie(req: Request): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim()) || undefined;
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodedOrRaw(part.slice(eq + 1).trim()) || undefined;
   }
   return undefined;
 }

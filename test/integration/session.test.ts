@@ -239,6 +239,15 @@ describe('web app session', () => {
     expect((await send(https.port, '/api/sign-in', { method: 'POST', from: '127.0.0.31', body: { token: tokenOf('office-user') } })).status).toBe(200);
   });
 
+  it.each([
+    ['a broken percent-escape', 'reglament_session=%E0%A4%A'],
+    ['an empty value', 'reglament_session='],
+    ['a lone percent sign', 'reglament_session=%'],
+  ])('a malformed session cookie (%s) is refused with 401, not a server error', async (_case, cookie) => {
+    const answer = await send(plain.port, '/api/me', { cookie });
+    expect(answer.status).toBe(401);
+  });
+
   it('a stale session cookie is not a failed sign-in (it is no guess at a token)', async () => {
     const from = '127.0.0.40';
     for (let i = 0; i < FAILURE_LIMIT * 2; i++) expect((await send(https.port, '/api/me', { from, cookie: 'reglament_session=stale' })).status).toBe(401);
