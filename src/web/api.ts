@@ -103,6 +103,38 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
   return parsed as T;
 }
 
+/**
+ * Sends one file as multipart/form-data (part "file") with the session's CSRF token. XMLHttpRequest,
+ * not fetch: it reports the upload's progress, which a scan of several megabytes needs.
+ */
+export function uploadFile<T = unknown>(path: string, file: File, onProgress?: (percent: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', `/api${path}`);
+    request.setRequestHeader('accept', 'application/json');
+    if (csrfToken) request.setRequestHeader('x-csrf-token', csrfToken);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress?.(Math.floor((event.loaded / event.total) * 100));
+    };
+    request.onerror = () => reject(new ApiError(0, 'NETWORK', 'The upload did not reach the server'));
+    request.onload = () => {
+      let parsed: unknown = request.responseText;
+      try {
+        parsed = request.responseText ? JSON.parse(request.responseText) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      if (request.status >= 200 && request.status < 300) return resolve(parsed as T);
+      if (request.status === 401) onUnauthorized();
+      const error = (parsed as { error?: { code: string; message: string; details?: ApiError['details'] } } | undefined)?.error;
+      reject(new ApiError(request.status, error?.code ?? 'HTTP_' + request.status, error?.message ?? `The server answered ${request.status}`, error?.details));
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    request.send(form);
+  });
+}
+
 /** Ids of an instance's active activities (the API lists { id, name, type }). */
 export function activeIds(instance: Instance): string[] {
   return instance.activeActivities.map((a) => (typeof a === 'string' ? a : a.id));

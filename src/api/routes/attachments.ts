@@ -80,7 +80,8 @@ export function attachmentRoutes(host: HostContext): ApiRoute[] {
       async handle({ params, user }) {
         const row = await host.store.instance(params.id);
         if (!row || !(await maySee(row, user))) throw notFound(`No process instance with id "${params.id}"`);
-        return present(await host.attachments.ofApplication(row.id));
+        // A called flow's page lists the documents of the whole application.
+        return present(await host.attachments.ofApplication(row.rootInstanceId ?? row.id));
       },
     }),
     route({

@@ -6,6 +6,7 @@ import { formatDateTime, t } from '../i18n';
 import { historySteps, printLinks, signedDocuments, signedDocumentsSection, variableCatalogue, variablesSection } from '../case-view';
 import { flash, navigate, type Page } from '../router';
 import { commentsSection } from '../collaboration';
+import { attachmentsSection } from '../attachments';
 import { diagramTexts, named, translationNote, translatedDiagram } from '../translations';
 import { eventWord, stateWord, timeLimitWords } from '../words';
 
@@ -33,6 +34,7 @@ export const instancePage: Page = async (root, params) => {
   const act = (await api<Definition[]>('/process-definitions?all=true').catch(() => [] as Definition[])).find((d) => d.id === instance.processDefinitionId)?.act;
   const canvas = h('div', { class: 'diagram', 'data-diagram': instance.processDefinitionKey });
   const comments = await commentsSection(`/process-instances/${id}/comments`);
+  const attachments = await attachmentsSection(id, { step: text });
   const current = tasks.items.map((task) =>
     h(
       'li',
@@ -86,6 +88,7 @@ export const instancePage: Page = async (root, params) => {
     instance.incidents?.length
       ? h('section', {}, h('h2', {}, tx.incidents), h('ul', {}, instance.incidents.map((i) => h('li', { 'data-incident': i.activityId }, `${i.activityId} (${i.handler}): ${i.message}`))), session.isAdmin() ? retryButton(instance.id) : null)
       : null,
+    attachments,
     comments,
   );
 

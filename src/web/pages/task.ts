@@ -10,6 +10,7 @@ import { signedDocuments, signedDocumentsSection, variableCatalogue, variablesSe
 import { diagramTexts, localizeFields, named, translationNote } from '../translations';
 import { groupsWords, timeLimitWords } from '../words';
 import { assignmentPanel, commentsSection } from '../collaboration';
+import { attachmentsSection, uploadControl } from '../attachments';
 import { refusalText } from '../refusals';
 
 /** How often an open task page asks whether its task changed (someone else claimed or completed it). */
@@ -77,6 +78,14 @@ export const taskPage: Page = async (root, params) => {
   const hint = !open ? null : !task.assignee ? h('p', { class: 'hint' }, tx.claimFirst) : !mine ? h('p', { class: 'hint' }, tx.claimedBy(task.assigneeName ?? task.assignee)) : null;
 
   const [assignment, comments] = await Promise.all([assignmentPanel(task, reload), commentsSection(`/tasks/${encodeURIComponent(task.id)}/comments`)]);
+  // The case's documents; its holder (or, while nobody holds it, its group) attaches more while it is open.
+  const stepName = (key: string, fallback: string) => named(texts.texts[key], fallback);
+  let attachments = await attachmentsSection(task.processInstanceId, { step: stepName }, task.id);
+  const upload = open && (!task.assignee || mine) ? uploadControl(task.id, async () => {
+    const next = await attachmentsSection(task.processInstanceId, { step: stepName }, task.id);
+    attachments.replaceWith(next);
+    attachments = next;
+  }) : null;
   const { meaning, source } = splitDocumentation(task.documentation);
   // The act of the task's own version (a later version may cite an amended act).
   const act = (await api<Definition[]>('/process-definitions?all=true').catch(() => [] as Definition[])).find((d) => d.id === task.processDefinitionId)?.act;
@@ -104,6 +113,8 @@ export const taskPage: Page = async (root, params) => {
     actions,
     assignment,
     h('section', { class: 'task-form' }, hint, form.element),
+    attachments,
+    upload,
     h('section', { class: 'case-variables' }, h('h2', {}, tx.variables), variablesSection(task.variables, catalogue, documents)),
     signedDocumentsSection(documents, catalogue),
     comments,
