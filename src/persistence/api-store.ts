@@ -23,6 +23,7 @@ import { LateTaskFilter, openTasksOf, queryLateTasks } from './lateness-query';
 import { writeTransaction } from './write-lock';
 import { applicantsOf, applicationHasTaskOfGroups, CaseFilter, queryCases } from './case-query';
 import { CommentEntity, CommentRow } from './comment-entity';
+import { taskFilterStore } from './task-filter-store';
 
 export interface NotificationFilter extends Page {
   /** Whose notifications: to the user or to one of the groups; undefined = everyone's (admin). */
@@ -154,6 +155,7 @@ export function apiStore(dataSource: DataSource) {
     deployment: (id: string): Promise<DeploymentRow | null> => deployments.findOne({ where: { id } }),
     definition: (id: string): Promise<DefinitionRow | null> => definitions.findOne({ where: { id } }),
     latestDefinition: (key: string): Promise<DefinitionRow | null> => definitions.findOne({ where: { key }, order: { version: 'DESC' } }),
+    ...taskFilterStore(dataSource),
   };
 }
 
@@ -162,6 +164,7 @@ export type ApiStore = ReturnType<typeof apiStore>;
 /** The row shapes the API presents (types only: the API never sees the entities). */
 export type { DefinitionRow, DeploymentRow, HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow } from './entities';
 export type { CommentRow } from './comment-entity';
+export type { TaskFilterRow } from './task-filter-entity';
 export type { TaskWithGroups } from './queries';
 export type { CaseFilter, CaseRow, CaseStep, CaseVisibility } from './case-query';
 export type { LateTask } from './lateness-query';

@@ -2,6 +2,7 @@ import { EntitySchema } from 'typeorm';
 import { CommentEntity } from './comment-entity';
 import { WebSessionEntity } from './session-entity';
 import { AttachmentEntity } from './attachment-entity';
+import { TaskFilterEntity } from './task-filter-entity';
 
 /*
  * Tables are described with EntitySchema rather than decorators so that the rows stay plain
@@ -449,4 +450,4 @@ export const CalendarVersionEntity = new EntitySchema<CalendarVersionRow>({
   },
 });
 
-export const allEntities = [CommentEntity, NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity, AttachmentEntity];
+export const allEntities = [CommentEntity, NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity, AttachmentEntity, TaskFilterEntity];

@@ -10,12 +10,17 @@ export interface TaskFilter extends Page {
   /** Groups the caller may see; undefined = all (admin). */
   visibleGroups?: string[];
   candidateGroup?: string;
+  /** Tasks of any of these groups (Camunda's candidateGroups). */
+  candidateGroups?: string[];
   assignee?: string;
   unassigned?: boolean;
   processDefinitionKey?: string;
   processInstanceId?: string;
   businessKey?: string;
   dueBefore?: string;
+  dueAfter?: string;
+  /** SQL LIKE pattern on the name (Camunda's nameLike: the caller writes the % wildcards). */
+  nameLike?: string;
   overdue?: boolean;
   state: 'open' | 'completed' | 'cancelled' | 'all';
   sortBy: 'due' | 'created' | 'priority' | 'name';
@@ -64,6 +69,12 @@ export async function queryTasks(dataSource: DataSource, filter: TaskFilter): Pr
   if (filter.processInstanceId) onTask('t.processInstanceId = :pid', { pid: filter.processInstanceId });
   if (filter.businessKey) onTask('t.businessKey = :bk', { bk: filter.businessKey });
   if (filter.dueBefore) onTask('t.due IS NOT NULL AND t.due < :dueBefore', { dueBefore: filter.dueBefore });
+  if (filter.dueAfter) onTask('t.due IS NOT NULL AND t.due > :dueAfter', { dueAfter: filter.dueAfter });
+  if (filter.nameLike) onTask('t.name LIKE :nameLike', { nameLike: filter.nameLike });
+  if (filter.candidateGroups) {
+    if (filter.candidateGroups.length === 0) return { items: [], total: 0 };
+    onTask(`EXISTS (SELECT 1 FROM task_candidate_groups cg WHERE cg."taskId" = t.id AND cg."groupId" IN (:...candidateGroups))`, { candidateGroups: filter.candidateGroups });
+  }
   if (filter.overdue === true) onTask("t.due IS NOT NULL AND t.due < :now AND t.state = 'open'", { now: filter.now });
   if (filter.overdue === false) onTask(new Brackets((w) => w.where('t.due IS NULL').orWhere('t.due >= :now', { now: filter.now })));
 

@@ -12,23 +12,15 @@ import { wholeNumber } from '../schemas/query';
 import { parseInput } from '../validation';
 import { camundaVariablesToPlain } from './variables';
 import { parseMultipart, MultipartLimitError } from './multipart';
+import { CamundaError } from './camunda-error';
+import { engineTaskRoutes } from './tasks';
+import { engineFilterRoutes } from './filters';
 import { logUnhandledError } from '../../observability/request-log';
 
 /** The Camunda 7 version this subset answers to (Camunda Modeler reads it for its version checks). */
 export const CAMUNDA_VERSION = '7.22.0';
 
 
-/** Camunda 7 error body: `{ type, message }` (plus `details` for parse errors). */
-class CamundaError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * A compatible subset of the Camunda 7 REST API, enough for an unchanged Camunda Modeler to test
@@ -177,6 +169,9 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
     }
     res.json(await startInstance(host, req, row, true));
   });
+
+  router.use(engineTaskRoutes(host));
+  router.use(engineFilterRoutes(host));
 
   router.use((req, _res, next) => next(new CamundaError(404, 'NotFoundException', `This server implements a subset of the Camunda 7 REST API; ${req.method} ${req.baseUrl}${req.path} is not part of it`)));
   router.use(camundaErrorHandler);
