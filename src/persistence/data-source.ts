@@ -46,12 +46,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
       migrations,
       synchronize: false,
       // No busyErrorRetry: in typeorm 0.3 it re-runs a busy statement every N ms forever, which
-      // hangs a step whose snapshot went stale; busy_timeout (below) waits, then the step fails whole.
-      enableWAL: options.sqliteFile !== ':memory:',
+      // hangs a step whose snapshot went stale; busy_timeout waits, then the step fails whole.
+      // busyTimeout is set on connect; WAL is switched on below, not by typeorm's enableWAL, which
+      // runs before the busy timeout and so fails at once (SQLITE_BUSY) while another process migrates.
+      busyTimeout: 5000,
     });
   }
   await dataSource.initialize();
-  if (!isPostgres) await dataSource.query('PRAGMA busy_timeout = 5000');
+  if (!isPostgres && options.sqliteFile !== ':memory:') await dataSource.query('PRAGMA journal_mode = WAL');
   await migrate(dataSource, !!isPostgres);
   // From here on every write goes through the DataSource's one write lock (see write-lock.ts).
   installWriteLock(dataSource);
