@@ -62,7 +62,9 @@ describe('lateness: GET /reports/lateness, share over the limit, at-risk warning
     expect((await t.call('olga-office', 'POST', `/tasks/${(await openTask('LATE-D')).id}/claim`)).status).toBe(200);
     clock.set(at('09:05'));
     await start(KEY, 'LATE-A', 'Unclaimed and late'); // due 09:35
-    await start(OTHER, 'OTHER-1', 'Other reglament'); // due 09:35
+    // A minute later: two tasks due at the same instant are in id order, which is random.
+    clock.set(at('09:06'));
+    await start(OTHER, 'OTHER-1', 'Other reglament'); // due 09:36
     clock.set(at('10:00'));
     await start(KEY, 'LATE-B', 'At risk'); // due 10:30, at risk from 10:22:30
     clock.set(at('10:20'));
