@@ -181,7 +181,9 @@ describe('web app in Chromium', () => {
     const rejected = page.waitForResponse((r) => r.url().endsWith(`/api/tasks/${task.id}/complete`));
     await page.click('form.generated-form [data-action="submit"]');
     expect((await rejected).status()).toBe(400);
-    await page.waitForFunction(() => /pattern/.test((globalThis as any).document.querySelector('[data-error-for="applicantIinBin"]')?.textContent ?? ''));
+    // The user's words at the field; the server's own (English) words only as its title.
+    await page.waitForFunction(() => /pattern/.test((globalThis as any).document.querySelector('[data-error-for="applicantIinBin"]')?.title ?? ''));
+    expect(await fieldError.textContent()).toMatch(/[А-Яа-яӘәҚқҢңӨөҰұҮүІі]/);
     expect((await t.call(CLERK, 'GET', `/tasks/${task.id}`)).body.state).toBe('open');
 
     await iin.fill(application.applicantIinBin);
