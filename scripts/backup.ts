@@ -25,13 +25,29 @@ import sqlite3 from 'sqlite3';
 import { loadConfig } from '../src/config';
 import { runMain } from './run-main';
 
-/** Pages per step: 1000 pages of 4 KB between progress lines. */
-const PAGES_PER_STEP = 1000;
+class Refusal extends Error {}
+
+/** Pages per step (4 KB each) between progress lines; BACKUP_STEP_PAGES changes it (the test makes it small). */
+function pagesPerStep(): number {
+  return whole('BACKUP_STEP_PAGES', 1000, 1);
+}
+
+/** A pause between steps (BACKUP_STEP_PAUSE_MS, default 0) spreads the backup's reads on a busy disk. */
+function pauseMs(): number {
+  return whole('BACKUP_STEP_PAUSE_MS', 0, 0);
+}
+
+function whole(name: string, fallback: number, least: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < least) throw new Refusal(`${name} must be a whole number of at least ${least}, got "${raw}"`);
+  return n;
+}
 /** How long a step waits for the server's write lock to pass before it tries again (busy, locked). */
 const RETRY_MS = 50;
 const BUSY_TIMEOUT_MS = 5000;
 
-class Refusal extends Error {}
 
 function open(file: string, mode: number): Promise<sqlite3.Database> {
   return new Promise((resolve, reject) => {
@@ -96,7 +112,8 @@ async function backUp(targetArg: string, log: (line: string) => void): Promise<v
     const backup = await new Promise<BackupHandle>((resolve, reject) => {
       const handle = (db as unknown as { backup(file: string, cb: (error: Error | null) => void): BackupHandle }).backup(partial, (error) => (error ? reject(error) : resolve(handle)));
     });
-    let pages = PAGES_PER_STEP;
+    let pages = pagesPerStep();
+    const pause = pauseMs();
     let previousRemaining = Infinity;
     let restarted = false;
     for (;;) {
@@ -116,6 +133,7 @@ async function backUp(targetArg: string, log: (line: string) => void): Promise<v
         log('  the database changed during the copy: copying the rest in one step');
       }
       previousRemaining = backup.remaining;
+      if (pause > 0 && pages > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     }
     log(`  ${backup.pageCount} of ${backup.pageCount} pages (100%)`);
     await finish(backup);
