@@ -40,7 +40,7 @@ export interface Act {
   amends?: ActReference;
   /** The act's own title, as written (Kazakh). */
   title?: string;
-  /** The file holding the act's text (/work/shared/seeds/ in this project). */
+  /** The file holding the act's text (one of the project's seed files). */
   textFile?: string;
 }
 

@@ -1,10 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { sha256Hex } from '../../src/identity/users';
 import { kk } from '../../src/web/i18n/kk';
-import { startTestHost, TestHost, tokenOf } from '../support/test-host';
-import { ConsoleEntry, ensureWebBuild, launchBrowser, pageReady, signIn, unexpectedErrors, watchConsole } from './support';
+import { startTestHost, TestHost } from '../support/test-host';
+import { ConsoleEntry, ensureWebBuild, launchBrowser, nameUsers, pageReady, signIn, unexpectedErrors, watchConsole } from './support';
 
 /*
  * Issue 17, points 2 and 3 in Chromium: the head takes a task back from a clerk and assigns it to
@@ -23,10 +21,7 @@ describe('assignment and comments in the web app (Chromium)', () => {
   beforeAll(async () => {
     ensureWebBuild();
     t = await startTestHost({ processesDir: FIXTURES });
-    const file = path.join(t.dir, 'named-users.json');
-    const users = JSON.parse(fs.readFileSync(path.join(t.dir, 'users.json'), 'utf8')) as { id: string; name: string; groups: string[] }[];
-    fs.writeFileSync(file, JSON.stringify(users.map((u) => ({ ...u, name: NAMES[u.id] ?? u.name, tokenSha256: sha256Hex(tokenOf(u.id)) }))));
-    t.host.users.reloadFrom(file);
+    nameUsers(t, NAMES);
     browser = await launchBrowser();
   });
 

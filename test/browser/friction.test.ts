@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 // Callbacks of page.evaluate run in the page; they reach its globals through globalThis (no DOM library here).
-import { sha256Hex } from '../../src/identity/users';
 import { kk } from '../../src/web/i18n/kk';
 import { formValues } from '../support/form-values';
 import { startTestHost, tempDir, TestHost, tokenOf } from '../support/test-host';
-import { ConsoleEntry, ensureWebBuild, launchBrowser, pageReady, ROOT, screenshot, signIn, unexpectedErrors, watchConsole } from './support';
+import { ConsoleEntry, ensureWebBuild, launchBrowser, nameUsers, pageReady, ROOT, screenshot, signIn, unexpectedErrors, watchConsole } from './support';
 
 /*
  * Issue 16, Build 6 (friction) in Chromium: a session that survives new tabs with no token in page
@@ -36,10 +35,7 @@ describe('friction: session, live task page, start list, retry (Chromium)', () =
     fs.mkdirSync(processesDir);
     execFileSync('sh', ['-c', 'git archive HEAD processes | tar -x --strip-components=1 -C "$0"', processesDir], { cwd: ROOT });
     t = await startTestHost({ processesDir });
-    const file = path.join(t.dir, 'named-users.json');
-    const users = JSON.parse(fs.readFileSync(path.join(t.dir, 'users.json'), 'utf8')) as { id: string; name: string; groups: string[] }[];
-    fs.writeFileSync(file, JSON.stringify(users.map((u) => ({ ...u, name: NAMES[u.id] ?? u.name, tokenSha256: sha256Hex(tokenOf(u.id)) }))));
-    t.host.users.reloadFrom(file);
+    nameUsers(t, NAMES);
     browser = await launchBrowser();
   });
 

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
-import { tokenOf } from '../support/test-host';
+import { sha256Hex } from '../../src/identity/users';
+import { TestHost, tokenOf } from '../support/test-host';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -99,4 +100,12 @@ async function appText(page: Page): Promise<string> {
   } catch {
     return '(no #app)';
   }
+}
+
+/** Gives the host's demo users the display names a test asserts on (the page shows names, never ids). */
+export function nameUsers(t: TestHost, names: Record<string, string>): void {
+  const file = path.join(t.dir, 'named-users.json');
+  const users = JSON.parse(fs.readFileSync(path.join(t.dir, 'users.json'), 'utf8')) as { id: string; name: string; groups: string[] }[];
+  fs.writeFileSync(file, JSON.stringify(users.map((u) => ({ ...u, name: names[u.id] ?? u.name, tokenSha256: sha256Hex(tokenOf(u.id)) }))));
+  t.host.users.reloadFrom(file);
 }
