@@ -4,12 +4,15 @@
  * over the content (bad-signature), the chain to a configured trusted root (untrusted), validity
  * at the signing time and now (expired / not-yet-valid), revocation by the CA's CRL over HTTP
  * (revoked), the IIN / BIN of the certificate against the applicant's (iin-mismatch).
- * GOST 34.310 certificates go to the external verifier (NCANode-style API) when one is
- * configured; otherwise they are `untrusted` with a message saying so.
+ * This is the local verifier (pkijs on WebCrypto): RSA and ECDSA. GOST 34.310 keys, which most
+ * Kazakh EDS carry, need the NCA's own crypto library: a GOST signature here is a
+ * GostNotVerifiableError (the caller's incident), never a verdict on the applicant. NCANode
+ * (integrations/ncanode) verifies both and answers with the same EdsResult.
  */
 import * as pkijs from 'pkijs';
 import { CrlCache } from './crl-cache';
 import { parseCms, ParsedCms } from './cms';
+import * as asn1js from 'asn1js';
 import { crlDistributionUrls, describeName, ensureCryptoEngine, GOST_KEY_OID_PREFIXES, nameAttributes, OID, serialHex } from './pki';
 
 export type EdsFailure = 'missing-signature' | 'bad-signature' | 'untrusted' | 'expired' | 'not-yet-valid' | 'revoked' | 'iin-mismatch';
@@ -24,6 +27,18 @@ export interface EdsSubject {
   notBefore: string;
   notAfter: string;
   keyAlgorithm: 'RSA' | 'ECDSA' | 'GOST' | string;
+  /** What the key is for, in NCANode's words: SIGN (digitalSignature and nonRepudiation), AUTH (digitalSignature and keyEncipherment). */
+  keyUsage?: KeyUsage;
+}
+
+export type KeyUsage = 'SIGN' | 'AUTH' | 'UNKNOWN';
+
+/** One revocation check of the signer's certificate: by the CA's CRL or its OCSP responder. */
+export interface RevocationCheck {
+  by: 'CRL' | 'OCSP';
+  revoked: boolean;
+  revokedAt?: string;
+  reason?: string;
 }
 
 export interface EdsResult {
@@ -34,18 +49,31 @@ export interface EdsResult {
   signedAt?: string;
   /** The signed content (UTF-8) when the signature is valid. */
   content?: string;
+  /** The revocation checks made of the signer's certificate (absent when none was reached). */
+  revocations?: RevocationCheck[];
 }
 
-/** An external verifier for GOST keys (see integrations/eds/gost-verifier-client). */
-export interface GostVerifier {
-  verify(cmsBase64: string, now: Date): Promise<EdsResult>;
+/**
+ * What the rest of the server calls to verify a signed document: the local verifier below or
+ * NCANode's adapter. `applicantIinBin`, when given, must be the IIN or BIN of the signer.
+ */
+export interface SignatureVerifier {
+  verify(signedRequest: unknown, applicantIinBin: string | undefined, now?: Date): Promise<EdsResult>;
+}
+
+/** The signer's key is GOST 34.310 and this verifier cannot check it: no verdict, the caller's incident. */
+export class GostNotVerifiableError extends Error {
+  readonly code = 'GOST_NOT_VERIFIABLE';
+  constructor(readonly subject: EdsSubject) {
+    super(`Cannot verify GOST here: the signer's certificate ${subject.serialNumber} (${subject.dn}) has a GOST 34.310 key, which the local verifier (pkijs) cannot check`);
+    this.name = 'GostNotVerifiableError';
+  }
 }
 
 export interface EdsVerifierOptions {
   trustedRoots: pkijs.Certificate[];
   /** Where revocation lists come from (the transport is the caller's: crypto/ fetches nothing itself). */
   crls: CrlCache;
-  gost?: GostVerifier;
 }
 
 export function keyAlgorithmOf(certificate: pkijs.Certificate): string {
@@ -73,6 +101,19 @@ export function identifiersOf(certificate: pkijs.Certificate): { iin?: string; b
   return out;
 }
 
+/** The keyUsage extension read as NCANode reads it (bit 0 digitalSignature, 1 nonRepudiation, 2 keyEncipherment). */
+export function keyUsageOf(certificate: pkijs.Certificate): KeyUsage {
+  const ext = certificate.extensions?.find((e) => e.extnID === OID.keyUsage);
+  if (!ext) return 'UNKNOWN';
+  const asn = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView.slice().buffer);
+  if (asn.offset === -1 || !(asn.result instanceof asn1js.BitString)) return 'UNKNOWN';
+  const first = asn.result.valueBlock.valueHexView[0] ?? 0;
+  const bit = (n: number) => (first & (0x80 >> n)) !== 0;
+  if (bit(0) && bit(1)) return 'SIGN';
+  if (bit(0) && bit(2)) return 'AUTH';
+  return 'UNKNOWN';
+}
+
 export function subjectOf(certificate: pkijs.Certificate): EdsSubject {
   return {
     ...identifiersOf(certificate),
@@ -82,12 +123,21 @@ export function subjectOf(certificate: pkijs.Certificate): EdsSubject {
     notBefore: certificate.notBefore.value.toISOString(),
     notAfter: certificate.notAfter.value.toISOString(),
     keyAlgorithm: keyAlgorithmOf(certificate),
+    keyUsage: keyUsageOf(certificate),
   };
+}
+
+/** The iin-mismatch failure when the subject is not the applicant (null when it is, or no applicant is named). */
+export function identityFailure(subject: EdsSubject, applicantIinBin: string | undefined, at: Pick<EdsResult, 'signedAt' | 'revocations'>): EdsResult | null {
+  if (applicantIinBin === undefined || applicantIinBin === null || applicantIinBin === '') return null;
+  if (subject.iin === applicantIinBin || subject.bin === applicantIinBin) return null;
+  const found = [subject.iin && `IIN ${subject.iin}`, subject.bin && `BIN ${subject.bin}`].filter(Boolean).join(', ') || 'no IIN or BIN';
+  return fail('iin-mismatch', `The certificate carries ${found}, the applicant is ${applicantIinBin}`, { subject, ...at });
 }
 
 const fail = (failure: EdsFailure, message: string, extra: Partial<EdsResult> = {}): EdsResult => ({ valid: false, failure, message, ...extra });
 
-export class EdsVerifier {
+export class EdsVerifier implements SignatureVerifier {
   readonly crls: CrlCache;
   constructor(private readonly options: EdsVerifierOptions) {
     this.crls = options.crls;
@@ -117,12 +167,7 @@ export class EdsVerifier {
     const signedAt = parsed.signingTime ?? now;
     const base = { subject, signedAt: signedAt.toISOString() };
 
-    if (subject.keyAlgorithm === 'GOST') {
-      if (!this.options.gost) return fail('untrusted', 'The certificate has a GOST 34.310 key and no GOST verification service is configured (GOST_VERIFIER_URL)', base);
-      const external = await this.options.gost.verify(signedRequest, now);
-      if (!external.valid) return external;
-      return this.checkIdentity(external.subject ?? subject, applicantIinBin, { ...external, ...base, subject: external.subject ?? subject });
-    }
+    if (subject.keyAlgorithm === 'GOST') throw new GostNotVerifiableError(subject);
 
     // 1. The signature over the signed attributes, and messageDigest over the attached content.
     let signatureOk = false;
@@ -150,6 +195,7 @@ export class EdsVerifier {
     }
 
     // 4. Revocation of every non-root certificate by its issuer's CRL.
+    const revocations: RevocationCheck[] = [];
     for (let i = 0; i < chain.path.length - 1; i++) {
       const cert = chain.path[i];
       const issuer = chain.path[i + 1];
@@ -157,17 +203,12 @@ export class EdsVerifier {
       if (urls.length === 0) continue;
       const crl = await this.crls.get(urls[0], issuer, now);
       const status = CrlCache.isRevoked(crl, cert, now);
-      if (status.revoked) return fail('revoked', `Certificate ${serialHex(cert)} (${describeName(cert.subject)}) was revoked ${status.revokedAt?.toISOString()} (CRL ${urls[0]})`, base);
+      if (i === 0) revocations.push({ by: 'CRL', revoked: status.revoked, ...(status.revokedAt ? { revokedAt: status.revokedAt.toISOString() } : {}) });
+      if (status.revoked) return fail('revoked', `Certificate ${serialHex(cert)} (${describeName(cert.subject)}) was revoked ${status.revokedAt?.toISOString()} (CRL ${urls[0]})`, { ...base, revocations });
     }
 
-    return this.checkIdentity(subject, applicantIinBin, { valid: true, ...base, content: Buffer.from(parsed.content).toString('utf8') });
-  }
-
-  private checkIdentity(subject: EdsSubject, applicantIinBin: string | undefined, ok: EdsResult): EdsResult {
-    if (applicantIinBin === undefined || applicantIinBin === null || applicantIinBin === '') return ok;
-    if (subject.iin === applicantIinBin || subject.bin === applicantIinBin) return ok;
-    const found = [subject.iin && `IIN ${subject.iin}`, subject.bin && `BIN ${subject.bin}`].filter(Boolean).join(', ') || 'no IIN or BIN';
-    return fail('iin-mismatch', `The certificate carries ${found}, the applicant is ${applicantIinBin}`, { subject: ok.subject, signedAt: ok.signedAt });
+    const checked = { ...base, ...(revocations.length ? { revocations } : {}) };
+    return identityFailure(subject, applicantIinBin, checked) ?? { valid: true, ...checked, content: Buffer.from(parsed.content).toString('utf8') };
   }
 
   private async buildChain(leaf: pkijs.Certificate, supplied: pkijs.Certificate[]): Promise<{ ok: true; path: pkijs.Certificate[] } | { ok: false; message: string }> {

@@ -7,11 +7,11 @@ import { parseCertificatesPem } from '../crypto/pki';
 import { CabinetAdapter } from './cabinet/client';
 import { CaClient, credentialsFromPem, crlFetcher } from './eds/ca-client';
 import { EdsService } from './eds/eds-service';
-import { GostVerifierAdapter } from './eds/gost-verifier-client';
 import { EgovPortalAdapter } from './egov-portal/client';
 import { ElicenseAdapter } from './elicense/client';
 import { GbdAdapter } from './gbd/client';
 import { ExternalSystemUnavailableError, HttpClient } from './http-client';
+import { NcaNodeVerifier } from './ncanode/client';
 import { PaymentGatewayAdapter } from './payment-gateway/client';
 import { StateCorporationAdapter } from './state-corporation/client';
 import { SystemId, systemOf, SystemUrls } from './systems';
@@ -24,7 +24,7 @@ export interface Adapters {
   gbd: GbdAdapter;
   stateCorporation: StateCorporationAdapter;
   cabinet: CabinetAdapter;
-  /** EDS verification (local RSA / ECDSA, CRL over HTTP, GOST via the external verifier) and result signing. */
+  /** EDS verification (NCANode when configured, else local RSA / ECDSA with CRL over HTTP) and result signing. */
   eds: EdsService;
 }
 
@@ -68,7 +68,7 @@ export function createAdapters(settings: AdapterSettings): Adapters {
     eds: new EdsService({
       trustedRoots: settings.trustedRoots ?? (() => ca.rootCertificates()),
       provider: settings.provider ?? (() => ca.providerCredentials()),
-      gost: settings.urls['gost-verifier'] ? new GostVerifierAdapter(client('gost-verifier')) : undefined,
+      ncanode: settings.urls.ncanode ? new NcaNodeVerifier(client('ncanode')) : undefined,
       crls: new CrlCache(crlFetcher(tuning)),
     }),
   };

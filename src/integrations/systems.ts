@@ -16,8 +16,9 @@ export const EXTERNAL_SYSTEMS = [
   { id: 'gbd', title: 'GBD FL/UL (ShEP)', env: 'GBD_URL', folder: 'gbd', simulated: true },
   { id: 'state-corporation', title: 'State corporation', env: 'STATE_CORPORATION_URL', folder: 'state-corporation', simulated: true },
   { id: 'cabinet', title: 'personal cabinet', env: 'CABINET_URL', folder: 'cabinet', simulated: true },
-  // GOST 34.310 signatures need a real NCANode-style service; without one, GOST signatures are refused.
-  { id: 'gost-verifier', title: 'GOST verifier (NCANode)', env: 'GOST_VERIFIER_URL', folder: 'eds', simulated: false },
+  // NCANode verifies every EDS (RSA and GOST 34.310, revocation by OCSP and CRL) when configured. The
+  // default run starts no simulator for it: RSA and ECDSA are then verified locally, GOST is an incident.
+  { id: 'ncanode', title: 'NCANode (EDS verification: RSA and GOST)', env: 'NCANODE_URL', folder: 'ncanode', simulated: false },
 ] as const;
 
 export type ExternalSystem = (typeof EXTERNAL_SYSTEMS)[number];

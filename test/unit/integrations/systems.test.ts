@@ -18,11 +18,12 @@ describe('integrations/systems.ts', () => {
     expect(systemUrlsFromEnv(env)).toEqual(urls);
   });
 
-  it('the default run simulates what is not configured; the GOST verifier is never simulated', () => {
+  it('the default run simulates what is not configured; NCANode is never simulated (the local verifier serves RSA and ECDSA)', () => {
     expect(unconfiguredSimulatedSystems({})).toHaveLength(SIMULATED_SYSTEMS.length);
-    expect(unconfiguredSimulatedSystems({ ca: 'http://ca', 'gost-verifier': 'http://gost' })).not.toContain('CA_URL');
+    expect(unconfiguredSimulatedSystems({ ca: 'http://ca', ncanode: 'http://ncanode' })).not.toContain('CA_URL');
     expect(unconfiguredSimulatedSystems(Object.fromEntries(SIMULATED_SYSTEMS.map((s) => [s, 'http://x'])))).toEqual([]);
-    expect(SIMULATED_SYSTEMS).not.toContain('gost-verifier');
+    expect(SIMULATED_SYSTEMS).not.toContain('ncanode');
+    expect(unconfiguredSimulatedSystems({})).not.toContain('NCANODE_URL');
   });
 
   it("README's configuration table and docs/external-systems.md name every system's env variable", () => {
