@@ -12,6 +12,15 @@ export interface UploadedFile {
   name: string;
   declaredType: string;
   content: Buffer;
+  /** The text parts sent beside the file (Camunda's attachment-name, attachment-type, ...). */
+  fields?: Record<string, string>;
+}
+
+export interface UploadOptions {
+  /** The part that holds the file: `file` on /api, `content` on /engine-rest (Camunda's name). */
+  part?: string;
+  /** Looks at each text part as it arrives; an error refuses the upload at once. */
+  onField?: (name: string, value: string) => Error | undefined;
 }
 
 /** The file passed the limit: answered 413 by the route. */
@@ -26,7 +35,8 @@ const bad = (code: string, message: string) => new DomainError('invalid', code, 
 /** Room for the multipart headers and boundaries around the file. */
 const ENVELOPE_BYTES = 64 * 1024;
 
-export function readUploadedFile(req: Request, maxBytes: number): Promise<UploadedFile> {
+export function readUploadedFile(req: Request, maxBytes: number, options: UploadOptions = {}): Promise<UploadedFile> {
+  const part = options.part ?? 'file';
   const declaredLength = Number(req.headers['content-length']);
   // A body that says up front that it is too large is refused before any of it is read.
   if (Number.isFinite(declaredLength) && declaredLength > maxBytes + ENVELOPE_BYTES) {
@@ -39,10 +49,11 @@ export function readUploadedFile(req: Request, maxBytes: number): Promise<Upload
       parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 10, fieldSize: 1024, parts: 12 }, defParamCharset: 'utf8' });
     } catch {
       req.resume();
-      reject(bad('MULTIPART_REQUIRED', 'Send the document as multipart/form-data with one part named "file"'));
+      reject(bad('MULTIPART_REQUIRED', `Send the document as multipart/form-data with one part named "${part}"`));
       return;
     }
     let file: UploadedFile | null = null;
+    const fields: Record<string, string> = {};
     let settled = false;
     const fail = (error: Error) => {
       if (settled) return;
@@ -53,9 +64,9 @@ export function readUploadedFile(req: Request, maxBytes: number): Promise<Upload
       reject(error);
     };
     parser.on('file', (field, stream, info) => {
-      if (field !== 'file') {
+      if (field !== part) {
         stream.resume();
-        fail(bad('ATTACHMENT_FIELD', `The document goes in the part named "file", not "${field}"`));
+        fail(bad('ATTACHMENT_FIELD', `The document goes in the part named "${part}", not "${field}"`));
         return;
       }
       const chunks: Buffer[] = [];
@@ -65,14 +76,19 @@ export function readUploadedFile(req: Request, maxBytes: number): Promise<Upload
         if (!settled) file = { name: info.filename ?? '', declaredType: info.mimeType ?? '', content: Buffer.concat(chunks) };
       });
     });
+    parser.on('field', (name: string, value: string) => {
+      const refusal = options.onField?.(name, value);
+      if (refusal) fail(refusal);
+      else fields[name] = value;
+    });
     parser.on('filesLimit', () => fail(bad('ATTACHMENT_ONE_FILE', 'Send one file per request')));
     parser.on('partsLimit', () => fail(bad('ATTACHMENT_ONE_FILE', 'Too many parts: send one file per request')));
     parser.on('error', (error: Error) => fail(bad('MULTIPART_MALFORMED', `The multipart body could not be read: ${error.message}`)));
     parser.on('close', () => {
       if (settled) return;
       settled = true;
-      if (file) resolve(file);
-      else reject(bad('ATTACHMENT_MISSING', 'The request has no part named "file"'));
+      if (file) resolve({ ...file, fields });
+      else reject(bad('ATTACHMENT_MISSING', `The request has no part named "${part}"`));
     });
     req.on('aborted', () => fail(bad('UPLOAD_ABORTED', 'The upload was interrupted')));
     req.pipe(parser);

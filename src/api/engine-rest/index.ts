@@ -15,10 +15,14 @@ import { parseMultipart, MultipartLimitError } from './multipart';
 import { CamundaError } from './camunda-error';
 import { engineTaskRoutes } from './tasks';
 import { engineFilterRoutes } from './filters';
+import { engineIdentityVerifyRoutes, engineUserRoutes } from './identity';
+import { engineRenderedFormRoutes } from './rendered-form';
+import { engineTaskCommentRoutes } from './task-comments';
+import { engineUnsupportedRoutes } from './unsupported';
 import { logUnhandledError } from '../../observability/request-log';
 
 /** The Camunda 7 version this subset answers to (Camunda Modeler reads it for its version checks). */
-export const CAMUNDA_VERSION = '7.22.0';
+export const CAMUNDA_VERSION = '7.24.0';
 
 
 
@@ -50,6 +54,8 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
   router.get('/version', (_req, res) => {
     res.json({ version: CAMUNDA_VERSION });
   });
+  // Signing in: no credentials yet (webapps-neo's verify_credentials).
+  router.use(engineIdentityVerifyRoutes(host, limiter));
 
   router.use(async (req, res, next) => {
     const wait = limiter ? await limiter.blocked(req) : null;
@@ -172,6 +178,11 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
 
   router.use(engineTaskRoutes(host));
   router.use(engineFilterRoutes(host));
+  router.use(engineRenderedFormRoutes(host));
+  router.use(engineTaskCommentRoutes(host));
+  router.use(engineUserRoutes(host));
+  // Last of all: the parts of Camunda's API this server does not have, each with its reason.
+  router.use(engineUnsupportedRoutes());
 
   router.use((req, _res, next) => next(new CamundaError(404, 'NotFoundException', `This server implements a subset of the Camunda 7 REST API; ${req.method} ${req.baseUrl}${req.path} is not part of it`)));
   router.use(camundaErrorHandler);

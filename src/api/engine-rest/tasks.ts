@@ -183,7 +183,7 @@ export async function presentCamundaTask(host: HostContext, task: TaskRow) {
   };
 }
 
-const CAMUNDA_TYPES: Record<FormField['type'], string> = { string: 'String', long: 'Long', boolean: 'Boolean', date: 'Date', enum: 'String' };
+export const CAMUNDA_TYPES: Record<FormField['type'], string> = { string: 'String', long: 'Long', boolean: 'Boolean', date: 'Date', enum: 'String' };
 
 /** A stored value as Camunda's typed variable. */
 export function typedVariable(value: unknown): { type: string; value: unknown; valueInfo: Record<string, unknown> } {
@@ -202,22 +202,24 @@ const completeBody = z.object(
   { error: 'The body must be a JSON object { variables, withVariablesInReturn }' },
 );
 
+/** An open task the user may see (their groups, or the reglament they hand out), or Camunda's 404/403. */
+export async function readableCamundaTask(host: HostContext, user: User, id: string): Promise<{ task: TaskRow; groups: string[] }> {
+  const task = await host.store.task(id);
+  if (!task || task.state !== 'open') throw new CamundaError(404, 'InvalidRequestException', `No matching task with id ${id}`);
+  const groups = await host.store.taskGroups(id);
+  if (!mayActOnTask(user, groups)) {
+    const model = (await host.definitions.load(task.definitionId)).model;
+    if (!mayDistributeTasks(user, [...model.userTasks.values()].flatMap((t) => t.candidateGroups))) {
+      throw new CamundaError(403, 'AuthorizationException', `The user with id '${user.id}' does not have 'READ' permission on resource '${id}' of type 'Task' (the task belongs to ${groups.join(', ') || 'no group'}; the user is in ${user.groups.join(', ') || 'no group'})`);
+    }
+  }
+  return { task, groups };
+}
+
 export function engineTaskRoutes(host: HostContext): Router {
   const router = express.Router();
 
-  /** An open task the user may see (their groups, or the reglament they hand out), or Camunda's 404/403. */
-  async function readableTask(user: User, id: string): Promise<{ task: TaskRow; groups: string[] }> {
-    const task = await host.store.task(id);
-    if (!task || task.state !== 'open') throw new CamundaError(404, 'InvalidRequestException', `No matching task with id ${id}`);
-    const groups = await host.store.taskGroups(id);
-    if (!mayActOnTask(user, groups)) {
-      const model = (await host.definitions.load(task.definitionId)).model;
-      if (!mayDistributeTasks(user, [...model.userTasks.values()].flatMap((t) => t.candidateGroups))) {
-        throw new CamundaError(403, 'AuthorizationException', `The user with id '${user.id}' does not have 'READ' permission on resource '${id}' of type 'Task' (the task belongs to ${groups.join(', ') || 'no group'}; the user is in ${user.groups.join(', ') || 'no group'})`);
-      }
-    }
-    return { task, groups };
-  }
+  const readableTask = (user: User, id: string) => readableCamundaTask(host, user, id);
 
   function userNamed(id: string): User {
     const user = host.users.byId(id);
@@ -351,7 +353,7 @@ export function engineTaskRoutes(host: HostContext): Router {
   return router;
 }
 
-function defaultOf(field: FormField): unknown {
+export function defaultOf(field: FormField): unknown {
   if (field.defaultValue === undefined) return null;
   if (field.type === 'long') return Number(field.defaultValue);
   if (field.type === 'boolean') return field.defaultValue === 'true';

@@ -13,6 +13,25 @@ import { caseScopeOf } from './cases';
 const instanceParam = z.object({ id: z.string().meta({ description: 'Instance id' }) });
 const taskParam = z.object({ id: z.string().meta({ description: 'Task id' }) });
 
+/** A task whose case the user may see (any state: a comment may follow the work), or a 404 (also /engine-rest's comments). */
+export async function commentableTask(host: HostContext, id: string, user: User) {
+  const task = await host.store.task(id);
+  if (!task) throw notFound(`No task with id "${id}"`);
+  const instance = await host.store.instance(task.processInstanceId);
+  const visible = instance && (await maySeeCase(await caseScopeOf(host, user), instance, () => host.store.applicationHasTaskOfGroups(instance.id, user.groups)));
+  if (!instance || !visible) throw notFound(`No task with id "${id}"`);
+  return { task, instance };
+}
+
+/** Stores a comment with its history row in one transaction; never a process variable. */
+export async function storeComment(host: HostContext, instance: InstanceRow, task: { id: string; taskDefinitionKey: string; name: string | null } | null, text: string, user: User): Promise<CommentRow> {
+  const now = host.clock.now();
+  const comment: CommentRow = { id: randomUUID(), processInstanceId: instance.id, rootInstanceId: instance.rootInstanceId ?? instance.id, taskId: task?.id ?? null, userId: user.id, at: now.toISOString(), text };
+  const history = historyRow(now, instance.id, 'comment-added', task?.taskDefinitionKey ?? null, task?.name ?? null, user.id, { commentId: comment.id, taskId: comment.taskId, text });
+  await host.store.addComment(comment, history);
+  return comment;
+}
+
 /**
  * Comments on a case and on its tasks: who, when, what. Only those who may see the case read or
  * write them (identity/access caseScope); a case they may not see is a 404, as on the case page.
@@ -27,14 +46,7 @@ export function commentRoutes(host: HostContext): ApiRoute[] {
     return row;
   }
 
-  async function visibleTask(id: string, user: User) {
-    const task = await host.store.task(id);
-    if (!task) throw notFound(`No task with id "${id}"`);
-    const instance = await host.store.instance(task.processInstanceId);
-    const visible = instance && (await maySeeCase(await caseScopeOf(host, user), instance, () => host.store.applicationHasTaskOfGroups(instance.id, user.groups)));
-    if (!instance || !visible) throw notFound(`No task with id "${id}"`);
-    return { task, instance };
-  }
+  const visibleTask = (id: string, user: User) => commentableTask(host, id, user);
 
   async function present(rows: CommentRow[]) {
     const taskNames = new Map<string, string | null>();
@@ -43,11 +55,7 @@ export function commentRoutes(host: HostContext): ApiRoute[] {
   }
 
   async function add(instance: InstanceRow, task: { id: string; taskDefinitionKey: string; name: string | null } | null, text: string, user: User) {
-    const now = host.clock.now();
-    const comment: CommentRow = { id: randomUUID(), processInstanceId: instance.id, rootInstanceId: instance.rootInstanceId ?? instance.id, taskId: task?.id ?? null, userId: user.id, at: now.toISOString(), text };
-    const history = historyRow(now, instance.id, 'comment-added', task?.taskDefinitionKey ?? null, task?.name ?? null, user.id, { commentId: comment.id, taskId: comment.taskId, text });
-    await host.store.addComment(comment, history);
-    return (await present([comment]))[0];
+    return (await present([await storeComment(host, instance, task, text, user)]))[0];
   }
 
   const created = { 201: { description: 'Stored', schema: CommentSchema } };
