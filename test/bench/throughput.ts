@@ -233,3 +233,12 @@ export async function harvest(env: Environment): Promise<{ points: WaitingPoint[
   return { points, bareState };
 }
 
+/** discoverPlans on a host of its own (BENCH_ONLY=storage, where no throughput run finds the plans). */
+export async function discoverPlansAlone(env: Environment): Promise<void> {
+  const host = await startInProcessHost(env, path.join(env.work, 'plans'));
+  try {
+    await discoverPlans(env, host);
+  } finally {
+    await host.close();
+  }
+}
