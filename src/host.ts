@@ -88,7 +88,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     telemetry: ops.telemetry,
   });
   const store = new SqlInstanceStore(dataSource);
-  const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates });
+  const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates, groups: options.users });
   const scheduler = new TimerScheduler({ store, runtime, definitions, clock, leases: new SqlTimerLeases(dataSource) });
   const translations = new DiagramTranslations(definitions, new TranslationFiles(config.processesDir));
   const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, sessions: new SqlWebSessionStore(dataSource), handlers, clock, attachments: new Attachments({ records: new SqlAttachmentStore(dataSource), instances: store, clock, maxBytes: config.attachmentMaxBytes }), signatures: options.signatures, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };

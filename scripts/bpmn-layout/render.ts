@@ -458,6 +458,16 @@ function formField(field: FormFieldSpec, indent: string): string[] {
   }
   const head = `${indent}<camunda:formField${attrs({ id: field.id, label: field.label, type: field.type, defaultValue: field.defaultValue })}`;
   const body: string[] = [];
+  // Form field properties (Camunda writes them with id and value), in the order the host reads them.
+  const properties: [string, string][] = [];
+  if (field.multiline) properties.push(['multiline', 'true']);
+  if (field.choices !== undefined) properties.push(['choices', field.choices]);
+  if (field.requiredIf !== undefined) properties.push(['requiredIf', field.requiredIf]);
+  if (properties.length > 0) {
+    body.push(`${indent}  <camunda:properties>`);
+    for (const [id, value] of properties) body.push(`${indent}    <camunda:property${attrs({ id, value })} />`);
+    body.push(`${indent}  </camunda:properties>`);
+  }
   if (constraints.length > 0) {
     body.push(`${indent}  <camunda:validation>`);
     for (const c of constraints) body.push(`${indent}    <camunda:constraint${attrs({ name: c.name, config: c.config })} />`);
@@ -555,6 +565,7 @@ export function renderBpmn(spec: DiagramSpec): string {
     const head: Record<string, string | undefined> = { id: node.id, name: node.name };
     const properties: [string, string][] = [];
     if (node.type === 'userTask') {
+      head['camunda:assignee'] = node.assignee;
       head['camunda:candidateGroups'] = node.candidateGroups ?? lanesById.get(node.lane)?.group;
       if (node.timeLimit !== undefined) properties.push(['timeLimit', node.timeLimit]);
     }

@@ -47,6 +47,12 @@ export interface FormFieldSpec {
   defaultValue?: string;
   /** Enum values (`camunda:value`). */
   values?: { id: string; name: string }[];
+  /** Form field property `multiline` = `true`: a text of several lines (a textarea). */
+  multiline?: boolean;
+  /** Form field property `choices`, e.g. `users-of-group:specialist`: the id of a current user of the group. */
+  choices?: string;
+  /** Form field property `requiredIf`, e.g. `conclusionPositive=false`: required when that field has that value. */
+  requiredIf?: string;
 }
 
 export interface LaneSpec {
@@ -75,6 +81,8 @@ export interface NodeSpec {
   row?: number;
   /** User task: defaults to the lane's group. */
   candidateGroups?: string;
+  /** User task: `camunda:assignee`, e.g. `${responsibleSpecialist}` (the user a users-of-group field of an earlier step chose). */
+  assignee?: string;
   /** User task: extension property `timeLimit` (processes/README.md grammar). */
   timeLimit?: string;
   /** Further `camunda:property` entries (written after timeLimit). */

@@ -49,6 +49,32 @@ export interface FormField {
   max?: number;
   values?: { id: string; name?: string }[];
   defaultValue?: string;
+  /** Form field property `multiline` = `true`: a text of several lines (a resolution, a conclusion, a reason), a textarea in the web app. */
+  multiline?: boolean;
+  /** Form field property `choices` = `users-of-group:<group>`: the id of a current user of the group, listed by the server and checked at completion. */
+  choices?: { usersOfGroup: string };
+  /** Form field property `requiredIf` = `<field>=<value>`: required when that field of the same form has that value. */
+  requiredIf?: { field: string; value: string };
+}
+
+/** The `camunda:property` ids a form field may carry (`reglament/form-fields` refuses others). */
+export const FORM_FIELD_PROPERTIES = ['multiline', 'choices', 'requiredIf'] as const;
+
+/** `users-of-group:<group>` → the group; undefined for any other text. */
+export function usersOfGroupChoice(value: string | undefined): string | undefined {
+  const match = /^users-of-group:([A-Za-z0-9_.-]+)$/.exec(value?.trim() ?? '');
+  return match?.[1];
+}
+
+/** `<field>=<value>` → both; undefined when there is no `=` or no field name. */
+export function requiredIfCondition(value: string | undefined): { field: string; value: string } | undefined {
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S.*?)\s*$/.exec(value ?? '');
+  return match ? { field: match[1], value: match[2] } : undefined;
+}
+
+/** The `camunda:property` entries of a form field (`id` as the modeler writes it, `name` accepted too). */
+export function formFieldProperties(field: ModdleElement): { id: string; value: string | undefined }[] {
+  return list((field.properties as ModdleElement | undefined)?.values).map((p) => ({ id: String(p.id ?? p.name ?? '').trim(), value: typeof p.value === 'string' ? p.value : undefined }));
 }
 
 export interface ElementModel {
@@ -67,8 +93,22 @@ export interface UserTaskModel extends ElementModel {
   /** The `timeLimit` extension property, verbatim (see processes/README.md for the grammar). */
   timeLimit?: string;
   formFields: FormField[];
+  /**
+   * `camunda:assignee`: who the task is assigned to when it is created (Camunda semantics: the
+   * candidate groups stay). `${name}` takes the user id from that process variable (a `choices`
+   * field of an earlier step); any other text is a user id.
+   */
+  assignee?: { variable: string } | { user: string };
 }
 
+/** `camunda:assignee` read: `${name}` names a variable, other text is a user id; undefined when empty or another expression. */
+export function assigneeOf(text: string | undefined): { variable: string } | { user: string } | undefined {
+  const value = text?.trim();
+  if (!value) return undefined;
+  const variable = /^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$/.exec(value);
+  if (variable) return { variable: variable[1] };
+  return value.includes('${') || value.includes('#{') ? undefined : { user: value };
+}
 export interface ServiceTaskModel extends ElementModel {
   /** `camunda:topic` when `camunda:type="external"`. */
   handler?: string;
@@ -157,6 +197,14 @@ export function describeFormFields(element: ModdleElement): FormField[] {
         if (value !== undefined) result[name as (typeof NUMERIC_CONSTRAINTS)[number]] = value;
       }
     }
+    for (const property of formFieldProperties(field)) {
+      if (property.id === 'multiline') result.multiline = property.value?.trim().toLowerCase() === 'true';
+      const group = property.id === 'choices' ? usersOfGroupChoice(property.value) : undefined;
+      if (group !== undefined) result.choices = { usersOfGroup: group };
+      const condition = property.id === 'requiredIf' ? requiredIfCondition(property.value) : undefined;
+      if (condition !== undefined) result.requiredIf = condition;
+    }
+    if (!result.multiline) delete result.multiline;
     if (type === 'enum') {
       result.values = list(field.values).map((value) => {
         const entry: { id: string; name?: string } = { id: String(value.id ?? '') };
@@ -249,6 +297,8 @@ export function describeProcess(definitions: ModdleElement): ProcessModel {
         candidateUsers: splitList(camundaAttr(element, 'candidateUsers')),
         formFields: describeFormFields(element),
       };
+      const assignee = assigneeOf(camundaAttr(element, 'assignee'));
+      if (assignee !== undefined) userTask.assignee = assignee;
       const timeLimit = camundaPropertyValues(element, 'timeLimit').find((value) => typeof value === 'string');
       if (timeLimit !== undefined) userTask.timeLimit = timeLimit.trim();
       model.userTasks.set(base.id, userTask);

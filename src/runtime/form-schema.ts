@@ -38,6 +38,8 @@ export function fieldJsonSchema(field: FormField): JsonSchema {
       return {
         ...common,
         type: 'string',
+        // A users-of-group field as served, its group's users filled in (withChoices): the browser offers and checks them.
+        ...(field.choices !== undefined && field.values !== undefined ? { enum: field.values.map((value) => value.id) } : {}),
         ...(field.pattern !== undefined ? { pattern: field.pattern } : {}),
         ...(field.iinBin !== undefined ? { format: IIN_BIN_FORMATS[field.iinBin] } : {}),
         ...(field.minlength !== undefined ? { minLength: field.minlength } : {}),
@@ -52,8 +54,30 @@ export function formJsonSchema(fields: readonly FormField[]): JsonSchema {
     type: 'object',
     properties: Object.fromEntries(fields.map((field) => [field.id, fieldJsonSchema(field)])),
     required: fields.filter((field) => field.required).map((field) => field.id),
+    ...conditionallyRequired(fields),
     additionalProperties: false,
   };
+}
+
+/** The value a `requiredIf` condition compares with, typed as its field is (a boolean field's `false` is false). */
+function conditionValue(fields: readonly FormField[], condition: { field: string; value: string }): unknown {
+  const other = fields.find((field) => field.id === condition.field);
+  if (other?.type === 'boolean') return condition.value.toLowerCase() === 'true';
+  if (other?.type === 'long') return Number(condition.value);
+  return condition.value;
+}
+
+/** `requiredIf` as JSON Schema: if the other field has the value, this one is required (ajv and the browser's validator both read it). */
+function conditionallyRequired(fields: readonly FormField[]): JsonSchema {
+  const rules = fields
+    .filter((field) => field.requiredIf !== undefined && !field.required)
+    .map((field) => ({ if: { properties: { [field.requiredIf!.field]: { const: conditionValue(fields, field.requiredIf!) } }, required: [field.requiredIf!.field] }, then: { properties: { [field.id]: true }, required: [field.id] } }));
+  return rules.length > 0 ? { allOf: rules } : {};
+}
+
+/** A form as served: each users-of-group field offers the current users of its group (id and display name). */
+export function withChoices(fields: readonly FormField[], usersOf: (group: string) => readonly { id: string; name: string }[]): FormField[] {
+  return fields.map((field) => (field.choices ? { ...field, values: usersOf(field.choices.usersOfGroup).map((user) => ({ id: user.id, name: user.name })) } : field));
 }
 
 /** An empty value counts as not given (see the module comment). */

@@ -149,3 +149,24 @@ export function validateVariables(fields: readonly FormField[], variables: unkno
 function decodePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
+
+/**
+ * The users-of-group fields (`choices`) of a form checked against the group as it is now: a value
+ * that names no current user of the group is a problem of its field. Apart from validateVariables,
+ * whose compiled schema is fixed for the form's lifetime, because the members change while it lives.
+ */
+export function validateChoices(fields: readonly FormField[], variables: unknown, membersOf: (group: string) => readonly { id: string }[]): FieldProblem[] {
+  if (!variables || typeof variables !== 'object') return [];
+  const values = variables as Record<string, unknown>;
+  const problems: FieldProblem[] = [];
+  for (const field of fields) {
+    const value = values[field.id];
+    if (!field.choices || isEmptyValue(value)) continue;
+    const group = field.choices.usersOfGroup;
+    const members = membersOf(group);
+    if (!members.some((member) => member.id === value)) {
+      problems.push({ field: field.id, message: `must be a user of group "${group}" (${members.length > 0 ? `one of: ${members.map((m) => m.id).join(', ')}` : 'the group has no users'}), not "${String(value)}"` });
+    }
+  }
+  return problems;
+}

@@ -16,3 +16,8 @@ export interface DefinitionSource {
 export interface StepEngine {
   run(identity: StepIdentity, sourceContext: SourceContext, command: StepCommand): Promise<StepOutcome>;
 }
+
+/** The users of a group as they are now (identity's directory): a users-of-group form field takes one of them. */
+export interface GroupMembers {
+  members(group: string): readonly { id: string; name: string }[];
+}

@@ -1,4 +1,5 @@
 import { Clock } from '../clock';
+import type { FormField } from '../definitions/model';
 import { conflict, DomainError, notFound, validationFailed } from '../errors';
 import { Variables } from '../handlers/registry';
 import { assertMayActOnTask, assertMayRetry, assertMayStart, assertMayUnclaim, assignRefusal, delegateRefusal, mayDistributeTasks, resolveRefusal } from '../identity/access';
@@ -8,10 +9,10 @@ import { isUniqueViolation } from '../persistence/errors';
 import { IncidentFilter, InstanceStore, TaskWithGroups } from '../persistence/instance-store';
 import { caseYear, formatCaseNumber, givenCaseNumber } from './case-number';
 import { deterministicId } from './deterministic-id';
-import { validateVariables } from './form-validation';
+import { validateChoices, validateVariables } from './form-validation';
 import { historyRow } from './history';
 import { KeyedMutex } from './keyed-mutex';
-import { DefinitionSource, DueDateCalculator, StepEngine } from './ports';
+import { DefinitionSource, DueDateCalculator, GroupMembers, StepEngine } from './ports';
 import { Step, WorkingInstance } from './step';
 import { assignmentChange, delegationChange, HolderChange, holdersOf, resolutionChange } from './task-assignment';
 
@@ -22,6 +23,8 @@ export interface ProcessRuntimeOptions {
   steps: StepEngine;
   clock: Clock;
   dueDates: DueDateCalculator;
+  /** Who is in a group now: a users-of-group form field takes one of them. */
+  groups: GroupMembers;
 }
 
 /** A completed task, with the state its instance is left in (the answer needs no second read). */
@@ -55,7 +58,7 @@ export class ProcessRuntime {
     const loaded = await this.options.definitions.load(definitionId);
     // Before anything else, the replay of an earlier start included: a refused start stores and calls nothing.
     assertMayStart(loaded.model, user);
-    const problems = validateVariables(loaded.model.startFormFields, input.variables);
+    const problems = this.formProblems(loaded.model.startFormFields, input.variables);
     if (problems.length > 0) throw validationFailed(`Invalid start variables for "${key}"`, { fields: problems });
     const given = givenCaseNumber(input.businessKey);
     const id = options.idempotencyKey === undefined ? undefined : deterministicId('start', key, options.idempotencyKey);
@@ -129,7 +132,7 @@ export class ProcessRuntime {
       const instance = this.running(step.include(aggregate));
       const loaded = await this.options.definitions.load(instance.row.definitionId);
       const form = loaded.model.userTasks.get(current.task.taskDefinitionKey);
-      const problems = validateVariables(form?.formFields ?? [], variables);
+      const problems = this.formProblems(form?.formFields ?? [], variables);
       if (problems.length > 0) throw validationFailed(`Invalid variables for task "${current.task.name ?? current.task.taskDefinitionKey}"`, { fields: problems });
 
       const completedAt = await step.completeTask(instance, current, (variables ?? {}) as Variables);
@@ -239,6 +242,13 @@ export class ProcessRuntime {
 
   listIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
     return this.options.store.incidents(filter);
+  }
+
+  /** The form's rules, then each users-of-group choice against the group as it is now. */
+  private formProblems(fields: readonly FormField[], variables: unknown) {
+    const problems = validateVariables(fields, variables);
+    const checked = new Set(problems.map((p) => p.field));
+    return [...problems, ...validateChoices(fields, variables, (group) => this.options.groups.members(group)).filter((p) => !checked.has(p.field))];
   }
 
   private step(user: User): Step {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isUnstatedTimeLimit } from '../calendar/time-limit';
-import type { ProcessModel } from '../definitions/model';
+import type { ProcessModel, UserTaskModel } from '../definitions/model';
 import type { StepOutcome } from '../engine/step';
 import { DomainError } from '../errors';
 import { Variables } from '../handlers/registry';
@@ -127,7 +127,7 @@ export function tasksAfterStep(input: {
       taskDefinitionKey: activity.id,
       executionId: activity.executionId,
       name: userTask?.name ?? activity.name ?? null,
-      assignee: null,
+      assignee: assigneeAtCreation(userTask, input.outcome.variables),
       created: now.toISOString(),
       due: timeLimit && !isUnstatedTimeLimit(timeLimit) ? input.dueDates.due(now, timeLimit).toISOString() : null,
       timeLimit,
@@ -142,7 +142,7 @@ export function tasksAfterStep(input: {
     changes.newTasks.push({ row: task, groups: candidateGroups });
     // The legal limit is a host timer too: when it passes with the task still open, the task escalates.
     if (task.due) changes.newTimers.push(newTimer(instance, { kind: 'task-due', activityId: activity.id, executionId: task.id, timerType: 'timeLimit', timerValue: timeLimit, dueAt: task.due }, now));
-    changes.history.push(historyRow(now, instance.id, 'task-created', activity.id, task.name, null, { taskId: task.id, candidateGroups, due: task.due, timeLimit }));
+    changes.history.push(historyRow(now, instance.id, 'task-created', activity.id, task.name, null, { taskId: task.id, candidateGroups, due: task.due, timeLimit, ...(task.assignee ? { assignee: task.assignee } : {}) }));
   }
   const stillWaiting = new Set(waiting.map((a) => a.executionId));
   for (const { task, groups } of input.openTasks) {
@@ -152,6 +152,19 @@ export function tasksAfterStep(input: {
     changes.history.push(historyRow(now, instance.id, 'task-cancelled', task.taskDefinitionKey, task.name, null, { taskId: task.id }));
   }
   return changes;
+}
+
+/**
+ * The diagram's `camunda:assignee` of a new task: a user id, or the user a variable names (the
+ * specialist a department head chose). Camunda semantics: the candidate groups stay, the task is that
+ * user's. A variable not set (or not a text) leaves the task to its groups.
+ */
+export function assigneeAtCreation(userTask: Pick<UserTaskModel, 'assignee'> | undefined, variables: Readonly<Record<string, unknown>>): string | null {
+  const assignee = userTask?.assignee;
+  if (!assignee) return null;
+  if ('user' in assignee) return assignee.user;
+  const value = variables[assignee.variable];
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 /**

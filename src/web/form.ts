@@ -60,6 +60,11 @@ export function generateForm(fields: FormField[], schema: Record<string, unknown
         else if (value !== undefined) result[r.field.id] = value;
         else if (required.has(r.field.id)) errors.set(r.field.id, tx.required);
       }
+      // Required only when another field has a value (requiredIf): a negative conclusion needs its motivation.
+      for (const r of rows) {
+        const condition = r.field.requiredIf;
+        if (condition && result[r.field.id] === undefined && !errors.has(r.field.id) && String(result[condition.field]) === condition.value) errors.set(r.field.id, tx.required);
+      }
       // The rules of the form, as the server states them: the first problem of each field.
       for (const unit of new Validator(withElementPatterns(schema, rows), '2020-12', false).validate(result).errors) {
         const id = fieldOf(unit);
@@ -133,11 +138,12 @@ function fieldRow(field: FormField, current: unknown, pattern: string | undefine
   const original = (field as LocalizedField).original;
   const label = h('label', { for: id, title: original?.label }, field.label ?? field.id, field.required ? h('span', { class: 'required', title: tx.required }, ' *') : null);
   const initial = current !== undefined && current !== null ? current : field.defaultValue;
-  let control: HTMLInputElement | HTMLSelectElement | HTMLElement;
+  let control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLElement;
   let getRaw: () => string;
   const common = { id, name: field.id, 'aria-describedby': `${id}-error`, 'data-field': field.id };
 
-  if (field.type === 'enum') {
+  // A users-of-group field is offered as its group's users (names shown, ids sent), as the server filled them.
+  if (field.type === 'enum' || (field.choices !== undefined && field.values !== undefined)) {
     const select = h('select', common, h('option', { value: '' }, tx.choose), ...(field.values ?? []).map((v) => h('option', { value: v.id, title: original?.values[v.id] }, v.name ?? v.id)));
     if (initial !== undefined) select.value = String(initial);
     control = select;
@@ -150,6 +156,12 @@ function fieldRow(field: FormField, current: unknown, pattern: string | undefine
     if (initial === false || initial === 'false') no.checked = true;
     control = h('div', { class: 'radios', id, role: 'radiogroup', 'aria-describedby': `${id}-error` }, h('label', {}, yes, ' ', tx.yes), h('label', {}, no, ' ', tx.no));
     getRaw = () => (yes.checked ? 'true' : no.checked ? 'false' : '');
+  } else if (field.multiline) {
+    // A resolution, a conclusion or a reason: several lines, kept as typed (only the ends trimmed).
+    const area = h('textarea', { ...common, rows: 5, autocomplete: 'off' });
+    if (initial !== undefined) area.value = String(initial);
+    control = area;
+    getRaw = () => area.value.trim();
   } else {
     const input = h('input', {
       ...common,

@@ -78,7 +78,7 @@ describe('rendered forms on /engine-rest', () => {
     expect(byName.applicantIinBin.label).toBe(text('application-received/applicantIinBin', language));
   });
 
-  it("renders a task's form with its current values, and an empty form for a task without fields", async () => {
+  it("renders a task's form (the fields of form-variables), and an empty form for a task without fields", async () => {
     const { taskId: registerId, instanceId } = await cottonCaseAt(t, 'RF-EMPTY', 'register-application');
     const empty = await camundaCall(t, 'olga-office', 'GET', `/task/${registerId}/rendered-form`);
     expect(empty.status).toBe(200);

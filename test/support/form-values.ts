@@ -21,6 +21,31 @@ export function formValues(fields: FormField[], overrides: Record<string, unknow
   return { ...values, ...overrides };
 }
 
+/**
+ * A users-of-group field: the group's user of the test hosts (test-host.ts userOf: `<group>-user`), who
+ * then completes the steps assigned to them; else the first user the server offers.
+ */
+function chosenUser(field: FormField): string | undefined {
+  if (!field.choices) return undefined;
+  const own = `${field.choices.usersOfGroup}-user`;
+  return !field.values || field.values.some((v) => v.id === own) ? own : field.values[0]?.id;
+}
+
+/**
+ * Values for what a completion must send and `given` leaves out: the required fields, those whose
+ * requiredIf holds on the values, and a users-of-group choice; then `given`.
+ */
+export function requiredValues(fields: FormField[], given: Record<string, unknown> = {}, choose: ValueChoice = firstValue): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...given };
+  const needed = (field: FormField) => field.required || field.choices !== undefined || (field.requiredIf !== undefined && String(values[field.requiredIf.field]) === field.requiredIf.value);
+  for (const field of fields) {
+    if (values[field.id] !== undefined || !needed(field)) continue;
+    const value = choose(field);
+    if (value !== undefined) values[field.id] = value;
+  }
+  return values;
+}
+
 /** `text` cut or padded to the field's length bounds. */
 function withinLength(field: FormField, text: string, pad = 'x'): string {
   let value = text;
@@ -50,6 +75,8 @@ export function iinBinValue(field: FormField, draw = 0): string | undefined {
  * field, the first of a few strings that fits the field's pattern and length.
  */
 export const firstValue: ValueChoice = (field) => {
+  const chosen = chosenUser(field);
+  if (chosen !== undefined) return chosen;
   switch (field.type) {
     case 'enum':
       return field.values?.[0]?.id;

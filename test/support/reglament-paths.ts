@@ -9,6 +9,7 @@ import {
   userTasksOf,
 } from './reglament-driver';
 import type { CertificateCase, PrepareApplicantOptions } from './simulators';
+import { requiredValues } from './form-values';
 import { startTestHost, TEST_USERS, TestHost } from './test-host';
 
 /*
@@ -182,6 +183,8 @@ export class PathRunner {
       expect((await this.t.call(outsider, 'POST', `/tasks/${task.id}/complete`, { variables })).status).toBe(403);
     }
     expect((await this.t.call(user, 'POST', `/tasks/${task.id}/claim`)).status).toBe(200);
+    // What the step's form requires and the path leaves to the form (a resolution's text, the chosen specialist): generated.
+    variables = requiredValues((await this.t.call(user, 'GET', `/tasks/${task.id}`)).body.formFields ?? [], variables);
     const done = await this.t.call(user, 'POST', `/tasks/${task.id}/complete`, { variables: variables ?? {} });
     expect({ task: taskKey, status: done.status, error: done.body?.error }).toEqual({ task: taskKey, status: 200, error: undefined });
     if (audit) expect((await this.t.call(user, 'POST', `/tasks/${task.id}/complete`, { variables: variables ?? {} })).status).toBe(409);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assertMayActOnTask, mayActOnTask, mayDistributeTasks, visibleGroups } from '../../identity/access';
-import { formJsonSchema } from '../../runtime/form-schema';
+import { formJsonSchema, withChoices } from '../../runtime/form-schema';
 import { User } from '../../identity/users';
 import { HostContext } from '../context';
 import { DomainError, notFound } from '../errors';
@@ -62,7 +62,8 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
         if (!mayActOnTask(user, groups) && !mayDistributeTasks(user, reglamentGroupsOf(definition))) assertMayActOnTask(user, task, groups);
         const instance = await host.store.instance(task.processInstanceId);
         const model = definition.userTasks.get(task.taskDefinitionKey);
-        const formFields = model?.formFields ?? [];
+        // A users-of-group field offers the group's users as they are now.
+        const formFields = withChoices(model?.formFields ?? [], (group) => host.users.members(group));
         return {
           ...presentTask({ ...task, candidateGroups: groups }, host.clock.now()),
           ...holderNames(host, task),

@@ -23,8 +23,11 @@ export const FormFieldSchema = z
     maxlength: z.number().int().optional(),
     min: z.number().optional(),
     max: z.number().optional(),
-    values: z.array(z.object({ id: z.string(), name: z.string().optional() })).optional(),
+    values: z.array(z.object({ id: z.string(), name: z.string().optional() })).optional().meta({ description: "An enum's values; for a users-of-group field (choices), the group's current users (id and display name) as the server fills them" }),
     defaultValue: z.string().optional(),
+    multiline: z.boolean().optional().meta({ description: 'Form field property multiline: a text of several lines (a textarea)' }),
+    choices: z.object({ usersOfGroup: z.string() }).optional().meta({ description: 'Form field property choices = users-of-group:<group>: the id of a current user of the group (checked at completion)' }),
+    requiredIf: z.object({ field: z.string(), value: z.string() }).optional().meta({ description: 'Form field property requiredIf = <field>=<value>: required when that field of the form has that value' }),
   })
   .meta({ id: 'FormField' });
 

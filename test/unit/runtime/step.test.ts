@@ -71,7 +71,7 @@ async function setUp() {
   const clock = new ManualClock(T0);
   const definitions = await fixtureDefinitions();
   const engine = new StepRunner({ handlers: new HandlerRegistry(), now: () => clock.now(), engineCacheSize: 0 });
-  const runtime = new ProcessRuntime({ store, definitions, steps: engine, clock, dueDates: fakeCalendar });
+  const runtime = new ProcessRuntime({ store, definitions, steps: engine, clock, dueDates: fakeCalendar, groups: { members: () => [] } });
   const scheduler = new TimerScheduler({ store, runtime, definitions, clock });
   return { store, clock, definitions, engine, runtime, scheduler };
 }
