@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from './config';
 import { createDefaultHandlers } from './handlers';
 import { createHost } from './host';
 import { externalSystemsForRun } from './integrations/default-run-simulators';
+import { DEMO_SERVICES } from './integrations/egov-portal/simulator-demo';
 import { COTTON_LICENCE_KEY, COTTON_LICENCE_ROUTE, RouteStep, routeLine, writeDemoUsers } from './identity/demo-users';
 import { UserDirectory } from './identity/users';
 import { createLogger } from './observability/logger';
@@ -92,6 +94,14 @@ async function main(): Promise<void> {
   const open = config.publicUrl ?? local;
   console.log(`\nReglament is running. Open the web app: ${open}/`);
   console.log(`(REST API at ${open}/api, its OpenAPI document at ${open}/api/openapi.json; Camunda Modeler deploys to ${open}/engine-rest)`);
+  if (external.simulators && external.demoApplicants) {
+    // The portal simulator files the demo applications through the portal intake, as an account of
+    // this process only (its token is made here and never printed or stored).
+    const token = randomBytes(24).toString('base64url');
+    users.addProcessUser({ id: 'egov-portal', name: 'e-gov portal (simulator, demo applications)', groups: ['office'] }, token);
+    external.simulators.portal.demo = { applicants: external.demoApplicants, services: DEMO_SERVICES, intake: { serverUrl: local, token } };
+    console.log(`Try a portal application as a demo applicant, in two clicks: ${external.simulators.urls['egov-portal']}/demo`);
+  }
   // The line scripts and tests wait for (the address this process listens on).
   logger.info({ url }, `Reglament listening on ${url}/api`);
 }

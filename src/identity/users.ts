@@ -21,6 +21,8 @@ export function sha256Hex(text: string): string {
  */
 export class UserDirectory {
   private readonly byHash = new Map<string, UserRecord>();
+  /** Users of this process only (addProcessUser), kept across reloadFrom. */
+  private readonly processUsers = new Map<string, UserRecord>();
 
   constructor(records: UserRecord[]) {
     for (const record of records) this.byHash.set(record.tokenSha256.toLowerCase(), record);
@@ -35,6 +37,17 @@ export class UserDirectory {
     const records = readUserRecords(file);
     this.byHash.clear();
     for (const record of records) this.byHash.set(record.tokenSha256.toLowerCase(), record);
+    for (const [hash, record] of this.processUsers) this.byHash.set(hash, record);
+  }
+
+  /**
+   * A user known to this process only, never written to the users file: the default run's portal
+   * simulator files its demo applications with one whose token it alone holds, made anew each start.
+   */
+  addProcessUser(user: { id: string; name: string; groups: string[] }, token: string): void {
+    const record = { ...user, groups: [...user.groups], tokenSha256: sha256Hex(token) };
+    this.processUsers.set(record.tokenSha256, record);
+    this.byHash.set(record.tokenSha256, record);
   }
 
   authenticate(token: string): User | undefined {

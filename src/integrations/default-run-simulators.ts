@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ExternalSystemsConfig } from '../config';
 import { adaptersFromConfig, Adapters } from './clients';
+import { DemoApplicant, seedDemoApplicants } from './egov-portal/simulator-demo';
 import { startSimulators, Simulators } from './simulators';
 import { EXTERNAL_SYSTEMS, unconfiguredSimulatedSystems } from './systems';
 
@@ -12,7 +13,7 @@ import { EXTERNAL_SYSTEMS, unconfiguredSimulatedSystems } from './systems';
 export async function externalSystemsForRun(
   config: ExternalSystemsConfig,
   options: { dataDir: string; host?: string; employees?: string[]; log?: (line: string) => void },
-): Promise<{ adapters: Adapters; simulators?: Simulators; config: ExternalSystemsConfig }> {
+): Promise<{ adapters: Adapters; simulators?: Simulators; config: ExternalSystemsConfig; demoApplicants?: DemoApplicant[] }> {
   const log = options.log ?? ((line: string) => console.log(line));
   const missing = unconfiguredSimulatedSystems(config.urls);
   if (missing.length === 0) {
@@ -30,5 +31,11 @@ export async function externalSystemsForRun(
     const provider = await simulators.ca.providerCredentials();
     log(`  provider signing certificate ${provider.serialNumber} from the CA simulator (kept in ${path.join(options.dataDir, 'simulators', 'ca')})`);
   }
-  return { adapters: adaptersFromConfig(effective), simulators, config: effective };
+  // Demo applicants need the CA simulator (their keys) and the portal simulator (its demo page).
+  let demoApplicants: DemoApplicant[] | undefined;
+  if (!config.urls.ca && !config.urls['egov-portal']) {
+    demoApplicants = await seedDemoApplicants(simulators);
+    log(`  demo applicants (portal users, in GBD FL/UL, fees paid, EDS keys of the CA simulator): ${demoApplicants.map((a) => `${a.name} ${a.iinBin}`).join(', ')}`);
+  }
+  return { adapters: adaptersFromConfig(effective), simulators, config: effective, demoApplicants };
 }

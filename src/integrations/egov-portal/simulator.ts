@@ -1,4 +1,5 @@
 import { finishApp, simulatorApp } from '../simulator-server';
+import { PortalDemo, portalDemoRoutes } from './simulator-demo';
 
 /**
  * The e-government portal (www.egov.kz) as far as authorization goes: which IIN / BIN holders
@@ -6,9 +7,12 @@ import { finishApp, simulatorApp } from '../simulator-server';
  *
  * Protocol: GET /api/users/{iinBin} -> 200 { iinBin, name, registered: true, blocked } | 404 { registered: false }
  * Admin:    PUT /admin/users/{iinBin} { name, blocked? }, DELETE /admin/users/{iinBin}, GET /admin/users
+ * Demo:     GET /demo, POST /demo/submit: a demo applicant's signed portal application in two clicks (simulator-demo.ts)
  */
 export class EgovPortalState {
   readonly users = new Map<string, { iinBin: string; name: string; blocked: boolean }>();
+  /** The demo page's applicants, services and the server's intake; unset, the page says it is not configured. */
+  demo?: PortalDemo;
   addUser(iinBin: string, name = `User ${iinBin}`, blocked = false) {
     const user = { iinBin, name, blocked };
     this.users.set(iinBin, user);
@@ -39,5 +43,6 @@ export function createEgovPortalSimulator(state = new EgovPortalState()) {
     state.removeUser(req.params.iinBin);
     res.status(204).end();
   });
+  app.use(portalDemoRoutes(state));
   return { app: finishApp(app), state };
 }
