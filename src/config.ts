@@ -49,6 +49,8 @@ export interface AppConfig {
   metricsPort?: number;
   /** METRICS_CACHE_MS: how long the database counts of /metrics (tasks, timers, incidents) are reused between scrapes (default 5000). */
   metricsCacheMs: number;
+  /** EXTERNAL_TASK_TOPICS: service-task topics served by external workers on /engine-rest/external-task (comma-separated; default none). */
+  externalTaskTopics: string[];
   /** SHUTDOWN_TIMEOUT_MS: after SIGTERM/SIGINT, how long requests and steps in flight may take before they are cut (default 30000). */
   shutdownTimeoutMs: number;
 }
@@ -120,6 +122,14 @@ function logLevel(raw: string | undefined): LogLevel {
   return level;
 }
 
+/** Topic names, comma-separated; a malformed name stops the start with the setting's name. */
+function externalTaskTopics(raw: string | undefined): string[] {
+  const topics = (raw ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const bad = topics.find((t) => !/^[A-Za-z0-9_.:-]{1,200}$/.test(t));
+  if (bad !== undefined) throw new Error(`EXTERNAL_TASK_TOPICS must be topic names separated by commas (letters, digits, . _ : -), got "${bad}"`);
+  return [...new Set(topics)];
+}
+
 function metricsPort(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const port = Number(raw);
@@ -159,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     metricsPort: metricsPort(env.METRICS_PORT),
     metricsCacheMs: positiveInt(env, 'METRICS_CACHE_MS', 5000),
     shutdownTimeoutMs: positiveInt(env, 'SHUTDOWN_TIMEOUT_MS', 30_000),
+    externalTaskTopics: externalTaskTopics(env.EXTERNAL_TASK_TOPICS),
     externalSystems: {
       urls: systemUrlsFromEnv(env),
       timeoutMs: positiveInt(env, 'EXTERNAL_TIMEOUT_MS', 5000),

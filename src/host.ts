@@ -24,6 +24,8 @@ import { Clock, systemClock } from './clock';
 import { SqlInstanceStore } from './persistence/sql-instance-store';
 import { DueDateCalculator } from './runtime/ports';
 import { ProcessRuntime } from './runtime/process-runtime';
+import { ExternalTasks } from './runtime/external-tasks';
+import { SqlExternalTaskStore } from './persistence/external-task-store';
 import { startPoller } from './scheduler/poller';
 import { TimerScheduler } from './scheduler/timer-scheduler';
 import { StepObserver, StepRunner } from './engine/step-runner';
@@ -77,7 +79,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const calendar = new CalendarCorrections(new SqlCalendarStore(dataSource), calendarInForce, clock);
   await calendar.start(config.calendarFile);
   const definitions = new DefinitionService(new SqlDefinitionStore(dataSource), handlers, () => clock.now(), calendarInForce?.zone);
+  const externalTopics = new Set(config.externalTaskTopics ?? []);
+  // A worker may set only what the topic's handler declares it produces: a topic no handler registers has no such list.
+  const unknownTopics = [...externalTopics].filter((topic) => !handlers.get(topic));
+  if (unknownTopics.length > 0) throw new Error(`EXTERNAL_TASK_TOPICS names ${unknownTopics.join(', ')}, which no handler registers (known: ${handlers.names().join(', ')})`);
   const steps = new StepRunner({
+    externalTopics,
     handlers,
     now: () => clock.now(),
     engineCacheSize: config.engineCacheSize,
@@ -87,11 +94,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onStep: options.onStep,
     telemetry: ops.telemetry,
   });
-  const store = new SqlInstanceStore(dataSource);
+  // Each commit wakes workers waiting for external tasks (the service is made below, on the runtime over this store).
+  const committed: { to?: ExternalTasks } = {};
+  const store = new SqlInstanceStore(dataSource, (uow) => committed.to?.committed(uow));
   const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates, groups: options.users });
+  const externalTasks = new ExternalTasks({ store: new SqlExternalTaskStore(dataSource), runtime, handlers, clock, topics: externalTopics });
+  committed.to = externalTasks;
   const scheduler = new TimerScheduler({ store, runtime, definitions, clock, leases: new SqlTimerLeases(dataSource) });
   const translations = new DiagramTranslations(definitions, new TranslationFiles(config.processesDir));
   const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, sessions: new SqlWebSessionStore(dataSource), handlers, clock, attachments: new Attachments({ records: new SqlAttachmentStore(dataSource), instances: store, clock, maxBytes: config.attachmentMaxBytes }), signatures: options.signatures, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
+  context.externalTasks = externalTasks;
   const servers: http.Server[] = [];
   const pollMs = options.timerPollMs ?? config.timerPollMs;
   const poller =

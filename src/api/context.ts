@@ -9,6 +9,7 @@ import type { EdsResult } from '../crypto/verifier';
 import type { CalendarCorrections } from '../runtime/calendar-corrections';
 import type { Attachments } from '../runtime/attachments';
 import { ProcessRuntime } from '../runtime/process-runtime';
+import type { ExternalTasks } from '../runtime/external-tasks';
 import { TimerScheduler } from '../scheduler/timer-scheduler';
 
 /** What the HTTP layer needs of the host: services, and the reads of persistence (never the database itself). */
@@ -30,6 +31,8 @@ export interface HostContext {
   attachments: Attachments;
   /** The EDS verifier the intake uses (trusted roots, CRLs), to say whether a signed document in a case is valid; absent: not configured. */
   signatures?: SignatureVerification;
+  /** Service tasks waiting for external workers (EXTERNAL_TASK_TOPICS), on /engine-rest/external-task. */
+  externalTasks?: ExternalTasks;
   /** Working minutes between two instants by the business calendar (reports). */
   workingMinutes(from: Date, to: Date): number;
 }

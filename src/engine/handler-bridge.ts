@@ -13,6 +13,8 @@ export interface HandlerBridgeParts {
   /** The execution as it stands now (taken only when a handler fails). */
   snapshot: () => Snapshot;
   guard: RunawayGuard;
+  /** Topics served by external workers (EXTERNAL_TASK_TOPICS): their service tasks wait instead of calling the handler. */
+  externalTopics?: ReadonlySet<string>;
 }
 
 /**
@@ -55,6 +57,20 @@ function callHandler(parts: HandlerBridgeParts, activity: any, topic: string | u
     return at;
   };
   const { identity } = run;
+  const executionId: string = executionMessage?.content?.executionId ?? activity.id;
+  let external: Promise<Variables | void> | undefined;
+  if (topic && parts.externalTopics?.has(topic)) {
+    const delivery = run.delivery;
+    if (!delivery || delivery.executionId !== executionId || delivery.taken) {
+      // No callback: the task stays executing, the step settles with it waiting for a worker.
+      run.externalWaits.set(executionId, { activityId: activity.id, executionId, topic, variables: userVariables(activity.environment.variables) });
+      return;
+    }
+    delivery.taken = true;
+    const { result } = delivery;
+    // The worker's report takes the handler's place, and goes the same way into the engine.
+    external = result.kind === 'complete' ? Promise.resolve(result.variables) : Promise.reject(new BusinessError(result.code, result.message, result.variables));
+  }
   let settled!: () => void;
   const delivered = new Promise<void>((resolve) => (settled = resolve));
   // The engine hears of the handler's result in a later macrotask, not in the promise's microtask:
@@ -79,7 +95,7 @@ function callHandler(parts: HandlerBridgeParts, activity: any, topic: string | u
     });
   let work: Promise<Variables | void>;
   try {
-    work = registration.handler({
+    work = external ?? registration.handler({
       instanceId: identity.instanceId,
       businessKey: identity.businessKey,
       processDefinitionKey: identity.processDefinitionKey,

@@ -15,7 +15,8 @@ export async function deliver(engine: any, listener: unknown, command: StepComma
     await engine.execute({ listener, variables: command.variables });
     return;
   }
-  if (command.kind === 'resume') {
+  // A worker's report: the waiting service task runs again on the recovered execution and takes it (handler-bridge).
+  if (command.kind === 'resume' || command.kind === 'external') {
     engine.recover(JSON.parse(command.engineState));
     await engine.resume({ listener });
     return;
@@ -51,7 +52,10 @@ export async function deliver(engine: any, listener: unknown, command: StepComma
 export async function settle(engine: any, scope: RunScope, startedAt: number, guard: RunawayGuard): Promise<void> {
   const { inFlight } = scope;
   const progress = () => scope.events.length + scope.timers.length;
-  const quiet = () => inFlight.size === 0 && (engine.state !== 'running' || engine.activityStatus !== 'executing');
+  // A service task waiting for an external worker keeps the engine "executing": that is a wait too.
+  // With no handler in flight, an executing service task is one that waits for a worker (a kept engine began it in an earlier step).
+  const waitsForWorker = () => scope.externalWaits.size > 0 || (engine.execution?.getPostponed() ?? []).some((a: any) => a.type === 'bpmn:ServiceTask');
+  const quiet = () => inFlight.size === 0 && (engine.state !== 'running' || engine.activityStatus !== 'executing' || waitsForWorker());
   const deadline = startedAt + guard.timeoutMs;
   let idleRounds = 0;
   while (!scope.failure) {

@@ -13,7 +13,7 @@ import { StepCommand, StepIdentity, StepObserver, StepOutcome, StepTelemetry } f
 import { createStepListener } from './step-listener';
 import { assignTaskVariables } from './task-variables';
 
-export type { ActiveActivity, ArmedTimer, StepCommand, StepEnd, StepEvent, StepIdentity, StepIncident, StepObserver, StepOutcome, StepTelemetry } from './step';
+export type { ActiveActivity, ArmedTimer, ExternalResult, ExternalWait, StepCommand, StepEnd, StepEvent, StepIdentity, StepIncident, StepObserver, StepOutcome, StepTelemetry } from './step';
 export { DEFAULT_STEP_MAX_TRANSITIONS, DEFAULT_STEP_TIMEOUT_MS } from './runaway-guard';
 
 export interface StepRunnerOptions {
@@ -40,6 +40,8 @@ export interface StepRunnerOptions {
   onStep?: StepObserver;
   /** Told when each step starts and how it ends (the host's metrics and logs). */
   telemetry?: StepTelemetry;
+  /** EXTERNAL_TASK_TOPICS: service tasks of these topics wait for external workers instead of running their handler. */
+  externalTopics?: ReadonlySet<string>;
 }
 
 /** An engine of one instance, with the listener and run it reports to. */
@@ -94,10 +96,11 @@ export class StepRunner {
 
   private async step(identity: StepIdentity, sourceContext: SourceContext, command: StepCommand): Promise<StepOutcome> {
     const scope = newRunScope(identity);
+    if (command.kind === 'external') scope.delivery = { executionId: command.executionId, result: command.result, taken: false };
     const startedAt = Date.now();
     this.cache.evictIdle();
     let live =
-      command.kind === 'start' || command.kind === 'resume'
+      command.kind === 'start' || command.kind === 'resume' || command.kind === 'external'
         ? undefined
         : this.cache.checkOut(identity.instanceId, (kept) => kept.sourceContext === sourceContext && kept.engineState === command.engineState);
     const recovered = !live;
@@ -147,6 +150,7 @@ export class StepRunner {
         outcome: null,
         events: scope.events.slice(0, at.eventCount),
         timers: scope.timers.slice(0, at.timerCount),
+        externalWaits: [...scope.externalWaits.values()],
         incident: { activityId, handler, message },
       };
     }
@@ -156,6 +160,10 @@ export class StepRunner {
       throw new DomainError('unprocessable', 'ENGINE_ERROR', `The process failed in the engine: ${message}`);
     }
 
+    if (scope.delivery && !scope.delivery.taken) {
+      await release(live);
+      throw new DomainError('conflict', 'NOT_WAITING', `Service task "${command.kind === 'external' ? command.activityId : ''}" of instance ${identity.instanceId} does not wait for a worker`);
+    }
     const ended = engine.state !== 'running';
     const variables = processVariables(engine);
     const active = ended ? [] : postponedActivities(engine);
@@ -165,7 +173,7 @@ export class StepRunner {
       live.engineState = engineState;
       this.cache.keep(identity.instanceId, live);
     }
-    return { ended, engineState, variables, active, outcome: ended ? scope.lastEndEvent : null, events: scope.events, timers: scope.timers };
+    return { ended, engineState, variables, active, outcome: ended ? scope.lastEndEvent : null, events: scope.events, timers: scope.timers, externalWaits: [...scope.externalWaits.values()] };
   }
 
   /** A new engine whose extensions and listener report to whatever run uses it (`live.scope`). */
@@ -179,7 +187,7 @@ export class StepRunner {
       sourceContext,
       extensions: {
         assignTaskVariables,
-        serviceHandlers: serviceHandlers({ handlers: this.options.handlers, now, scope: scopeNow, snapshot: () => snapshotOf(live.engine, live.scope), guard: this.guard }),
+        serviceHandlers: serviceHandlers({ handlers: this.options.handlers, now, scope: scopeNow, snapshot: () => snapshotOf(live.engine, live.scope), guard: this.guard, externalTopics: this.options.externalTopics }),
       },
       onScriptRefused: (error) => (live.scope.failure ??= new DomainError('unprocessable', 'SCRIPT_REFUSED', `${error.message}; nothing was stored`, { elementId: error.elementId })),
     });

@@ -9,7 +9,25 @@ export type StepCommand =
   /** A called process ended at an error end event: the call activity throws that BPMN error. */
   | { kind: 'error'; engineState: string; activityId: string; executionId: string; variables: Variables; code: string; message: string }
   /** The host's timer for a waiting timer event is due: the event fires. */
-  | { kind: 'timer'; engineState: string; activityId: string; executionId: string };
+  | { kind: 'timer'; engineState: string; activityId: string; executionId: string }
+  /**
+   * An external worker finished the service task that waits for it (topic served by workers): the
+   * saved execution is resumed, the task runs again and takes the worker's result in place of its
+   * handler's (variables, or a BPMN error the diagram routes).
+   */
+  | { kind: 'external'; engineState: string; activityId: string; executionId: string; result: ExternalResult };
+
+/** What a worker reported for an external task: done with the variables it produced, or a BPMN error. */
+export type ExternalResult = { kind: 'complete'; variables: Variables; workerId: string } | { kind: 'bpmnError'; code: string; message: string; variables: Variables; workerId: string };
+
+/** A service task whose topic external workers serve: it waits (executing) until a worker reports. */
+export interface ExternalWait {
+  activityId: string;
+  executionId: string;
+  topic: string;
+  /** The variables its handler would have read when the task began. */
+  variables: Variables;
+}
 
 /** Who and what a step runs for: the identity its handlers see (HandlerContext), plus the service tasks' properties. */
 export type StepIdentity = Pick<HandlerContext, 'instanceId' | 'businessKey' | 'processDefinitionKey' | 'startedBy' | 'rootProcessDefinitionKey' | 'rootInstanceId'> & {
@@ -61,6 +79,8 @@ export interface StepOutcome {
   outcome: string | null;
   events: StepEvent[];
   timers: ArmedTimer[];
+  /** Service tasks that began (or began again on a resume) in this step and wait for an external worker. */
+  externalWaits?: ExternalWait[];
   /**
    * A handler failed technically (its system unreachable, a timeout): the outcome is the execution
    * as it was when that service task began, so that a retry runs the handler again.

@@ -51,6 +51,14 @@ export function mayDeployThroughModeler(user: User): boolean {
   return inAnyGroup(user, DEPLOY_GROUPS);
 }
 
+/** Groups whose accounts run external-task workers on /engine-rest: a worker's service account, or an admin. */
+export const WORKER_GROUPS: readonly string[] = [ADMIN_GROUP, 'worker'];
+
+/** Fetching, locking, completing and failing external tasks (and reading them): workers and admins. */
+export function assertMayWorkExternalTasks(user: User): void {
+  refuse(groupRefusal(user, WORKER_GROUPS));
+}
+
 /** Retrying an incident's failed service task: admins only. */
 export function assertMayRetry(user: User): void {
   if (!isAdmin(user)) throw forbidden(`Only an admin may retry an incident; user ${user.id} is in ${groupsOf(user)}`);

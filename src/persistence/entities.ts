@@ -3,6 +3,7 @@ import { CommentEntity } from './comment-entity';
 import { WebSessionEntity } from './session-entity';
 import { AttachmentEntity } from './attachment-entity';
 import { TaskFilterEntity } from './task-filter-entity';
+import { ExternalTaskEntity } from './external-task-entity';
 
 /*
  * Tables are described with EntitySchema rather than decorators so that the rows stay plain
@@ -450,4 +451,4 @@ export const CalendarVersionEntity = new EntitySchema<CalendarVersionRow>({
   },
 });
 
-export const allEntities = [CommentEntity, NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity, AttachmentEntity, TaskFilterEntity];
+export const allEntities = [CommentEntity, NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity, AttachmentEntity, TaskFilterEntity, ExternalTaskEntity];

@@ -1,5 +1,6 @@
 import { DelegationState, HistoryRow, IncidentRow, InstanceRow, TaskRow, TimerRow } from './entities';
 import { UnitOfWork } from './unit-of-work';
+import type { ExternalTaskRow } from './external-task-entity';
 
 /** A task row with its candidate groups (sorted). */
 export interface TaskWithGroups {
@@ -20,6 +21,8 @@ export interface InstanceAggregate {
   /** Oldest first. */
   openIncidents: IncidentRow[];
   parent: InstanceAggregate | null;
+  /** Service tasks of the instance waiting for external workers, oldest first (absent: none). */
+  openExternalTasks?: ExternalTaskRow[];
 }
 
 /** Who holds a task (Camunda 7): its assignee, its owner (who delegated it) and the delegation's state. */

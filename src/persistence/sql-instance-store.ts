@@ -4,13 +4,18 @@ import { DUE_SORT_NONE, HistoryEntity, HistoryRow, IncidentEntity, IncidentRow, 
 import { IncidentFilter, InstanceAggregate, InstanceStore, RiskStore, TaskHolderState, TaskWithGroups, TimerFilter, TimerStore } from './instance-store';
 import { TaskTransition, UnitOfWork } from './unit-of-work';
 import { writeTransaction } from './write-lock';
+import { ExternalTaskEntity } from './external-task-entity';
 
 /** Callers above this many levels are not followed (call activities nest at most 8 deep, the step refuses more). */
 const MAX_CALLERS = 32;
 
 /** The runtime's and the scheduler's stores over a TypeORM DataSource (sqlite or PostgreSQL). */
 export class SqlInstanceStore implements InstanceStore, TimerStore, RiskStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Told after each unit of work is committed (e.g. to wake workers waiting for external tasks). */
+    private readonly committed?: (uow: UnitOfWork) => void,
+  ) {}
 
   instance(id: string): Promise<InstanceRow | null> {
     return this.dataSource.getRepository(InstanceEntity).findOne({ where: { id } });
@@ -24,13 +29,14 @@ export class SqlInstanceStore implements InstanceStore, TimerStore, RiskStore {
   async aggregate(instanceId: string, callers = 0): Promise<InstanceAggregate | null> {
     const instance = await this.instance(instanceId);
     if (!instance) return null;
-    const [openTasks, pendingTimers, openIncidents, parent] = await Promise.all([
+    const [openTasks, pendingTimers, openIncidents, parent, openExternalTasks] = await Promise.all([
       this.tasksWithGroups((qb) => qb.where("t.processInstanceId = :instanceId AND t.state = 'open'", { instanceId })),
       this.dataSource.getRepository(TimerEntity).find({ where: { processInstanceId: instanceId, state: 'pending' } }),
       this.dataSource.getRepository(IncidentEntity).find({ where: { processInstanceId: instanceId, resolvedAt: IsNull() }, order: { createdAt: 'ASC' } }),
       instance.parentInstanceId && callers < MAX_CALLERS ? this.aggregate(instance.parentInstanceId, callers + 1) : Promise.resolve(null),
+      this.dataSource.getRepository(ExternalTaskEntity).find({ where: { processInstanceId: instanceId, state: 'open' }, order: { createdAt: 'ASC', id: 'ASC' } }),
     ]);
-    return { instance, openTasks, pendingTimers, openIncidents, parent };
+    return { instance, openTasks, pendingTimers, openIncidents, parent, openExternalTasks };
   }
 
   async childExecutions(instanceId: string): Promise<string[]> {
@@ -44,8 +50,9 @@ export class SqlInstanceStore implements InstanceStore, TimerStore, RiskStore {
   }
 
   /** The unit of work takes the DataSource's write lock (write-lock.ts), as every write does. */
-  commit(uow: UnitOfWork): Promise<void> {
-    return writeTransaction(this.dataSource, (manager) => writeUnitOfWork(manager, uow));
+  async commit(uow: UnitOfWork): Promise<void> {
+    await writeTransaction(this.dataSource, (manager) => writeUnitOfWork(manager, uow));
+    this.committed?.(uow);
   }
 
   claimTask(taskId: string, userId: string, history: HistoryRow): Promise<boolean> {
@@ -225,6 +232,13 @@ async function writeUnitOfWork(manager: EntityManager, uow: UnitOfWork): Promise
     if (!result.affected) throw new DomainError('conflict', 'TIMER_NOT_PENDING', `Timer ${id} has already fired or was cancelled`);
   }
   for (const timer of uow.newTimers) await manager.getRepository(TimerEntity).insert(timer);
+  for (const { id, workerId, patch } of uow.externalTaskTransitions) {
+    const qb = manager.createQueryBuilder().update(ExternalTaskEntity).set(patch).where('id = :id AND state = :state', { id, state: 'open' });
+    if (workerId !== undefined) qb.andWhere(workerId === null ? 'workerId IS NULL' : 'workerId = :workerId', { workerId });
+    const result = await qb.execute();
+    if (!result.affected) throw new DomainError('conflict', 'EXTERNAL_TASK_CHANGED', `External task ${id} was completed, cancelled or locked by another worker meanwhile`);
+  }
+  if (uow.newExternalTasks.length > 0) await manager.getRepository(ExternalTaskEntity).insert(uow.newExternalTasks);
   for (const incident of uow.incidents) await manager.getRepository(IncidentEntity).save(incident);
   if (uow.notifications.length > 0) await manager.getRepository(NotificationEntity).insert(uow.notifications);
   if (uow.history.length > 0) await manager.getRepository(HistoryEntity).insert(uow.history);

@@ -1,4 +1,5 @@
 import { HistoryRow, IncidentRow, InstanceRow, NotificationRow, TaskRow, TimerRow } from './entities';
+import type { ExternalTaskRow } from './external-task-entity';
 
 export interface TaskInsert {
   row: TaskRow;
@@ -19,6 +20,13 @@ export interface TimerTransition {
   patch: Partial<TimerRow>;
 }
 
+/** An external task leaving or changing while open; the update must find it open (and, when given, still locked by `workerId`). */
+export interface ExternalTaskTransition {
+  id: string;
+  workerId?: string | null;
+  patch: Partial<ExternalTaskRow>;
+}
+
 /** What one projection adds to an operation's changes (everything but the instance rows). */
 export interface Changes {
   newTasks?: TaskInsert[];
@@ -30,6 +38,8 @@ export interface Changes {
   incidents?: IncidentRow[];
   notifications?: NotificationRow[];
   history?: HistoryRow[];
+  newExternalTasks?: ExternalTaskRow[];
+  externalTaskTransitions?: ExternalTaskTransition[];
 }
 
 /**
@@ -48,6 +58,8 @@ export class UnitOfWork {
   readonly incidents: IncidentRow[] = [];
   readonly notifications: NotificationRow[] = [];
   readonly timerTransitions: TimerTransition[] = [];
+  readonly newExternalTasks: ExternalTaskRow[] = [];
+  readonly externalTaskTransitions: ExternalTaskTransition[] = [];
 
   add(changes: Changes): void {
     this.newTasks.push(...(changes.newTasks ?? []));
@@ -57,5 +69,7 @@ export class UnitOfWork {
     this.incidents.push(...(changes.incidents ?? []));
     this.notifications.push(...(changes.notifications ?? []));
     this.history.push(...(changes.history ?? []));
+    this.newExternalTasks.push(...(changes.newExternalTasks ?? []));
+    this.externalTaskTransitions.push(...(changes.externalTaskTransitions ?? []));
   }
 }

@@ -236,6 +236,20 @@ export class ProcessRuntime {
     });
   }
 
+  /**
+   * An operation of a worker on one of the instance's external tasks (runtime/external-tasks.ts), a
+   * step like any other: under the instance's lock, on its aggregate loaded once, committed once.
+   */
+  async externalTaskStep<T>(instanceId: string, user: User, act: (step: Step, instance: WorkingInstance) => Promise<T>): Promise<T> {
+    return this.instanceLocks.run(instanceId, async () => {
+      const step = this.step(user);
+      const instance = await this.loadRunning(step, instanceId);
+      const result = await act(step, instance);
+      await this.options.store.commit(step.uow);
+      return result;
+    });
+  }
+
   openIncidents(instanceId: string): Promise<IncidentRow[]> {
     return this.options.store.incidents({ processInstanceId: instanceId, open: true });
   }

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock';
 import type { LoadedDefinition } from '../definitions/definition-service';
 import { sourceContextOf } from '../engine/source-context';
-import type { StepCommand } from '../engine/step';
+import type { ExternalResult, StepCommand } from '../engine/step';
 import { conflict, DomainError, notFound } from '../errors';
 import { Variables } from '../handlers/registry';
 import { User } from '../identity/users';
 import { IncidentRow, InstanceRow, TimerRow } from '../persistence/entities';
 import { InstanceAggregate, InstanceStore, TaskWithGroups } from '../persistence/instance-store';
+import type { ExternalTaskRow } from '../persistence/external-task-entity';
+import { externalTaskIncident, externalTaskReported, externalTasksAfterStep } from './external-task-projection';
 import { Changes, UnitOfWork } from '../persistence/unit-of-work';
 import { callInputs, MAX_CALL_DEPTH } from './call-activities';
 import { deterministicId } from './deterministic-id';
@@ -43,6 +45,8 @@ export class WorkingInstance {
   readonly timerExecutions: Set<string>;
   /** Execution ids of call activities that started a child; loaded when a call activity first waits. */
   childExecutions: Set<string> | undefined;
+  /** Service tasks waiting for workers with a row (loaded open, or created by this operation). */
+  readonly externalExecutions: Set<string>;
 
   constructor(
     public row: InstanceRow,
@@ -54,7 +58,10 @@ export class WorkingInstance {
     public pendingTimers: TimerRow[],
     /** Open incidents, oldest first. */
     public openIncidents: IncidentRow[],
+    /** Open external tasks as loaded that this operation has not moved. */
+    public openExternalTasks: ExternalTaskRow[] = [],
   ) {
+    this.externalExecutions = new Set(openExternalTasks.map((t) => t.executionId));
     this.taskExecutions = new Set(openTasks.map((t) => t.task.executionId));
     this.timerExecutions = new Set(pendingTimers.filter((t) => t.kind === 'event').map((t) => t.executionId));
     if (expectedRev === null) this.childExecutions = new Set();
@@ -73,6 +80,9 @@ export class WorkingInstance {
     const movedTimers = new Set((changes.timerTransitions ?? []).map((t) => t.id));
     if (movedTimers.size > 0) this.pendingTimers = this.pendingTimers.filter((t) => !movedTimers.has(t.id));
     for (const timer of changes.newTimers ?? []) if (timer.kind === 'event') this.timerExecutions.add(timer.executionId);
+    const movedExternal = new Set((changes.externalTaskTransitions ?? []).filter((t) => t.patch.state).map((t) => t.id));
+    if (movedExternal.size > 0) this.openExternalTasks = this.openExternalTasks.filter((t) => !movedExternal.has(t.id));
+    for (const row of changes.newExternalTasks ?? []) this.externalExecutions.add(row.executionId);
     for (const incident of changes.incidents ?? []) {
       const others = this.openIncidents.filter((i) => i.id !== incident.id);
       this.openIncidents = incident.resolvedAt === null ? [...others, incident].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0)) : others;
@@ -101,7 +111,7 @@ export class Step {
     const known = this.instances.get(aggregate.instance.id);
     if (known) return known;
     if (aggregate.parent) this.include(aggregate.parent);
-    const working = new WorkingInstance(aggregate.instance, aggregate.instance.rev, aggregate.openTasks, aggregate.pendingTimers, aggregate.openIncidents);
+    const working = new WorkingInstance(aggregate.instance, aggregate.instance.rev, aggregate.openTasks, aggregate.pendingTimers, aggregate.openIncidents, aggregate.openExternalTasks ?? []);
     this.instances.set(aggregate.instance.id, working);
     return working;
   }
@@ -171,6 +181,21 @@ export class Step {
     await this.advance(working, { kind: 'timer', engineState: working.row.engineState!, activityId: timer.activityId, executionId: timer.executionId });
   }
 
+  /** A worker's completion or BPMN error on an open external task of `working`: the task ends and the instance moves on with the worker's result. */
+  async reportExternal(working: WorkingInstance, task: ExternalTaskRow, result: ExternalResult): Promise<void> {
+    this.apply(working, externalTaskReported(task, result, this.user.id, this.deps.clock.now()));
+    await this.advance(working, { kind: 'external', engineState: working.row.engineState!, activityId: task.activityId, executionId: task.executionId, result });
+  }
+
+  /**
+   * An external task that cannot go on (no retries left, or an uncaught BPMN error) becomes an
+   * incident; the instance stays where it is, its revision moves so that a concurrent step of it fails.
+   */
+  externalIncident(working: WorkingInstance, task: ExternalTaskRow, report: { workerId: string; message: string; details: string | null; lockExpirationTime?: string | null }): void {
+    this.apply(working, externalTaskIncident({ task, ...report, openIncidents: working.openIncidents, userId: this.user.id, now: this.deps.clock.now() }));
+    this.uow.instances.set(working.row.id, { row: working.row, expectedRev: working.expectedRev });
+  }
+
   /** Runs the failed service task of `working` again. */
   async resume(working: WorkingInstance): Promise<void> {
     await this.advance(working, { kind: 'resume', engineState: working.row.engineState! });
@@ -198,6 +223,7 @@ export class Step {
     this.apply(working, incidentsAfterStep({ instance: updated, outcome, openIncidents: working.openIncidents, userId: this.user.id, now }));
     this.apply(working, tasksAfterStep({ instance: updated, model: loaded.model, outcome, openTasks: working.openTasks, knownExecutions: working.taskExecutions, pendingTimers: working.pendingTimers, now, dueDates: this.deps.dueDates }));
     this.apply(working, timersAfterStep({ instance: updated, outcome, pendingEventTimers: working.pendingTimers.filter((t) => t.kind === 'event'), knownExecutions: working.timerExecutions, now, dueDates: this.deps.dueDates }));
+    this.apply(working, externalTasksAfterStep({ instance: updated, outcome, openExternalTasks: working.openExternalTasks, knownExecutions: working.externalExecutions, resumed: command.kind === 'resume', now }));
 
     if (outcome.ended) {
       const endName = outcome.outcome ? (loaded.model.endEvents.get(outcome.outcome)?.name ?? null) : null;

@@ -22,6 +22,7 @@ export const TEST_USERS = [
   { id: 'nobody', groups: ['visitors'] },
   // Deploys through Camunda Modeler (/engine-rest), as the README invites; no other right.
   { id: 'dora-deployer', groups: ['deployer'] },
+  { id: 'wanda-worker', groups: ['worker'] },
 ] as const;
 
 export type TestUserId = (typeof TEST_USERS)[number]['id'];

@@ -15,10 +15,12 @@ import { parseMultipart, MultipartLimitError } from './multipart';
 import { CamundaError } from './camunda-error';
 import { engineTaskRoutes } from './tasks';
 import { engineFilterRoutes } from './filters';
+import { engineExternalTaskRoutes } from './external-tasks';
 import { engineIdentityVerifyRoutes, engineUserRoutes } from './identity';
 import { engineRenderedFormRoutes } from './rendered-form';
 import { engineTaskCommentRoutes } from './task-comments';
-import { engineUnsupportedRoutes } from './unsupported';
+import { engineUnsupportedRoutes, UNSUPPORTED } from './unsupported';
+import { engineRestOpenApiDocument } from './openapi-engine-rest';
 import { logUnhandledError } from '../../observability/request-log';
 
 /** The Camunda 7 version this subset answers to (Camunda Modeler reads it for its version checks). */
@@ -53,6 +55,9 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
 
   router.get('/version', (_req, res) => {
     res.json({ version: CAMUNDA_VERSION });
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(engineRestOpenApiDocument(UNSUPPORTED));
   });
   // Signing in: no credentials yet (webapps-neo's verify_credentials).
   router.use(engineIdentityVerifyRoutes(host, limiter));
@@ -178,6 +183,7 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
 
   router.use(engineTaskRoutes(host));
   router.use(engineFilterRoutes(host));
+  router.use(engineExternalTaskRoutes(host));
   router.use(engineRenderedFormRoutes(host));
   router.use(engineTaskCommentRoutes(host));
   router.use(engineUserRoutes(host));

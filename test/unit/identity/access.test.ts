@@ -3,6 +3,7 @@ import {
   assertMayActOnTask,
   assertMayReadReports,
   assertMayUnclaim,
+  assertMayWorkExternalTasks,
   isAdmin,
   mayDeployThroughModeler,
   caseScope,
@@ -34,6 +35,9 @@ describe('identity/access: who may do what, without a server', () => {
     expect(() => assertMayReadReports(nobody)).toThrow('This operation needs group admin or head; user nemo is in no group');
     expect(mayDeployThroughModeler(deployer)).toBe(true);
     expect(mayDeployThroughModeler(office)).toBe(false);
+    expect(() => assertMayWorkExternalTasks({ id: 'w1', name: 'Worker', groups: ['worker'] })).not.toThrow();
+    expect(() => assertMayWorkExternalTasks(admin)).not.toThrow();
+    expect(() => assertMayWorkExternalTasks(office)).toThrow('This operation needs group admin or worker; user olga is in office');
   });
 
   it('lets a user act on a task of their groups, an admin on all', () => {
