@@ -75,6 +75,28 @@ const SCHEMAS: Record<string, Json> = {
     },
     required: ['content'],
   },
+  ExternalTask: {
+    type: 'object',
+    properties: {
+      activityId: str(), activityInstanceId: str(), errorMessage: nullableStr(), executionId: str(), id: str(), lockExpirationTime: date(), createTime: date(), processDefinitionId: str(), processDefinitionKey: str(), processDefinitionVersionTag: { type: 'null' },
+      processInstanceId: str(), tenantId: { type: 'null' }, retries: { type: ['integer', 'null'] }, suspended: { type: 'boolean' }, workerId: nullableStr(), topicName: str(), priority: { type: 'integer' }, businessKey: nullableStr(),
+    },
+    required: ['id', 'topicName', 'processInstanceId', 'activityId'],
+  },
+  LockedExternalTask: { allOf: [ref('ExternalTask'), obj({ errorDetails: nullableStr(), variables: ref('Variables'), extensionProperties: { type: 'object', additionalProperties: str() } })] },
+  FetchAndLock: {
+    type: 'object',
+    properties: {
+      workerId: str(), maxTasks: { type: 'integer', minimum: 0, maximum: 1000 }, usePriority: { type: 'boolean' }, asyncResponseTimeout: { type: ['integer', 'null'], maximum: 1800000, description: 'Long polling: wait up to this many milliseconds for a task' },
+      topics: { type: 'array', items: { type: 'object', properties: { topicName: str(), lockDuration: { type: 'integer', exclusiveMinimum: 0 }, variables: { type: ['array', 'null'], items: str() }, businessKey: str(), processDefinitionKey: str(), processDefinitionKeyIn: { type: 'array', items: str() }, processDefinitionId: str(), processDefinitionIdIn: { type: 'array', items: str() }, includeExtensionProperties: { type: 'boolean' } }, required: ['topicName', 'lockDuration'] } },
+    },
+    required: ['workerId', 'maxTasks'],
+  },
+  ExternalTaskComplete: { type: 'object', properties: { workerId: str(), variables: ref('Variables') }, required: ['workerId'] },
+  ExternalTaskFailure: { type: 'object', properties: { workerId: str(), errorMessage: nullableStr(), errorDetails: nullableStr(), retries: { type: 'integer', minimum: 0, description: '0: an incident' }, retryTimeout: { type: 'integer', minimum: 0 } }, required: ['workerId'] },
+  ExternalTaskBpmnError: { type: 'object', properties: { workerId: str(), errorCode: str(), errorMessage: nullableStr(), variables: ref('Variables') }, required: ['workerId', 'errorCode'] },
+  ExternalTaskExtendLock: { type: 'object', properties: { workerId: str(), newDuration: { type: 'integer', exclusiveMinimum: 0 } }, required: ['workerId', 'newDuration'] },
+  ExternalTaskLock: { type: 'object', properties: { workerId: str(), lockDuration: { type: 'integer', exclusiveMinimum: 0 } }, required: ['workerId', 'lockDuration'] },
   DeploymentCreate: {
     type: 'object',
     properties: { 'deployment-name': str(), 'deployment-source': str(), 'enable-duplicate-filtering': str(), 'deploy-changed-only': str(), 'tenant-id': str('Refused: no tenants'), data: { type: 'string', format: 'binary', description: 'One part per BPMN resource (any part name)' } },
@@ -162,6 +184,17 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/filter/{id}/list', tag: 'Filter', summary: "The filter's tasks, the body's query properties and sorting winning", query: paging, body: 'TaskQuery', ok: { status: 200, schema: 'Task', array: true } },
   { method: 'get', path: '/filter/{id}/count', tag: 'Filter', summary: "Number of the filter's tasks", ok: { status: 200, schema: 'Count' } },
   { method: 'post', path: '/filter/{id}/count', tag: 'Filter', summary: "Number of the filter's tasks with the body's query", body: 'TaskQuery', ok: { status: 200, schema: 'Count' } },
+
+  { method: 'post', path: '/external-task/fetchAndLock', tag: 'External task', summary: 'Locks open external tasks of the topics for a worker (groups worker or admin), waiting up to asyncResponseTimeout', body: 'FetchAndLock', ok: { status: 200, schema: 'LockedExternalTask', array: true } },
+  { method: 'get', path: '/external-task', tag: 'External task', summary: 'Open external tasks', query: { externalTaskId: '', topicName: '', workerId: '', processInstanceId: '', activityId: '', executionId: '', processDefinitionId: '', locked: '', notLocked: '', withRetriesLeft: '', noRetriesLeft: '', ...paging }, ok: { status: 200, schema: 'ExternalTask', array: true } },
+  { method: 'get', path: '/external-task/count', tag: 'External task', summary: 'Number of open external tasks', query: { topicName: '', workerId: '', processInstanceId: '', locked: '', notLocked: '' }, ok: { status: 200, schema: 'Count' } },
+  { method: 'get', path: '/external-task/{id}', tag: 'External task', summary: 'One open external task', ok: { status: 200, schema: 'ExternalTask' } },
+  { method: 'post', path: '/external-task/{id}/complete', tag: 'External task', summary: 'The worker holding the lock completes it with what the topic produces', body: 'ExternalTaskComplete', ok: { status: 204 } },
+  { method: 'post', path: '/external-task/{id}/failure', tag: 'External task', summary: 'The worker reports a failure: retried after retryTimeout, an incident when retries reach 0', body: 'ExternalTaskFailure', ok: { status: 204 } },
+  { method: 'post', path: '/external-task/{id}/bpmnError', tag: 'External task', summary: 'The worker throws a BPMN error the diagram catches', body: 'ExternalTaskBpmnError', ok: { status: 204 } },
+  { method: 'post', path: '/external-task/{id}/extendLock', tag: 'External task', summary: 'The worker holding the lock extends it', body: 'ExternalTaskExtendLock', ok: { status: 204 } },
+  { method: 'post', path: '/external-task/{id}/lock', tag: 'External task', summary: 'Locks one external task for a worker', body: 'ExternalTaskLock', ok: { status: 204 } },
+  { method: 'post', path: '/external-task/{id}/unlock', tag: 'External task', summary: 'Releases the lock', ok: { status: 204 } },
 ];
 
 /** Each path template's parameters, all strings. */
