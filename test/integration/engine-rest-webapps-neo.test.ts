@@ -1,0 +1,149 @@
+import { readRenderedForm } from '../support/rendered-form';
+import { basic, cottonCaseAt } from '../support/camunda-client';
+import { startTestHost, TestHost, tokenOf } from '../support/test-host';
+
+/*
+ * A replay of what Operaton's webapps-neo (the tasklist and cockpit of Operaton 2.x, which speak
+ * nothing but /engine-rest) sends, read from its sources in github:operaton/operaton,
+ * webapps-neo/frontend/src (our own code, the requests and the fields it reads):
+ * - api/helper.jsx: every call but the sign-in sends HTTP Basic; GET and POST parse every answer as
+ *   JSON unless it is 204; PAGINATED_GET and the task lists take "a full page" as "there is more";
+ * - api/resources/auth.js (verify_credentials): POST /identity/verify { username, password } without
+ *   credentials, `authenticated` and `authenticatedUser` read;
+ * - api/resources/filter.js and pages/Tasks.jsx (TasksManage, load_tasks): GET /filter?resourceType=Task,
+ *   POST /filter/create, POST /filter/{id}/list?firstResult&maxResults with { sorting: [...] };
+ * - api/resources/task.js (get_tasks, tasks_with_process_definitions): GET /task?sortBy&sortOrder&
+ *   firstResult&maxResults, then GET /process-definition?processDefinitionIdIn=... for names and versions;
+ * - pages/Tasks.jsx (load_task_chain, ClaimButton, comments tab): GET /task/{id},
+ *   GET /process-definition/{id}, GET /task/{id}/identity-links, GET /task/{id}/comment,
+ *   POST /task/{id}/claim { userId }, POST /task/{id}/comment/create { message };
+ * - components/TaskForm.jsx and TaskForm_helpers.js (GeneratedTaskForm): formKey null and no
+ *   camundaFormRef mean a generated form; GET /task/{id}/rendered-form as text (cam-variable-name,
+ *   cam-variable-type, required, labels, options) and GET /task/{id}/form-variables; a form with
+ *   fields is sent with POST /task/{id}/submit-form { variables, withVariablesInReturn: true }, one
+ *   without any completes with POST /task/{id}/complete { variables: {} }.
+ */
+describe('webapps-neo against /engine-rest', () => {
+  let t: TestHost;
+  /** Every answer of the replay: the client parses each one as JSON unless it is a 204 or read as text. */
+  const answers: { route: string; status: number; contentType: string | null; text: string; asText: boolean }[] = [];
+
+  beforeAll(async () => {
+    t = await startTestHost();
+  });
+  afterAll(() => t.close());
+
+  const USER = 'specialist-user';
+
+  /** One request as helper.jsx sends it: Basic (unless signing in), JSON body, credentials: include. */
+  async function neo(method: string, route: string, body?: unknown, options: { auth?: boolean; asText?: boolean; user?: string } = {}) {
+    const headers: Record<string, string> = {};
+    if (options.auth !== false) headers.authorization = basic(options.user ?? USER);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${t.url}/engine-rest${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    answers.push({ route: `${method} ${route}`, status: response.status, contentType: response.headers.get('content-type'), text, asText: options.asText === true });
+    return { status: response.status, text, body: response.status !== 204 && !options.asText && text ? JSON.parse(text) : undefined };
+  }
+
+  /** GeneratedTaskForm: the controls as rendered_form_to_schema builds its components, and the values form_data_to_vars sends back. */
+  function formComponents(xhtml: string) {
+    return readRenderedForm(xhtml).controls.map((c) => ({ key: c.name, varType: c.varType, type: c.tag === 'select' ? 'select' : c.inputType === 'checkbox' || c.varType === 'Boolean' ? 'checkbox' : 'textfield', required: c.required, label: c.label, values: c.options.map((o) => o.value) }));
+  }
+
+  it('signs in, lists filters and their tasks page by page, opens a task, reads its form, claims it, comments and submits the form', async () => {
+    const first = await cottonCaseAt(t, 'NEO-1', 'initial-check');
+    const second = await cottonCaseAt(t, 'NEO-2', 'initial-check');
+
+    // Sign in: no credentials on this one call.
+    const signIn = await neo('POST', '/identity/verify', { username: USER, password: tokenOf(USER) }, { auth: false });
+    expect(signIn.status).toBe(200);
+    expect(signIn.body).toMatchObject({ authenticated: true, authenticatedUser: USER });
+
+    // The tasks page: the user's saved filters; one is created in the filter manager.
+    expect((await neo('GET', '/filter?resourceType=Task')).body).toEqual([]);
+    const created = await neo('POST', '/filter/create', { resourceType: 'Task', name: 'Бастапқы тексеру', owner: USER, query: { candidateGroup: 'specialist', processDefinitionKey: 'cotton-warehouse-license' }, properties: {} });
+    expect(created.status).toBe(200);
+    const filters = (await neo('GET', '/filter?resourceType=Task')).body as { id: string; name: string; query: Record<string, unknown> }[];
+    expect(filters).toEqual([expect.objectContaining({ id: created.body.id, name: 'Бастапқы тексеру', query: { candidateGroup: 'specialist', processDefinitionKey: 'cotton-warehouse-license' } })]);
+
+    // A filter's tasks, a page of one at a time: a full page means there is more, an empty one the end; the order is stable.
+    const pages: { id: string; name: string; assignee: string | null; due: string | null }[][] = [];
+    for (let firstResult = 0; ; firstResult++) {
+      const page = await neo('POST', `/filter/${created.body.id}/list?firstResult=${firstResult}&maxResults=1`, { sorting: [{ sortBy: 'name', sortOrder: 'asc' }] });
+      expect(page.status).toBe(200);
+      pages.push(page.body);
+      if (page.body.length < 1) break;
+    }
+    const listed = pages.flat();
+    expect(listed.map((task) => task.id).sort()).toEqual([first.taskId, second.taskId].sort());
+    for (const task of listed) {
+      expect(task).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String), due: expect.any(String) }));
+      expect([null, USER]).toContain(task.assignee);
+    }
+
+    // The unfiltered list, and the definitions it names the tasks' processes by.
+    const all = await neo('GET', '/task?sortBy=name&sortOrder=asc&firstResult=0&maxResults=20');
+    expect(all.status).toBe(200);
+    const task = (all.body as { id: string; processDefinitionId: string }[]).find((x) => x.id === first.taskId)!;
+    expect(task).toBeDefined();
+    const definitions = await neo('GET', `/process-definition?processDefinitionIdIn=${task.processDefinitionId}`);
+    expect(definitions.body).toEqual(expect.arrayContaining([expect.objectContaining({ id: task.processDefinitionId, name: expect.any(String), version: expect.any(Number) })]));
+
+    // Opening the task (load_task_chain).
+    const opened = await neo('GET', `/task/${first.taskId}`);
+    expect(opened.body).toEqual(expect.objectContaining({ id: first.taskId, name: expect.any(String), processDefinitionId: task.processDefinitionId, executionId: expect.any(String), due: expect.any(String), followUp: null, description: expect.any(String), formKey: null, camundaFormRef: null }));
+    expect(opened.body.operatonFormRef ?? null).toBeNull();
+    const definition = await neo('GET', `/process-definition/${encodeURIComponent(opened.body.processDefinitionId)}`);
+    expect(definition.body).toEqual(expect.objectContaining({ id: opened.body.processDefinitionId, name: expect.any(String), version: expect.any(Number) }));
+    const links = await neo('GET', `/task/${first.taskId}/identity-links`);
+    expect(links.body).toEqual(expect.arrayContaining([{ userId: null, groupId: 'specialist', type: 'candidate' }]));
+    expect((await neo('GET', `/task/${first.taskId}/comment`)).body).toEqual([]);
+
+    // The generated form: components from the rendered form, values from form-variables.
+    const rendered = await neo('GET', `/task/${first.taskId}/rendered-form`, undefined, { asText: true });
+    expect(rendered.status).toBe(200);
+    expect(formComponents(rendered.text)).toEqual([{ key: 'documentsComplete', varType: 'Boolean', type: 'checkbox', required: true, label: expect.stringMatching(/\S/), values: [] }]);
+    const variables = await neo('GET', `/task/${first.taskId}/form-variables`);
+    // Untouched: typed, without a value.
+    expect(variables.body).toEqual({ documentsComplete: { type: 'Boolean', value: null, valueInfo: {} } });
+
+    // Claim (the user's own id, as ClaimButton sends it), then a comment.
+    const claimed = await neo('POST', `/task/${first.taskId}/claim`, { userId: USER });
+    expect(claimed.status).toBe(204);
+    expect((await neo('GET', `/task/${first.taskId}`)).body.assignee).toBe(USER);
+    const comment = await neo('POST', `/task/${first.taskId}/comment/create`, { message: 'Құжаттар толық' });
+    expect(comment.status).toBe(200);
+    const comments = (await neo('GET', `/task/${first.taskId}/comment`)).body;
+    expect(comments).toEqual([expect.objectContaining({ id: comment.body.id, userId: USER, time: expect.any(String), message: 'Құжаттар толық' })]);
+
+    // Submit: the form's values typed as form-variables typed them; withVariablesInReturn answers JSON.
+    const submitted = await neo('POST', `/task/${first.taskId}/submit-form`, { variables: { documentsComplete: { value: true, type: variables.body.documentsComplete.type } }, withVariablesInReturn: true });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body.documentsComplete).toEqual({ type: 'Boolean', value: true, valueInfo: {} });
+    expect((await neo('GET', `/task/${first.taskId}`)).status).toBe(404);
+    const next = (await neo('GET', `/task?processInstanceId=${first.instanceId}&sortBy=name&sortOrder=asc&firstResult=0&maxResults=20`, undefined, { user: 'admin' })).body as { taskDefinitionKey: string }[];
+    expect(next.map((x) => x.taskDefinitionKey)).toEqual(['qualification-check']);
+  });
+
+  it('completes a task without form fields directly, its rendered form being an empty form', async () => {
+    const { taskId } = await cottonCaseAt(t, 'NEO-3', 'register-application');
+    const rendered = await neo('GET', `/task/${taskId}/rendered-form`, undefined, { asText: true, user: 'olga-office' });
+    expect(rendered.status).toBe(200);
+    expect(formComponents(rendered.text)).toEqual([]);
+    expect((await neo('GET', `/task/${taskId}/form-variables`, undefined, { user: 'olga-office' })).body).toEqual({});
+    expect((await neo('POST', `/task/${taskId}/claim`, { userId: 'olga-office' }, { user: 'olga-office' })).status).toBe(204);
+    expect((await neo('POST', `/task/${taskId}/complete`, { variables: {} }, { user: 'olga-office' })).status).toBe(204);
+    expect((await neo('GET', `/task/${taskId}`, undefined, { user: 'olga-office' })).status).toBe(404);
+  });
+
+  it('got JSON for every answer the client parses (all but 204 and the rendered forms), and nothing for a 204', () => {
+    expect(answers.length).toBeGreaterThan(20);
+    for (const answer of answers) {
+      if (answer.status === 204) expect({ route: answer.route, text: answer.text }).toEqual({ route: answer.route, text: '' });
+      else if (answer.asText) expect({ route: answer.route, contentType: answer.contentType }).toEqual({ route: answer.route, contentType: expect.stringMatching(/^application\/xhtml\+xml/) });
+      else expect({ route: answer.route, contentType: answer.contentType, json: () => JSON.parse(answer.text) }).toEqual({ route: answer.route, contentType: expect.stringMatching(/^application\/json/), json: expect.any(Function) });
+    }
+    for (const answer of answers.filter((a) => a.status !== 204 && !a.asText)) expect(() => JSON.parse(answer.text)).not.toThrow();
+  });
+});
