@@ -24,6 +24,7 @@ import { writeTransaction } from './write-lock';
 import { applicantsOf, applicationHasTaskOfGroups, CaseFilter, queryCases } from './case-query';
 import { CommentEntity, CommentRow } from './comment-entity';
 import { taskFilterStore } from './task-filter-store';
+import { camundaQueries } from './camunda-query';
 
 export interface NotificationFilter extends Page {
   /** Whose notifications: to the user or to one of the groups; undefined = everyone's (admin). */
@@ -156,6 +157,7 @@ export function apiStore(dataSource: DataSource) {
     definition: (id: string): Promise<DefinitionRow | null> => definitions.findOne({ where: { id } }),
     latestDefinition: (key: string): Promise<DefinitionRow | null> => definitions.findOne({ where: { key }, order: { version: 'DESC' } }),
     ...taskFilterStore(dataSource),
+    ...camundaQueries(dataSource),
   };
 }
 

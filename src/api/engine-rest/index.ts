@@ -15,6 +15,8 @@ import { parseMultipart, MultipartLimitError } from './multipart';
 import { CamundaError } from './camunda-error';
 import { engineTaskRoutes } from './tasks';
 import { engineFilterRoutes } from './filters';
+import { engineDefinitionRoutes, presentDefinition } from './process-definitions';
+import { engineInstanceRoutes } from './process-instances';
 import { engineExternalTaskRoutes } from './external-tasks';
 import { engineIdentityVerifyRoutes, engineUserRoutes } from './identity';
 import { engineRenderedFormRoutes } from './rendered-form';
@@ -136,7 +138,7 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
     const deployed: Record<string, unknown> = {};
     for (const d of created) {
       const row = definitionRows.get(d.id);
-      if (row) deployed[d.id] = await presentDefinition(host, req, row);
+      if (row) deployed[d.id] = await presentDefinition(host, row);
     }
     res.json({
       ...(deployment ? presentDeployment(req, deployment) : { links: [], id: deploymentId, name, source, deploymentTime: result.deployedAt, tenantId: null }),
@@ -147,20 +149,15 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
     });
   });
 
-  router.get('/process-definition', async (req, res) => {
-    const { latestVersion, key } = camundaQuery(definitionQuery, req.query);
-    const latestOnly = latestVersion === 'true';
-    let rows = await host.definitions.list(!latestOnly);
-    if (key) rows = rows.filter((r) => r.key === key);
-    res.json(await Promise.all(rows.map((r) => presentDefinition(host, req, r))));
-  });
+  // Before the routes by id below: /process-definition/count and /statistics are not ids.
+  router.use(engineDefinitionRoutes(host));
 
   router.get('/process-definition/key/:key', async (req, res) => {
-    res.json(await presentDefinition(host, req, await findLatest(host, req.params.key as string)));
+    res.json(await presentDefinition(host, await findLatest(host, req.params.key as string)));
   });
 
   router.get('/process-definition/:id', async (req, res) => {
-    res.json(await presentDefinition(host, req, await findById(host, req.params.id as string)));
+    res.json(await presentDefinition(host, await findById(host, req.params.id as string)));
   });
 
   // By key: the version in force on the filing date (definitions/in-force.ts), as on /api.
@@ -183,6 +180,7 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
 
   router.use(engineTaskRoutes(host));
   router.use(engineFilterRoutes(host));
+  router.use(engineInstanceRoutes(host));
   router.use(engineExternalTaskRoutes(host));
   router.use(engineRenderedFormRoutes(host));
   router.use(engineTaskCommentRoutes(host));
@@ -223,9 +221,6 @@ function loose(description: string) {
   return z.string().optional().catch(undefined).meta({ description });
 }
 
-/** Camunda's filters are loose: a value other than "true" is no filter. */
-const definitionQuery = z.object({ latestVersion: loose('true: only the latest version of each key'), key: loose('Process key') });
-
 /** The query parsed by `schema`; a problem is Camunda's InvalidRequestException. */
 function camundaQuery<S extends z.ZodType>(schema: S, query: Request['query']): z.output<S> {
   return parseInput('query', schema, query, (message) => new CamundaError(400, 'InvalidRequestException', message));
@@ -244,27 +239,6 @@ function presentDeployment(req: Request, d: { id: string; name: string | null; s
     source: d.source,
     deploymentTime: camundaDate(d.deployedAt),
     tenantId: null,
-  };
-}
-
-/** `startableInTasklist` is the diagram's `camunda:isStartableInTasklist`: false for a flow only call activities start. */
-async function presentDefinition(host: HostContext, _req: Request, row: DefinitionRow) {
-  const { model } = await host.definitions.load(row.id);
-  return {
-    id: row.id,
-    key: row.key,
-    category: 'http://bpmn.io/schema/bpmn',
-    description: null,
-    name: row.name,
-    version: row.version,
-    resource: row.resourceName,
-    deploymentId: row.deploymentId,
-    diagram: null,
-    suspended: false,
-    tenantId: null,
-    versionTag: null,
-    historyTimeToLive: null,
-    startableInTasklist: model.startableInTasklist,
   };
 }
 
