@@ -79,8 +79,8 @@ describe('the interface in Russian, in Chromium', () => {
     expect(started.status).toBe(201);
     instanceId = started.body.id;
     await completeStep('office-user', 'register-application');
-    await completeStep('head-user', 'head-resolution');
-    await completeStep('department-head-user', 'assign-specialist');
+    await completeStep('head-user', 'head-resolution', { headResolution: 'Бөлімге', resolutionUnit: 'department' });
+    await completeStep('department-head-user', 'assign-specialist', { departmentHeadResolution: 'Орындауға', responsibleSpecialist: 'specialist-user' });
     await completeStep('specialist-user', 'initial-check', { documentsComplete: false });
     const refusal = (await t.call('specialist-user', 'GET', `/tasks?processInstanceId=${instanceId}`)).body.items[0];
     expect(refusal.taskDefinitionKey).toBe('notify-incomplete');

@@ -62,13 +62,13 @@ describe('restart after SIGKILL', () => {
     // The head's task survived the kill, with the same id; nothing was created twice.
     const afterRestart = (await call('admin', 'GET', `/tasks?processInstanceId=${id}`)).body;
     expect(afterRestart.items.map((x: any) => x.taskDefinitionKey)).toEqual(['head-resolution']);
-    for (const [user, key] of [
-      ['hasan-head', 'head-resolution'],
-      ['dana-department-head', 'assign-specialist'],
-    ]) {
+    for (const [user, key, variables] of [
+      ['hasan-head', 'head-resolution', { headResolution: 'Бөлімге', resolutionUnit: 'department' }],
+      ['dana-department-head', 'assign-specialist', { departmentHeadResolution: 'Орындауға', responsibleSpecialist: 'sanzhar-specialist' }],
+    ] as const) {
       const task = (await call(user, 'GET', `/tasks?processInstanceId=${id}`)).body.items[0];
       expect(task.taskDefinitionKey).toBe(key);
-      expect((await call(user, 'POST', `/tasks/${task.id}/complete`, {})).status).toBe(200);
+      expect((await call(user, 'POST', `/tasks/${task.id}/complete`, { variables })).status).toBe(200);
       await kill(server.child);
       server = await startServer(env);
     }

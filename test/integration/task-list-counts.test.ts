@@ -37,8 +37,8 @@ describe('task-list totals from the open-task counters', () => {
     expect((await check()).office).toBe(4);
     const steps: [string, string, Record<string, unknown>?][] = [
       ['office', 'register-application'],
-      ['head', 'head-resolution'],
-      ['department-head', 'assign-specialist'],
+      ['head', 'head-resolution', { headResolution: 'Бөлімге', resolutionUnit: 'department' }],
+      ['department-head', 'assign-specialist', { departmentHeadResolution: 'Орындауға', responsibleSpecialist: 'specialist-user' }],
       ['specialist', 'initial-check', { documentsComplete: false }],
     ];
     for (const [group, key, values] of steps) {
