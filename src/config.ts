@@ -41,6 +41,8 @@ export interface AppConfig {
   sessionIdleMs: number;
   /** ATTACHMENT_MAX_BYTES: the largest document one may attach to a task (default 20971520, 20 MB). */
   attachmentMaxBytes: number;
+  /** NCALAYER_URL: where the signer's browser reaches NCALayer (default wss://127.0.0.1:13579/, NCALayer's own port). */
+  ncalayerUrl: string;
   /** LOG_LEVEL: fatal, error, warn, info (default), debug, trace or silent. */
   logLevel: LogLevel;
   /** METRICS_TOKEN: /metrics answers a scraper that sends it as a Bearer token. */
@@ -164,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionMaxAgeMs: atLeastOne(env, 'SESSION_MAX_AGE_MS', 12 * 3600_000),
     sessionIdleMs: atLeastOne(env, 'SESSION_IDLE_MS', 2 * 3600_000),
     attachmentMaxBytes: atLeastOne(env, 'ATTACHMENT_MAX_BYTES', 20 * 1024 * 1024),
+    ncalayerUrl: ncalayerUrl(env.NCALAYER_URL),
     logLevel: logLevel(env.LOG_LEVEL),
     metricsToken: env.METRICS_TOKEN || undefined,
     metricsPort: metricsPort(env.METRICS_PORT),
@@ -180,4 +183,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       providerCertFile: env.PROVIDER_CERT_FILE ? path.resolve(cwd, env.PROVIDER_CERT_FILE) : undefined,
     },
   };
+}
+
+/** A WebSocket URL (ws: or wss:), or NCALayer's default. */
+function ncalayerUrl(value: string | undefined): string {
+  if (value === undefined || value === '') return 'wss://127.0.0.1:13579/';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`NCALAYER_URL must be a ws:// or wss:// URL, got "${value}"`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error(`NCALAYER_URL must be a ws:// or wss:// URL, got "${value}"`);
+  return url.toString();
 }

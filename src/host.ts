@@ -19,6 +19,7 @@ import { SqlCalendarStore } from './persistence/calendar-store';
 import { SqlWebSessionStore } from './persistence/session-store';
 import { SqlAttachmentStore } from './persistence/attachment-store';
 import { Attachments } from './runtime/attachments';
+import { SqlSigningDraftStore } from './persistence/signing-draft-store';
 import { CalendarCorrections } from './runtime/calendar-corrections';
 import { Clock, systemClock } from './clock';
 import { SqlInstanceStore } from './persistence/sql-instance-store';
@@ -102,7 +103,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   committed.to = externalTasks;
   const scheduler = new TimerScheduler({ store, runtime, definitions, clock, leases: new SqlTimerLeases(dataSource) });
   const translations = new DiagramTranslations(definitions, new TranslationFiles(config.processesDir));
-  const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, sessions: new SqlWebSessionStore(dataSource), handlers, clock, attachments: new Attachments({ records: new SqlAttachmentStore(dataSource), instances: store, clock, maxBytes: config.attachmentMaxBytes }), signatures: options.signatures, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
+  const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, sessions: new SqlWebSessionStore(dataSource), handlers, clock, attachments: new Attachments({ records: new SqlAttachmentStore(dataSource), instances: store, clock, maxBytes: config.attachmentMaxBytes }), signingDrafts: new SqlSigningDraftStore(dataSource), ncalayerUrl: config.ncalayerUrl, signatures: options.signatures, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
   context.externalTasks = externalTasks;
   const servers: http.Server[] = [];
   const pollMs = options.timerPollMs ?? config.timerPollMs;

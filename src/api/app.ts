@@ -11,6 +11,7 @@ import { webAppRoutes } from './static';
 import { logUnhandledError } from '../observability/request-log';
 import { assignmentRoutes } from './routes/assignment';
 import { attachmentRoutes } from './routes/attachments';
+import { signingRoutes } from './routes/signing';
 import { caseRoutes } from './routes/cases';
 import { commentRoutes } from './routes/comments';
 import { definitionRoutes } from './routes/definitions';
@@ -108,6 +109,7 @@ export function apiRoutes(host: HostContext, auth: ApiAuth = defaultApiAuth(host
     ...assignmentRoutes(host),
     ...commentRoutes(host),
     ...attachmentRoutes(host),
+    ...signingRoutes(host),
     ...deploymentRoutes(host),
     ...timerRoutes(host),
     ...notificationRoutes(host),

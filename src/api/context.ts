@@ -8,6 +8,7 @@ import { Clock } from '../clock';
 import type { EdsResult } from '../crypto/verifier';
 import type { CalendarCorrections } from '../runtime/calendar-corrections';
 import type { Attachments } from '../runtime/attachments';
+import type { SqlSigningDraftStore } from '../persistence/signing-draft-store';
 import { ProcessRuntime } from '../runtime/process-runtime';
 import type { ExternalTasks } from '../runtime/external-tasks';
 import { TimerScheduler } from '../scheduler/timer-scheduler';
@@ -29,6 +30,10 @@ export interface HostContext {
   clock: Clock;
   /** Documents attached to applications at their tasks (stored in the database with their bytes). */
   attachments: Attachments;
+  /** The drafts people sign at signing steps, and their signatures (src/api/routes/signing.ts). */
+  signingDrafts: SqlSigningDraftStore;
+  /** Where the web app tells the signer's browser to reach NCALayer (NCALAYER_URL). */
+  ncalayerUrl: string;
   /** The EDS verifier the intake uses (trusted roots, CRLs), to say whether a signed document in a case is valid; absent: not configured. */
   signatures?: SignatureVerification;
   /** Service tasks waiting for external workers (EXTERNAL_TASK_TOPICS), on /engine-rest/external-task. */

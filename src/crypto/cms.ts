@@ -16,7 +16,7 @@ export interface SigningCredentials {
 }
 
 /** Signs `content` and returns the DER of a ContentInfo(SignedData) with the content attached. */
-export async function signCms(content: Uint8Array, credentials: SigningCredentials, signingTime: Date = new Date()): Promise<Uint8Array> {
+export async function signCms(content: Uint8Array, credentials: SigningCredentials, signingTime: Date = new Date(), options: { detached?: boolean } = {}): Promise<Uint8Array> {
   ensureCryptoEngine();
   const digest = createHash('sha256').update(content).digest();
   const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
@@ -30,7 +30,8 @@ export async function signCms(content: Uint8Array, credentials: SigningCredentia
   const cert = credentials.certificate;
   const signed = new pkijs.SignedData({
     version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data, eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }) }),
+    // Detached (NCALayer's encapsulate: false): the signature covers the content's digest, the content is not carried.
+    encapContentInfo: new pkijs.EncapsulatedContentInfo(options.detached ? { eContentType: OID.data } : { eContentType: OID.data, eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }) }),
     signerInfos: [
       new pkijs.SignerInfo({
         version: 1,
@@ -40,7 +41,7 @@ export async function signCms(content: Uint8Array, credentials: SigningCredentia
     ],
     certificates: [cert, ...(credentials.chain ?? [])],
   });
-  await signed.sign(credentials.privateKey as any, 0, 'SHA-256');
+  await signed.sign(credentials.privateKey as any, 0, 'SHA-256', options.detached ? toArrayBuffer(content) : undefined);
   const info = new pkijs.ContentInfo({ contentType: OID.signedData, content: signed.toSchema(true) });
   return new Uint8Array(info.toSchema().toBER(false));
 }

@@ -190,6 +190,12 @@ export interface CertificateOptions {
   ca?: boolean;
   /** URL written into the CRL distribution points extension. */
   crlUrl?: string;
+  /**
+   * Key usage of an end-entity certificate: `signing` (digitalSignature, nonRepudiation: the NCA's
+   * signing keys, the default) or `encipherment` (keyEncipherment, dataEncipherment: a key that must
+   * not sign documents).
+   */
+  keyUsage?: 'signing' | 'encipherment';
 }
 
 export async function createCertificate(options: CertificateOptions): Promise<pkijs.Certificate> {
@@ -206,7 +212,11 @@ export async function createCertificate(options: CertificateOptions): Promise<pk
   const basic = new pkijs.BasicConstraints({ cA: !!options.ca });
   extensions.push(new pkijs.Extension({ extnID: OID.basicConstraints, critical: true, extnValue: basic.toSchema().toBER(false), parsedValue: basic }));
   // keyUsage: CA -> keyCertSign | cRLSign; end entity -> digitalSignature | nonRepudiation.
-  const usage = options.ca ? new asn1js.BitString({ valueHex: new Uint8Array([0x06]).buffer, unusedBits: 1 }) : new asn1js.BitString({ valueHex: new Uint8Array([0xc0]).buffer, unusedBits: 6 });
+  const usage = options.ca
+    ? new asn1js.BitString({ valueHex: new Uint8Array([0x06]).buffer, unusedBits: 1 })
+    : options.keyUsage === 'encipherment'
+      ? new asn1js.BitString({ valueHex: new Uint8Array([0x30]).buffer, unusedBits: 4 })
+      : new asn1js.BitString({ valueHex: new Uint8Array([0xc0]).buffer, unusedBits: 6 });
   extensions.push(new pkijs.Extension({ extnID: OID.keyUsage, critical: true, extnValue: usage.toBER(false) }));
   if (options.crlUrl) {
     const points = new pkijs.CRLDistributionPoints({
@@ -219,6 +229,19 @@ export async function createCertificate(options: CertificateOptions): Promise<pk
   await cert.sign(options.signingKey as any, 'SHA-256');
   // Re-parse so that every field (tbs bytes, extensions' parsed values) is what a reader sees.
   return parseCertificate(certificateDer(cert));
+}
+
+export type KeyUsageName = 'digitalSignature' | 'nonRepudiation' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement' | 'keyCertSign' | 'cRLSign';
+const KEY_USAGE_BITS: KeyUsageName[] = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign'];
+
+/** The key usages the certificate's keyUsage extension names; undefined when it has none (any use). */
+export function keyUsagesOf(certificate: pkijs.Certificate): KeyUsageName[] | undefined {
+  const ext = certificate.extensions?.find((e) => e.extnID === OID.keyUsage);
+  if (!ext) return undefined;
+  const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView);
+  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.BitString)) return [];
+  const bytes = parsed.result.valueBlock.valueHexView;
+  return KEY_USAGE_BITS.filter((_, bit) => ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0);
 }
 
 /** The HTTP(S) URLs of the certificate's CRL distribution points. */

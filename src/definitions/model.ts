@@ -99,6 +99,12 @@ export interface UserTaskModel extends ElementModel {
    * field of an earlier step); any other text is a user id.
    */
   assignee?: { variable: string } | { user: string };
+  /**
+   * The `signs` extension property: the kind of document (licence, refusal, ...) the step's person
+   * signs with their own EDS through NCALayer. Such a step is completed by its signature
+   * (POST /api/tasks/{id}/sign), never by a form.
+   */
+  signs?: string;
 }
 
 /** `camunda:assignee` read: `${name}` names a variable, other text is a user id; undefined when empty or another expression. */
@@ -109,6 +115,7 @@ export function assigneeOf(text: string | undefined): { variable: string } | { u
   if (variable) return { variable: variable[1] };
   return value.includes('${') || value.includes('#{') ? undefined : { user: value };
 }
+
 export interface ServiceTaskModel extends ElementModel {
   /** `camunda:topic` when `camunda:type="external"`. */
   handler?: string;
@@ -301,6 +308,8 @@ export function describeProcess(definitions: ModdleElement): ProcessModel {
       if (assignee !== undefined) userTask.assignee = assignee;
       const timeLimit = camundaPropertyValues(element, 'timeLimit').find((value) => typeof value === 'string');
       if (timeLimit !== undefined) userTask.timeLimit = timeLimit.trim();
+      const signs = camundaPropertyValues(element, 'signs').find((value) => typeof value === 'string');
+      if (signs !== undefined && signs.trim() !== '') userTask.signs = signs.trim();
       model.userTasks.set(base.id, userTask);
     } else if (is(element, 'bpmn:ServiceTask')) {
       const properties: Record<string, string> = {};

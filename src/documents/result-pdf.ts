@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { DateTime } from 'luxon';
-import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
+import { PDFDocument, PDFFont, PDFImage, PDFPage, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
 
 export const DOCUMENT_LANGUAGES = ['kk', 'ru'] as const;
@@ -174,11 +174,39 @@ class Writer {
 }
 
 /** The PDF of a result document in `language`. */
-export async function renderResultPdf(facts: ResultDocumentFacts, language: DocumentLanguage): Promise<Uint8Array> {
-  const labels = LABELS[language];
+export function renderResultPdf(facts: ResultDocumentFacts, language: DocumentLanguage): Promise<Uint8Array> {
+  return renderDocumentPdf([{ facts, language }]);
+}
+
+/**
+ * One PDF with a page per language (the draft a signer sees and signs has a Kazakh and a Russian
+ * page, each with the service's title in its language, so that one signature covers both texts).
+ */
+export async function renderDocumentPdf(pages: readonly { facts: ResultDocumentFacts; language: DocumentLanguage }[]): Promise<Uint8Array> {
+  if (pages.length === 0) throw new Error('A document needs at least one page');
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const f = await doc.embedFont(font(), { subset: true });
+  const qrs = new Map<string, PDFImage>();
+  for (const { facts, language } of pages) {
+    if (!qrs.has(facts.verifyUrl)) qrs.set(facts.verifyUrl, await doc.embedPng(await verificationQrPng(facts.verifyUrl)));
+    drawResultPage(doc, f, qrs.get(facts.verifyUrl)!, facts, language);
+  }
+
+  // Fixed metadata: the same facts give the same document text and dates.
+  const { facts, language } = pages[0];
+  const at = new Date(facts.signedAt ?? facts.issuedAt);
+  doc.setTitle(`${TITLES[language][facts.kind]} ${facts.number ?? ''}`.trim());
+  doc.setLanguage(language);
+  doc.setProducer('Reglament');
+  doc.setCreator('Reglament');
+  doc.setCreationDate(at);
+  doc.setModificationDate(at);
+  return doc.save({ useObjectStreams: false });
+}
+
+function drawResultPage(doc: PDFDocument, f: PDFFont, qr: PDFImage, facts: ResultDocumentFacts, language: DocumentLanguage): void {
+  const labels = LABELS[language];
   const page = doc.addPage([595.28, 841.89]);
   const margin = 56;
   const w = new Writer(page, f, margin, page.getWidth() - 2 * margin, page.getHeight() - margin);
@@ -201,19 +229,8 @@ export async function renderResultPdf(facts: ResultDocumentFacts, language: Docu
   if (facts.paperCopy) w.text(labels.paper, 10, { gray: true });
   w.gap(12);
 
-  const qr = await doc.embedPng(await verificationQrPng(facts.verifyUrl));
   const side = 120;
   page.drawImage(qr, { x: margin, y: w.y - side, width: side, height: side });
   w.y -= side + 12;
   w.text(`${labels.verify}: ${facts.verifyUrl}`, 8, { gray: true });
-
-  // Fixed metadata: the same facts give the same document text and dates.
-  const at = new Date(facts.signedAt ?? facts.issuedAt);
-  doc.setTitle(`${TITLES[language][facts.kind]} ${facts.number ?? ''}`.trim());
-  doc.setLanguage(language);
-  doc.setProducer('Reglament');
-  doc.setCreator('Reglament');
-  doc.setCreationDate(at);
-  doc.setModificationDate(at);
-  return doc.save({ useObjectStreams: false });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeIin } from '../iin-bin';
 import { sha256Hex } from './users';
 
 /*
@@ -39,7 +40,14 @@ export interface DemoUser {
   id: string;
   name: string;
   groups: string[];
+  /** A test IIN of the role's person: the demo head signs with a certificate of it (the NCALayer simulator holds the key). */
+  iin: string;
   token: string;
+}
+
+/** The demo users' IINs: fixed, so that a certificate issued for one in an earlier run still names the same person. */
+export function demoIinOf(index: number): string {
+  return makeIin(new Date(Date.UTC(1980, 0, 1 + index)), index % 2 === 0 ? 'male' : 'female', 100 + index);
 }
 
 export interface RouteStep {
@@ -65,8 +73,8 @@ export function demoOrder(groups: readonly string[], route: readonly RouteStep[]
  * be printed, the file keeps only their hashes.
  */
 export function writeDemoUsers(file: string, groups: readonly string[], route: readonly RouteStep[] = []): DemoUser[] {
-  const users: DemoUser[] = demoOrder(groups, route).map((group) => ({ ...demoUserOf(group), groups: [group], token: randomBytes(18).toString('base64url') }));
-  const records = users.map((u) => ({ id: u.id, name: u.name, groups: u.groups, tokenSha256: sha256Hex(u.token) }));
+  const users: DemoUser[] = demoOrder(groups, route).map((group, index) => ({ ...demoUserOf(group), groups: [group], iin: demoIinOf(index), token: randomBytes(18).toString('base64url') }));
+  const records = users.map((u) => ({ id: u.id, name: u.name, groups: u.groups, iin: u.iin, tokenSha256: sha256Hex(u.token) }));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(records, null, 2) + '\n', { mode: 0o600 });
   return users;

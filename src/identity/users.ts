@@ -1,10 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
+import { isValidIin } from '../iin-bin';
 
 export interface User {
   id: string;
   name: string;
   groups: string[];
+  /** The person's IIN: a document they sign through NCALayer must carry it in the certificate. */
+  iin?: string;
 }
 
 interface UserRecord extends User {
@@ -56,7 +59,7 @@ export class UserDirectory {
     // The map lookup already matched; the constant-time compare keeps the check honest if the
     // lookup is ever replaced by a scan.
     if (!record || !timingSafeEqual(Buffer.from(record.tokenSha256.toLowerCase()), Buffer.from(hash))) return undefined;
-    return { id: record.id, name: record.name, groups: [...record.groups] };
+    return withIin({ id: record.id, name: record.name, groups: [...record.groups] }, record.iin);
   }
 
   /** A user's display name (the id itself for an id no user has: a user removed from the file since). */
@@ -67,7 +70,7 @@ export class UserDirectory {
 
   /** The user with this id, or undefined. */
   byId(id: string): User | undefined {
-    for (const { id: userId, name, groups } of this.byHash.values()) if (userId === id) return { id: userId, name, groups: [...groups] };
+    for (const { id: userId, name, groups, iin } of this.byHash.values()) if (userId === id) return withIin({ id: userId, name, groups: [...groups] }, iin);
     return undefined;
   }
 
@@ -79,8 +82,13 @@ export class UserDirectory {
   }
 
   list(): User[] {
-    return [...this.byHash.values()].map(({ id, name, groups }) => ({ id, name, groups: [...groups] }));
+    return [...this.byHash.values()].map(({ id, name, groups, iin }) => withIin({ id, name, groups: [...groups] }, iin));
   }
+}
+
+function withIin(user: User, iin: string | undefined): User {
+  if (iin) user.iin = iin;
+  return user;
 }
 
 function readUserRecords(file: string): UserRecord[] {
@@ -94,11 +102,14 @@ function readUserRecords(file: string): UserRecord[] {
   const records = raw.map((entry, index) => {
     const where = `${file}: user #${index + 1}`;
     if (!entry || typeof entry !== 'object') throw new Error(`${where} is not an object`);
-    const { id, name, groups, tokenSha256 } = entry as Record<string, unknown>;
+    const { id, name, groups, tokenSha256, iin } = entry as Record<string, unknown>;
     if (typeof id !== 'string' || !id) throw new Error(`${where}: "id" must be a non-empty string`);
     if (!Array.isArray(groups) || !groups.every((g) => typeof g === 'string')) throw new Error(`${where} (${id}): "groups" must be an array of strings`);
     if (typeof tokenSha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(tokenSha256)) throw new Error(`${where} (${id}): "tokenSha256" must be 64 hex digits`);
-    return { id, name: typeof name === 'string' ? name : id, groups: groups as string[], tokenSha256 };
+    if (iin !== undefined && !isValidIin(iin)) throw new Error(`${where} (${id}): "iin" must be a valid IIN (12 digits with its control digit)`);
+    const record: UserRecord = { id, name: typeof name === 'string' ? name : id, groups: groups as string[], tokenSha256 };
+    if (typeof iin === 'string') record.iin = iin;
+    return record;
   });
   return records;
 }

@@ -2,6 +2,7 @@ import { EntitySchema } from 'typeorm';
 import { CommentEntity } from './comment-entity';
 import { WebSessionEntity } from './session-entity';
 import { AttachmentEntity } from './attachment-entity';
+import { SigningDraftEntity } from './signing-draft-entity';
 import { TaskFilterEntity } from './task-filter-entity';
 import { ExternalTaskEntity } from './external-task-entity';
 
@@ -451,4 +452,4 @@ export const CalendarVersionEntity = new EntitySchema<CalendarVersionRow>({
   },
 });
 
-export const allEntities = [CommentEntity, NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity, AttachmentEntity, TaskFilterEntity, ExternalTaskEntity];
+export const allEntities = [CommentEntity, NotificationEntity, DeploymentEntity, DefinitionEntity, InstanceEntity, TaskEntity, TaskGroupEntity, TaskGroupCountEntity, HistoryEntity, TimerEntity, IncidentEntity, CalendarVersionEntity, WebSessionEntity, AttachmentEntity, TaskFilterEntity, ExternalTaskEntity, SigningDraftEntity];

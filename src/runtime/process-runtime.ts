@@ -33,6 +33,12 @@ export type CompletedTask = TaskRow & { processInstanceState: InstanceState; out
 /** The actor recorded when the host's timer service advances an instance. */
 const TIMER_USER: User = { id: 'timer-service', name: 'Timer service', groups: [] } as unknown as User;
 
+/** The person's signature of a signing step's document: checked (and stored) before the step completes. */
+export interface TaskSignature {
+  /** Throws when the signature is refused; answers the history detail of the signed document. */
+  check(task: TaskRow): Promise<Record<string, unknown>>;
+}
+
 /**
  * Where an instance moves: start, complete, claim, retry, a timer event. Each operation loads the
  * aggregate of the instance once, advances the engine(s) in memory (step.ts), and commits every
@@ -116,7 +122,13 @@ export class ProcessRuntime {
     return { ...earlier, replayed: true };
   }
 
-  async completeTask(taskId: string, variables: unknown, user: User): Promise<CompletedTask> {
+  /**
+   * Completes a task. A signing step (its `signs` property) is completed only with `signature`: the
+   * check of the person's signature runs here, under the instance's lock and after every other
+   * check, and what it answers is the step's `document-signed` history row, committed with the
+   * completion.
+   */
+  async completeTask(taskId: string, variables: unknown, user: User, signature?: TaskSignature): Promise<CompletedTask> {
     const { task } = await this.taskOrThrow(taskId);
     return this.instanceLocks.run(task.processInstanceId, async () => {
       const aggregate = await this.options.store.aggregate(task.processInstanceId);
@@ -134,8 +146,12 @@ export class ProcessRuntime {
       const form = loaded.model.userTasks.get(current.task.taskDefinitionKey);
       const problems = this.formProblems(form?.formFields ?? [], variables);
       if (problems.length > 0) throw validationFailed(`Invalid variables for task "${current.task.name ?? current.task.taskDefinitionKey}"`, { fields: problems });
+      if (form?.signs && !signature) throw new DomainError('conflict', 'SIGNATURE_REQUIRED', `Step "${current.task.name ?? current.task.taskDefinitionKey}" is completed by signing its document with EDS (POST /api/tasks/${taskId}/sign), not by a form`);
+      if (signature && !form?.signs) throw new DomainError('conflict', 'NOT_A_SIGNING_STEP', `Step "${current.task.name ?? current.task.taskDefinitionKey}" has no document to sign`);
+      const signed = signature ? await signature.check(current.task) : undefined;
 
       const completedAt = await step.completeTask(instance, current, (variables ?? {}) as Variables);
+      if (signed) step.uow.history.push(historyRow(this.options.clock.now(), instance.row.id, 'document-signed', current.task.taskDefinitionKey, current.task.name, user.id, signed));
       await this.options.store.commit(step.uow);
       return { ...current.task, state: 'completed', completedAt, completedBy: user.id, processInstanceState: instance.row.state, outcome: instance.row.outcome };
     });

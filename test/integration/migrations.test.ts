@@ -30,7 +30,7 @@ describe('schema migrations', () => {
     const opened = await Promise.all([openDatabase(options), openDatabase(options), openDatabase(options)]);
     try {
       const rows = await opened[0].query('SELECT name FROM migrations');
-      expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763900000000', 'TimerLeases1763910000000', 'TaskListOrder1763920000000', 'TaskGroupCounts1763930000000', 'TaskRisk1763947000000', 'Cases1763960000000', 'LawInForce1764900000000', 'WebSessions1765020000000', 'AssignmentComments1765100000000', 'Attachments1765300000000', 'TaskFilters1765500000000', 'ExternalTasks1796441063932']);
+      expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763900000000', 'TimerLeases1763910000000', 'TaskListOrder1763920000000', 'TaskGroupCounts1763930000000', 'TaskRisk1763947000000', 'Cases1763960000000', 'LawInForce1764900000000', 'WebSessions1765020000000', 'AssignmentComments1765100000000', 'Attachments1765300000000', 'TaskFilters1765500000000', 'ExternalTasks1796441063932', 'SigningDrafts1796441099129']);
     } finally {
       await Promise.all(opened.map((d) => d.destroy()));
     }

@@ -5,6 +5,7 @@ import { SHARED_FLOW_KEYS } from '../../src/handlers/support';
 import { formValues } from './form-values';
 import type { PrepareApplicantOptions } from './simulators';
 import { userOf, type TestHost } from './test-host';
+import { signTask } from './signing';
 
 /*
  * The one reglament driver of the tests, the bench and the crash-safety run. It drives an
@@ -125,12 +126,22 @@ export interface ReglamentPort {
   /** The task with its form (read from the server, or from the diagrams). */
   view(task: TaskRef): Promise<OpenTask>;
   complete(taskId: string, variables: Record<string, unknown>, user: string): Promise<void>;
+  /** Completes a signing step with the user's EDS over its draft (a port that cannot sign leaves it out). */
+  sign?(taskId: string, user: string): Promise<void>;
   instance(id: string): Promise<{ state: string; outcome: string | null; variables?: Record<string, unknown>; activeActivities?: unknown; incidents?: unknown[] }>;
 }
 
-/** The HTTP API of a test host as a port; a refused request is an error that names it. */
-export function httpPort(t: Pick<TestHost, 'call'>): ReglamentPort {
+/**
+ * The HTTP API of a test host as a port; a refused request is an error that names it. With the host's
+ * URL and CA simulator it also signs a signing step as its user (test/support/signing.ts).
+ */
+export function httpPort(t: Pick<TestHost, 'call'> & Partial<Pick<TestHost, 'url' | 'simulators'>>): ReglamentPort {
   return {
+    sign: async (taskId, user) => {
+      if (!t.url || !t.simulators) throw new Error(`reglament-driver: task ${taskId} is a signing step and this port has no CA to sign with`);
+      const done = await signTask({ url: t.url, call: t.call }, t.simulators.ca, taskId, user);
+      if (done.status !== 200) throw new Error(`reglament-driver: sign ${taskId}: ${done.status} ${JSON.stringify(done.body)}`);
+    },
     start: async (key, businessKey, variables, user) => {
       const started = await t.call(user, 'POST', `/process-definitions/${key}/start`, { businessKey, variables });
       if (started.status !== 201) throw new Error(`reglament-driver: start ${key}: ${started.status} ${JSON.stringify(started.body)}`);
@@ -180,7 +191,10 @@ export async function completeToEnd(port: ReglamentPort, o: RunOptions): Promise
     const user = userOf(task.candidateGroups[0] ?? 'admin');
     const values = o.valuesFor ? o.valuesFor(task) : formValues(task.formFields);
     if (o.beforeComplete) await o.beforeComplete(task, user, values);
-    await port.complete(task.id, values, user);
+    if ((task as OpenTask & { signs?: string }).signs) {
+      if (!port.sign) throw new Error(`reglament-driver: ${task.taskDefinitionKey} is a signing step and the port cannot sign`);
+      await port.sign(task.id, user);
+    } else await port.complete(task.id, values, user);
     completed.push(task.taskDefinitionKey);
   }
   throw new Error(`reglament-driver: ${o.key} (${o.instanceId}) did not end within ${maxTasks} tasks`);

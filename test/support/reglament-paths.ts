@@ -11,6 +11,7 @@ import {
 import type { CertificateCase, PrepareApplicantOptions } from './simulators';
 import { requiredValues } from './form-values';
 import { startTestHost, TEST_USERS, TestHost } from './test-host';
+import { signTask } from './signing';
 
 /*
  * The reglaments' path tests as tables. A table lists the paths of one diagram as data (channel,
@@ -184,8 +185,10 @@ export class PathRunner {
     }
     expect((await this.t.call(user, 'POST', `/tasks/${task.id}/claim`)).status).toBe(200);
     // What the step's form requires and the path leaves to the form (a resolution's text, the chosen specialist): generated.
-    variables = requiredValues((await this.t.call(user, 'GET', `/tasks/${task.id}`)).body.formFields ?? [], variables);
-    const done = await this.t.call(user, 'POST', `/tasks/${task.id}/complete`, { variables: variables ?? {} });
+    const detail = (await this.t.call(user, 'GET', `/tasks/${task.id}`)).body;
+    variables = requiredValues(detail.formFields ?? [], variables);
+    // A signing step is completed by its person's EDS over the draft, through the web app's endpoint.
+    const done = detail.signs ? await signTask(this.t, this.t.simulators.ca, task.id, user) : await this.t.call(user, 'POST', `/tasks/${task.id}/complete`, { variables: variables ?? {} });
     expect({ task: taskKey, status: done.status, error: done.body?.error }).toEqual({ task: taskKey, status: 200, error: undefined });
     if (audit) expect((await this.t.call(user, 'POST', `/tasks/${task.id}/complete`, { variables: variables ?? {} })).status).toBe(409);
   }

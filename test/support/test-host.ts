@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
+import { makeIin } from '../../src/iin-bin';
 import { createHost, Host, HostOptions } from '../../src/host';
 import { sha256Hex, UserDirectory } from '../../src/identity/users';
 import { Adapters } from '../../src/integrations/clients';
@@ -52,8 +54,14 @@ export function writeUsersFile(dir: string, groups: string[] = groupsOfDiagrams(
   for (const group of groups) {
     for (const id of [userOf(group), otherUserOf(group)]) if (!users.some((u) => u.id === id)) users.push({ id, groups: [group] });
   }
-  fs.writeFileSync(file, JSON.stringify(users.map((u) => ({ id: u.id, name: u.id, groups: u.groups, tokenSha256: sha256Hex(tokenOf(u.id)) }))));
+  fs.writeFileSync(file, JSON.stringify(users.map((u) => ({ id: u.id, name: u.id, groups: u.groups, iin: iinOfTestUser(u.id), tokenSha256: sha256Hex(tokenOf(u.id)) }))));
   return file;
+}
+
+/** Each test user's IIN, from the id alone (a certificate issued for it in a test names that user and no other). */
+export function iinOfTestUser(id: string): string {
+  const hash = createHash('sha256').update(id).digest();
+  return makeIin(new Date(Date.UTC(1950, 0, 1) + (hash.readUInt32BE(0) % 20000) * 86_400_000), hash[4] % 2 === 0 ? 'male' : 'female', hash.readUInt16BE(5) % 9000);
 }
 
 const DEFAULT_PROCESSES_DIR = path.resolve(__dirname, '../../processes');

@@ -72,6 +72,8 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
           variables: instance ? JSON.parse(instance.variables) : {},
           formFields,
           formSchema: formJsonSchema(formFields),
+          signs: model?.signs,
+          ncalayerUrl: model?.signs ? host.ncalayerUrl : undefined,
         };
       },
     }),

@@ -244,6 +244,8 @@ export const TaskDetailSchema = TaskSchema.extend({
   variables: z.record(z.string(), z.unknown()),
   formFields: z.array(FormFieldSchema),
   formSchema: FormJsonSchema,
+  signs: z.string().optional().meta({ description: 'A signing step: the kind of document its person signs with EDS through NCALayer (GET /api/tasks/{id}/draft.pdf, POST /api/tasks/{id}/sign); absent for a form step' }),
+  ncalayerUrl: z.string().optional().meta({ description: "A signing step: where the signer's browser reaches NCALayer (NCALAYER_URL)" }),
 }).meta({ id: 'TaskDetail' });
 
 export const TaskAssignmentSchema = z.object({ id: z.string(), assignee: z.string().nullable() }).meta({ id: 'TaskAssignment' });

@@ -104,12 +104,12 @@ export class CertificationAuthority {
     return certificatePem(this.root);
   }
 
-  async issue(spec: { subject: SubjectSpec; algorithm?: KeyAlgorithm; notBefore?: Date; notAfter?: Date; validDays?: number }): Promise<IssuedCertificate> {
+  async issue(spec: { subject: SubjectSpec; algorithm?: KeyAlgorithm; notBefore?: Date; notAfter?: Date; validDays?: number; keyUsage?: 'signing' | 'encipherment' }): Promise<IssuedCertificate> {
     const algorithm = spec.algorithm ?? 'ECDSA';
     const keys = await generateKeyPair(algorithm);
     const notBefore = spec.notBefore ?? new Date(Date.now() - 3600 * 1000);
     const notAfter = spec.notAfter ?? new Date(notBefore.getTime() + (spec.validDays ?? 365) * DAY);
-    const certificate = await createCertificate({ subject: spec.subject, publicKey: keys.publicKey, issuer: this.root, signingKey: this.rootKey, notBefore, notAfter, crlUrl: this.crlUrl });
+    const certificate = await createCertificate({ subject: spec.subject, publicKey: keys.publicKey, issuer: this.root, signingKey: this.rootKey, notBefore, notAfter, crlUrl: this.crlUrl, keyUsage: spec.keyUsage });
     const issued: IssuedCertificate = { serialNumber: serialHex(certificate), certificate, privateKey: keys.privateKey, algorithm, subject: spec.subject };
     this.issued.set(issued.serialNumber, issued);
     return issued;
