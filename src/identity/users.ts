@@ -76,8 +76,10 @@ export class UserDirectory {
 
   /** The users of a group, by display name (an "assign to" chooser). */
   members(group: string): User[] {
+    // A process user (the portal simulator's account) is no one a task can be handed to.
+    const processIds = new Set([...this.processUsers.values()].map((u) => u.id));
     return this.list()
-      .filter((u) => u.groups.includes(group))
+      .filter((u) => u.groups.includes(group) && !processIds.has(u.id))
       .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
   }
 

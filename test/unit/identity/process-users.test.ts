@@ -20,5 +20,9 @@ describe('UserDirectory.addProcessUser', () => {
     expect(users.authenticate('clerk-token')).toBeUndefined();
     expect(fs.readFileSync(file, 'utf8')).not.toContain('egov-portal');
     expect(users.authenticate('portal-token-2')).toBeUndefined();
+    // It may start what the office starts, but no one hands it a task.
+    fs.writeFileSync(file, JSON.stringify([{ id: 'office-clerk', name: 'Clerk', groups: ['office'], tokenSha256: sha256Hex('clerk-token') }]));
+    users.reloadFrom(file);
+    expect(users.members('office').map((u) => u.id)).toEqual(['office-clerk']);
   });
 });
