@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
+import { compressInstanceColumns } from './compressed-columns';
 import { allEntities } from './entities';
 import { migrations } from './migrations';
 import { installWriteLock } from './write-lock';
@@ -55,6 +56,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await dataSource.initialize();
   if (!isPostgres && options.sqliteFile !== ':memory:') await dataSource.query('PRAGMA journal_mode = WAL');
   await migrate(dataSource, !!isPostgres);
+  compressInstanceColumns(dataSource);
   // From here on every write goes through the DataSource's one write lock (see write-lock.ts).
   installWriteLock(dataSource);
   return dataSource;

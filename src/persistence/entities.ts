@@ -204,7 +204,6 @@ export const InstanceEntity = new EntitySchema<InstanceRow>({
   indices: [
     { name: 'ix_instance_key_state', columns: ['processDefinitionKey', 'state', 'startedAt'] },
     { name: 'ix_instance_business_key', columns: ['businessKey'] },
-    { name: 'ix_instance_parent', columns: ['parentInstanceId'] },
     // The case list (migration 1763960000000-cases): an application's instances, search by IIN/BIN,
     // newest cases first, and one case number per reglament (a partial unique index: top-level only).
     { name: 'ix_instance_root', columns: ['rootInstanceId'] },
@@ -263,7 +262,6 @@ export const TaskGroupEntity = new EntitySchema<TaskGroupRow>({
     created: { type: 'varchar', length: 24, default: '' },
   },
   indices: [
-    { name: 'ix_task_group_group', columns: ['groupId', 'taskId'] },
     { name: 'ix_task_group_due', columns: ['groupId', 'state', 'dueSort', 'created', 'taskId'] },
     { name: 'ix_task_group_created', columns: ['groupId', 'state', 'created', 'taskId'] },
   ],

@@ -66,7 +66,7 @@ export interface CompiledTemplate {
 
 function columnsOf(ds: DataSource, entity: EntitySchema<any>, skip: string[] = []) {
   const meta = ds.getMetadata(entity);
-  return { table: meta.tableName, columns: meta.columns.filter((c) => !skip.includes(c.propertyName)).map((c) => ({ db: c.databaseName, prop: c.propertyName })) };
+  return { table: meta.tableName, columns: meta.columns.filter((c) => !skip.includes(c.propertyName)).map((c) => ({ db: c.databaseName, prop: c.propertyName, transformer: c.transformer })) };
 }
 
 export function compileTemplate(ds: DataSource, template: Template): CompiledTemplate {
@@ -90,14 +90,17 @@ export function compileTemplate(ds: DataSource, template: Template): CompiledTem
       table,
       columns: columns.map((c) => c.db),
       rows: rows.map((row) =>
-        columns.map(({ prop }): Cell => {
+        columns.map(({ prop, transformer }): Cell => {
           const value = (row as Record<string, unknown>)[prop];
           if (typeof value === 'string') {
             if (TIMESTAMP_COLUMNS.has(prop) && ISO.test(value) && value !== DUE_SORT_NONE) {
               const t = Date.parse(value);
               return (_ids, shift) => new Date(t + shift).toISOString();
             }
-            return compileText(value, tokens, pattern);
+            const text = compileText(value, tokens, pattern);
+            // A column stored in another form than its text (the deflated JSON of compressed-columns.ts) is encoded per clone, as the store would.
+            if (transformer && !Array.isArray(transformer)) return (ids, shift) => transformer.to(text(ids, shift));
+            return text;
           }
           if (typeof value === 'boolean') return () => (value ? 1 : 0);
           return () => value ?? null;

@@ -182,8 +182,6 @@ export interface WaitingPoint {
   template: Template;
 }
 
-const utf8 = (s: string | null | undefined) => (s ? Buffer.byteLength(s, 'utf8') : 0);
-
 /**
  * One run of every reglament through the in-process host; at each waiting point the rows of the
  * application (all instances, tasks, candidate groups, timers and history of its business key) are
@@ -206,7 +204,9 @@ export async function harvest(env: Environment): Promise<{ points: WaitingPoint[
         const timers = await ds.getRepository(TimerEntity).createQueryBuilder('t').where('t.processInstanceId IN (:...ids)', { ids }).getMany();
         const history = await ds.getRepository(HistoryEntity).createQueryBuilder('h').where('h.processInstanceId IN (:...ids)', { ids }).orderBy('h.id', 'ASC').getMany();
         const running = instances.filter((i: InstanceRow) => i.state === 'running');
-        const stateBytes = running.reduce((n, i) => n + utf8(i.engineState) + utf8(i.variables) + utf8(i.activeActivities), 0);
+        // The bytes as stored (deflated on sqlite), not the length of the text the rows read back as.
+        const stored: { bytes: number | null }[] = running.length ? await ds.query(`SELECT SUM(LENGTH(CAST("engineState" AS BLOB)) + LENGTH(CAST("variables" AS BLOB)) + LENGTH(CAST("activeActivities" AS BLOB))) AS "bytes" FROM "process_instances" WHERE "id" IN (${running.map(() => '?').join(', ')})`, running.map((i) => i.id)) : [];
+        const stateBytes = Number(stored[0]?.bytes ?? 0);
         points.push({ rootKey: entry.key, taskKeys: open.map((t) => t.taskDefinitionKey), stateBytes, template: { instances, tasks, groups, timers, history: history.map(({ id: _id, ...rest }) => rest) } });
       });
     }

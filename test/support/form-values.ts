@@ -125,6 +125,8 @@ export function positiveEnum(field: FormField): string | undefined {
  * a note) stay empty.
  */
 export const positiveValue: ValueChoice = (field) => {
+  const chosen = chosenUser(field);
+  if (chosen !== undefined) return chosen;
   switch (field.type) {
     case 'boolean':
       return !NEGATIVE_FLAG.test(field.id);
