@@ -11,7 +11,8 @@
  *   node dist/scripts/applicant.js pay --payer IIN_BIN --service KEY [--amount N]
  *   node dist/scripts/applicant.js revoke --serial SERIAL
  *
- * URLs: CA_URL, EGOV_PORTAL_URL, GBD_URL, PAYMENT_GATEWAY_URL (the same variables the server reads).
+ * URLs: CA_URL, EGOV_PORTAL_URL, SHEP_URL (the same variables the server reads; GBD FL/UL and the
+ * payment gateway sit behind the ShEP simulator, which serves their admin endpoints).
  */
 import { parseArgs } from 'node:util';
 import { checkIinBin, makeBin, makeIin } from '../src/iin-bin';
@@ -44,7 +45,7 @@ async function sign(serial: string, content: string): Promise<string> {
 }
 
 async function pay(payer: string, service: string, amount = 3692): Promise<unknown> {
-  return call('POST', `${url('PAYMENT_GATEWAY_URL')}/admin/payments`, { payer, serviceKey: service, amount });
+  return call('POST', `${url('SHEP_URL')}/admin/payments`, { payer, serviceKey: service, amount });
 }
 
 async function create(args: Args): Promise<unknown> {
@@ -55,7 +56,7 @@ async function create(args: Args): Promise<unknown> {
   if (!check.valid) throw new Error(`"${iinBin}" is not a valid IIN/BIN: ${check.message}`);
   const name = args.name ?? (kind === 'legal-entity' ? `ТОО «Демо ${iinBin.slice(-4)}»` : `Демо Өтініш Берушi ${iinBin.slice(-4)}`);
   await call('PUT', `${url('EGOV_PORTAL_URL')}/admin/users/${iinBin}`, { name });
-  await call('PUT', `${url('GBD_URL')}/admin/${kind === 'legal-entity' ? 'companies' : 'persons'}/${iinBin}`, { name });
+  await call('PUT', `${url('SHEP_URL')}/admin/${kind === 'legal-entity' ? 'companies' : 'persons'}/${iinBin}`, { name });
   const certificate = await call('POST', `${url('CA_URL')}/admin/certificates`, {
     ...(kind === 'legal-entity' ? { bin: iinBin, organization: name } : { iin: iinBin, commonName: name }),
     algorithm: args.algorithm === 'RSA' ? 'RSA' : 'ECDSA',

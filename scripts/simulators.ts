@@ -1,6 +1,6 @@
 /**
  * Runs the simulators of the external systems standalone and prints their base URLs (to point
- * EGOV_PORTAL_URL, PAYMENT_GATEWAY_URL, ... of a server at them, or to prepare data with curl;
+ * EGOV_PORTAL_URL, SHEP_URL, ... of a server at them, or to prepare data with curl;
  * see docs/external-systems.md).
  *   node dist/scripts/simulators.js [--host 127.0.0.1] [--base-port 9100] [--data-dir data]
  * With --base-port the systems listen on consecutive ports from it, in the order of

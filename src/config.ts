@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ShepSettings, shepSettingsFromEnv } from './integrations/shep/services';
 import { SystemUrls, systemUrlsFromEnv } from './integrations/systems';
 import { LOG_LEVELS, LogLevel } from './observability/logger';
 
@@ -89,6 +90,8 @@ export interface ExternalSystemsConfig {
   /** PROVIDER_KEY_FILE / PROVIDER_CERT_FILE: the provider's signing key (PKCS#8 PEM) and certificate. */
   providerKeyFile?: string;
   providerCertFile?: string;
+  /** SHEP_SENDER_ID, SHEP_PASSWORD, SHEP_SERVICE_*: who this server is at ShEP and each service's id (integrations/shep/services.ts). */
+  shep?: ShepSettings;
 }
 
 export const DEFAULT_AT_RISK_SHARE = 0.25;
@@ -181,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       trustedRootsFile: env.TRUSTED_ROOTS_FILE ? path.resolve(cwd, env.TRUSTED_ROOTS_FILE) : undefined,
       providerKeyFile: env.PROVIDER_KEY_FILE ? path.resolve(cwd, env.PROVIDER_KEY_FILE) : undefined,
       providerCertFile: env.PROVIDER_CERT_FILE ? path.resolve(cwd, env.PROVIDER_CERT_FILE) : undefined,
+      shep: shepSettingsFromEnv(env),
     },
   };
 }

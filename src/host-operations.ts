@@ -60,8 +60,8 @@ export class HostOperations {
       },
     };
     this.stopObservingCalls = observeExternalCalls((call) => {
-      this.metrics.externalCall({ system: call.system, failed: call.failed, seconds: call.durationMs / 1000 });
-      const line = { system: call.system, messageId: call.messageId, method: call.method, status: call.status ?? null, failed: call.failed, attempts: call.attempts, durationMs: Math.round(call.durationMs * 10) / 10 };
+      this.metrics.externalCall({ system: call.system, service: call.service, failed: call.failed, seconds: call.durationMs / 1000 });
+      const line = { system: call.system, ...(call.service ? { service: call.service } : {}), messageId: call.messageId, method: call.method, status: call.status ?? null, failed: call.failed, attempts: call.attempts, durationMs: Math.round(call.durationMs * 10) / 10 };
       if (call.failed) this.logger.warn(line, 'external call');
       else this.logger.info(line, 'external call');
     });

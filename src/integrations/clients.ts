@@ -13,6 +13,8 @@ import { GbdAdapter } from './gbd/client';
 import { ExternalSystemUnavailableError, HttpClient } from './http-client';
 import { NcaNodeVerifier } from './ncanode/client';
 import { PaymentGatewayAdapter } from './payment-gateway/client';
+import { ShepClient } from './shep/client';
+import { defaultShepSettings, ShepSettings } from './shep/services';
 import { StateCorporationAdapter } from './state-corporation/client';
 import { SystemId, systemOf, SystemUrls } from './systems';
 
@@ -39,6 +41,8 @@ export interface AdapterSettings extends CallTuning {
   urls: SystemUrls;
   trustedRoots?: () => Promise<pkijs.Certificate[]>;
   provider?: () => Promise<SigningCredentials>;
+  /** ShEP sender and service ids (SHEP_SENDER_ID, SHEP_PASSWORD, SHEP_SERVICE_*); default: the simulator's. */
+  shep?: ShepSettings;
 }
 
 /** A client for a system without a base URL: every call is an ExternalSystemUnavailableError naming the setting. */
@@ -58,11 +62,13 @@ export function createAdapters(settings: AdapterSettings): Adapters {
     return url ? new HttpClient({ system: id, baseUrl: url, ...tuning }) : new UnconfiguredClient(id, systemOf(id).env);
   };
   const ca = new CaClient(client('ca'));
-  return {
+  // ShEP messages are signed with the provider's key, the one EdsService holds.
+  const shep = new ShepClient(client('shep'), settings.shep ?? defaultShepSettings(), () => adapters.eds.providerCredentials());
+  const adapters: Adapters = {
     portal: new EgovPortalAdapter(client('egov-portal')),
-    payments: new PaymentGatewayAdapter(client('payment-gateway')),
-    elicense: new ElicenseAdapter(client('elicense')),
-    gbd: new GbdAdapter(client('gbd')),
+    payments: new PaymentGatewayAdapter(shep),
+    elicense: new ElicenseAdapter(shep),
+    gbd: new GbdAdapter(shep),
     stateCorporation: new StateCorporationAdapter(client('state-corporation')),
     cabinet: new CabinetAdapter(client('cabinet')),
     eds: new EdsService({
@@ -72,6 +78,7 @@ export function createAdapters(settings: AdapterSettings): Adapters {
       crls: new CrlCache(crlFetcher(tuning)),
     }),
   };
+  return adapters;
 }
 
 /** Clients from the configuration (environment): base URLs, call tuning, trust files. */
@@ -82,6 +89,7 @@ export function adaptersFromConfig(config: ExternalSystemsConfig): Adapters {
     timeoutMs: config.timeoutMs,
     attempts: config.attempts,
     backoffMs: config.backoffMs,
+    shep: config.shep,
     trustedRoots: trustedRootsFile ? async () => parseCertificatesPem(fs.readFileSync(trustedRootsFile, 'utf8')) : undefined,
     provider: providerKeyFile && providerCertFile ? async () => credentialsFromPem(fs.readFileSync(providerKeyFile, 'utf8'), fs.readFileSync(providerCertFile, 'utf8')) : undefined,
   });

@@ -20,7 +20,7 @@ export async function externalSystemsForRun(
     log('External systems: every base URL is configured, no simulator started');
     return { adapters: adaptersFromConfig(config), config };
   }
-  const simulators = await startSimulators({ host: options.host ?? '127.0.0.1', dataDir: path.join(options.dataDir, 'simulators'), employees: options.employees });
+  const simulators = await startSimulators({ host: options.host ?? '127.0.0.1', dataDir: path.join(options.dataDir, 'simulators'), employees: options.employees, shep: config.shep });
   const effective: ExternalSystemsConfig = { ...config, urls: { ...simulators.urls, ...config.urls } };
   log(`External systems: not configured (${missing.join(', ')}), so local simulators serve them:`);
   for (const system of EXTERNAL_SYSTEMS) {

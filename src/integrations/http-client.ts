@@ -58,6 +58,14 @@ export interface RequestOptions {
   /** Raw bytes instead of JSON. */
   raw?: boolean;
   headers?: Record<string, string>;
+  /** A text body sent as it is (content-type from `headers`), e.g. a SOAP envelope. */
+  text?: string;
+  /** The id sent as X-Message-Id (default: a new UUID), e.g. the SOAP message's own messageId. */
+  messageId?: string;
+  /** The operation of the system (a ShEP service id), reported with the call. */
+  service?: string;
+  /** A 5xx that is the system's answer, not its absence (a SOAP fault comes with HTTP 500). */
+  isAnswer?: (status: number, contentType: string) => boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,6 +74,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export interface ExternalCall {
   system: string;
   method: string;
+  /** The operation asked of the system, when it has several behind one address (a ShEP service id). */
+  service?: string;
   /** Sent as X-Message-Id with every attempt, so the system's own log can be matched with ours. */
   messageId: string;
   /** The answer's status; absent when the system stayed unavailable. */
@@ -134,9 +144,9 @@ export class HttpClient {
     const url = this.url(path, options.query);
     const idempotent = options.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(method);
     const attempts = idempotent ? this.attempts : 1;
-    const messageId = randomUUID();
+    const messageId = options.messageId ?? randomUUID();
     const startedAt = performance.now();
-    const done = (attempt: number, status: number | undefined, failed = false) => report({ system: this.system, method, messageId, status, failed, attempts: attempt, durationMs: performance.now() - startedAt });
+    const done = (attempt: number, status: number | undefined, failed = false) => report({ system: this.system, method, ...(options.service ? { service: options.service } : {}), messageId, status, failed, attempts: attempt, durationMs: performance.now() - startedAt });
     let lastStatus: number | undefined;
     let reason = 'no attempt made';
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -144,12 +154,13 @@ export class HttpClient {
       try {
         const headers: Record<string, string> = { accept: options.raw ? '*/*' : 'application/json', 'x-message-id': messageId, ...options.headers };
         let body: string | undefined;
-        if (options.body !== undefined) {
+        if (options.text !== undefined) body = options.text;
+        else if (options.body !== undefined) {
           body = JSON.stringify(options.body);
           headers['content-type'] = 'application/json';
         }
         const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
-        if (response.status >= 500) {
+        if (response.status >= 500 && !options.isAnswer?.(response.status, response.headers.get('content-type') ?? '')) {
           lastStatus = response.status;
           reason = `HTTP ${response.status} ${(await response.text()).slice(0, 200)}`.trim();
           continue;

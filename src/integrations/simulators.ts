@@ -7,6 +7,8 @@ import { createEgovPortalSimulator, EgovPortalState } from './egov-portal/simula
 import { createElicenseSimulator, ElicenseState } from './elicense/simulator';
 import { createGbdSimulator, GbdState } from './gbd/simulator';
 import { createPaymentGatewaySimulator, PaymentGatewayState } from './payment-gateway/simulator';
+import { ShepSettings, ShepBackend, SHEP_BACKENDS, defaultShepSettings } from './shep/services';
+import { createShepSimulator, ShepSimulatorState } from './shep/simulator';
 import { SimulatorServer } from './simulator-server';
 import { createStateCorporationSimulator, StateCorporationState } from './state-corporation/simulator';
 import { envOfSystemUrls, SIMULATED_SYSTEMS, SimulatedSystem } from './systems';
@@ -18,6 +20,7 @@ import { envOfSystemUrls, SIMULATED_SYSTEMS, SimulatedSystem } from './systems';
 
 export { SIMULATED_SYSTEMS } from './systems';
 export type { SimulatedSystem } from './systems';
+export type { ShepBackend } from './shep/services';
 export { CertificationAuthority } from './eds/ca-simulator';
 
 export interface Simulators {
@@ -29,11 +32,16 @@ export interface Simulators {
   gbd: GbdState;
   stateCorporation: StateCorporationState;
   cabinet: CabinetState;
+  /** The ShEP gateway: the messages it saw, the systems behind it that are down, injected faults. */
+  shep: ShepSimulatorState;
   servers: Record<SimulatedSystem, SimulatorServer>;
-  /** Makes a system unreachable (its port refuses connections); its data stays. */
-  stop(system: SimulatedSystem): Promise<void>;
-  /** Starts a stopped system again on the same port. */
-  start(system: SimulatedSystem): Promise<void>;
+  /**
+   * Makes a system unreachable (its port refuses connections); its data stays. A system behind
+   * ShEP (gbd, elicense, payment-gateway) stays behind a running gateway that answers SCE004 for it.
+   */
+  stop(system: SimulatedSystem | ShepBackend): Promise<void>;
+  /** Starts a stopped system again on the same port (or makes it available behind ShEP again). */
+  start(system: SimulatedSystem | ShepBackend): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +54,8 @@ export interface StartSimulatorsOptions {
   ca?: Omit<CaOptions, 'stateDir'>;
   /** User ids the E-licensing simulator lets log in. */
   employees?: string[];
+  /** The sender and service ids the ShEP simulator accepts (default: the clients' defaults). */
+  shep?: ShepSettings;
 }
 
 /** Starts every simulator on its own port; returns their base URLs, their state and close(). */
@@ -59,12 +69,15 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
   const sc = createStateCorporationSimulator();
   const cabinet = createCabinetSimulator();
   elicense.state.addEmployee(...(options.employees ?? []));
+  const shep = createShepSimulator({
+    settings: options.shep ?? defaultShepSettings(),
+    trust: () => ({ roots: [ca.root], isRevoked: (serial) => !!ca.issued.get(serial)?.revokedAt }),
+    backends: { gbd, elicense, 'payment-gateway': payments },
+  });
   const apps: Record<SimulatedSystem, SimulatorServer['app']> = {
     ca: caApp,
     'egov-portal': portal.app,
-    'payment-gateway': payments.app,
-    elicense: elicense.app,
-    gbd: gbd.app,
+    shep: shep.app,
     'state-corporation': sc.app,
     cabinet: cabinet.app,
   };
@@ -105,15 +118,24 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
     gbd: gbd.state,
     stateCorporation: sc.state,
     cabinet: cabinet.state,
+    shep: shep.state,
     servers,
-    stop: (system) => servers[system].stop(),
+    stop: async (system) => {
+      if (isShepBackend(system)) shep.state.setDown(system, true);
+      else await servers[system].stop();
+    },
     start: async (system) => {
-      await servers[system].start();
+      if (isShepBackend(system)) shep.state.setDown(system, false);
+      else await servers[system].start();
     },
     close: async () => {
       await Promise.all(SIMULATED_SYSTEMS.map((s) => servers[s].stop()));
     },
   };
+}
+
+function isShepBackend(system: SimulatedSystem | ShepBackend): system is ShepBackend {
+  return (SHEP_BACKENDS as readonly string[]).includes(system);
 }
 
 /**

@@ -11,9 +11,9 @@
 export const EXTERNAL_SYSTEMS = [
   { id: 'ca', title: 'CA (root, CRL, provider key)', env: 'CA_URL', folder: 'eds', simulated: true },
   { id: 'egov-portal', title: 'e-gov portal', env: 'EGOV_PORTAL_URL', folder: 'egov-portal', simulated: true },
-  { id: 'payment-gateway', title: 'payment gateway', env: 'PAYMENT_GATEWAY_URL', folder: 'payment-gateway', simulated: true },
-  { id: 'elicense', title: 'E-licensing', env: 'ELICENSE_URL', folder: 'elicense', simulated: true },
-  { id: 'gbd', title: 'GBD FL/UL (ShEP)', env: 'GBD_URL', folder: 'gbd', simulated: true },
+  // GBD FL/UL, E-licensing and the payment gateway answer behind ShEP (SOAP SyncChannel): they have
+  // no address of their own here; their services are listed in integrations/shep/services.ts.
+  { id: 'shep', title: 'ShEP (GBD FL/UL, E-licensing, payments)', env: 'SHEP_URL', folder: 'shep', simulated: true },
   { id: 'state-corporation', title: 'State corporation', env: 'STATE_CORPORATION_URL', folder: 'state-corporation', simulated: true },
   { id: 'cabinet', title: 'personal cabinet', env: 'CABINET_URL', folder: 'cabinet', simulated: true },
   // NCANode verifies every EDS (RSA and GOST 34.310, revocation by OCSP and CRL) when configured. The

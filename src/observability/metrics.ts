@@ -11,6 +11,8 @@ export interface StepSample {
 
 export interface ExternalCallSample {
   system: string;
+  /** The operation behind one address (a ShEP service id); empty for a system with one. */
+  service?: string;
   failed: boolean;
   seconds: number;
 }
@@ -55,9 +57,9 @@ export class Metrics {
     });
     this.stepsFailed = new Counter({ name: 'reglament_steps_failed_total', help: 'Steps refused or aborted (nothing stored), per reglament and error code', labelNames: ['reglament', 'code'], registers });
     this.stepDuration = new Histogram({ name: 'reglament_step_duration_seconds', help: 'Duration of a step in the engine, handlers included', labelNames: ['reglament'], buckets: STEP_BUCKETS, registers });
-    this.calls = new Counter({ name: 'reglament_external_calls_total', help: 'Calls to external systems (all attempts of one call count once)', labelNames: ['system'], registers });
-    this.callFailures = new Counter({ name: 'reglament_external_call_failures_total', help: 'Calls that found the system unavailable after their attempts', labelNames: ['system'], registers });
-    this.callDuration = new Histogram({ name: 'reglament_external_call_duration_seconds', help: 'Duration of a call to an external system, retries included', labelNames: ['system'], buckets: CALL_BUCKETS, registers });
+    this.calls = new Counter({ name: 'reglament_external_calls_total', help: 'Calls to external systems (all attempts of one call count once)', labelNames: ['system', 'service'], registers });
+    this.callFailures = new Counter({ name: 'reglament_external_call_failures_total', help: 'Calls that found the system unavailable after their attempts', labelNames: ['system', 'service'], registers });
+    this.callDuration = new Histogram({ name: 'reglament_external_call_duration_seconds', help: 'Duration of a call to an external system, retries included', labelNames: ['system', 'service'], buckets: CALL_BUCKETS, registers });
 
     const snapshotGauge = <L extends string>(name: string, help: string, labelNames: L[], fill: (gauge: Gauge<L>, s: OperationsSnapshot) => void) =>
       new Gauge<L>({
@@ -110,9 +112,10 @@ export class Metrics {
   }
 
   externalCall(sample: ExternalCallSample): void {
-    this.calls.inc({ system: sample.system });
-    if (sample.failed) this.callFailures.inc({ system: sample.system });
-    this.callDuration.observe({ system: sample.system }, sample.seconds);
+    const labels = { system: sample.system, service: sample.service ?? '' };
+    this.calls.inc(labels);
+    if (sample.failed) this.callFailures.inc(labels);
+    this.callDuration.observe(labels, sample.seconds);
   }
 
   /** The Prometheus text exposition of every metric. */

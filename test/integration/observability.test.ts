@@ -68,8 +68,8 @@ describe('metrics, logs and health of a running host', () => {
     expect(counter(after, 'reglament_steps_completed_total', { reglament: key, outcome: 'waiting' }) - counter(before, 'reglament_steps_completed_total', { reglament: key, outcome: 'waiting' })).toBe(1);
     expect(counter(after, 'reglament_steps_completed_total', { reglament: key, outcome: 'ended' }) - counter(before, 'reglament_steps_completed_total', { reglament: key, outcome: 'ended' })).toBe(1);
     expect(counter(after, 'reglament_step_duration_seconds_count', { reglament: key }) - counter(before, 'reglament_step_duration_seconds_count', { reglament: key })).toBe(2);
-    expect(counter(after, 'reglament_external_calls_total', { system: 'gbd' }) - counter(before, 'reglament_external_calls_total', { system: 'gbd' })).toBe(1);
-    expect(counter(after, 'reglament_external_call_duration_seconds_count', { system: 'gbd' }) - counter(before, 'reglament_external_call_duration_seconds_count', { system: 'gbd' })).toBe(1);
+    expect(counter(after, 'reglament_external_calls_total', { system: 'shep', service: 'GBDFL_PersonByIin' }) - counter(before, 'reglament_external_calls_total', { system: 'shep', service: 'GBDFL_PersonByIin' })).toBe(1);
+    expect(counter(after, 'reglament_external_call_duration_seconds_count', { system: 'shep', service: 'GBDFL_PersonByIin' }) - counter(before, 'reglament_external_call_duration_seconds_count', { system: 'shep', service: 'GBDFL_PersonByIin' })).toBe(1);
     expect(after.get('reglament_steps_failed_total')?.type).toBe('counter');
 
     for (const [name, type] of [
@@ -95,15 +95,15 @@ describe('metrics, logs and health of a running host', () => {
     const families = parsePrometheusText((await scrape(t.url, METRICS_TOKEN)).text);
     const open = (await t.call('admin', 'GET', '/tasks?state=open')).body.total;
     expect(sampleValue(families, 'reglament_open_tasks', { group: 'office' })).toBe(open);
-    const failuresBefore = sampleValue(families, 'reglament_external_call_failures_total', { system: 'gbd' }) ?? 0;
-    await t.simulators.stop('gbd');
+    const failuresBefore = sampleValue(families, 'reglament_external_call_failures_total', { system: 'shep', service: 'GBDFL_PersonByIin' }) ?? 0;
+    await t.simulators.stop('shep');
     try {
       await t.adapters.gbd.lookupPerson(IIN).catch(() => undefined);
     } finally {
-      await t.simulators.start('gbd');
+      await t.simulators.start('shep');
     }
     const after = parsePrometheusText((await scrape(t.url, METRICS_TOKEN)).text);
-    expect((sampleValue(after, 'reglament_external_call_failures_total', { system: 'gbd' }) ?? 0) - failuresBefore).toBe(1);
+    expect((sampleValue(after, 'reglament_external_call_failures_total', { system: 'shep', service: 'GBDFL_PersonByIin' }) ?? 0) - failuresBefore).toBe(1);
   });
 
   it('logs each request, step and external call as a JSON line, with no token, cookie or query in it', async () => {
@@ -132,8 +132,8 @@ describe('metrics, logs and health of a running host', () => {
     expect(typeof request!.time).toBe('string');
     expect(records.find((r) => r.msg === 'request' && r.requestId === generatedId)).toMatchObject({ userId: 'office-user', method: 'GET', path: '/api/me', status: 200 });
     expect(records.find((r) => r.msg === 'step' && r.instanceId === instanceId)).toMatchObject({ reglament: 'fixture-lookup-review', command: 'start', outcome: 'waiting' });
-    const call = records.find((r) => r.msg === 'external call' && r.system === 'gbd');
-    expect(call).toMatchObject({ status: 200, failed: false });
+    const call = records.find((r) => r.msg === 'external call' && r.system === 'shep');
+    expect(call).toMatchObject({ service: 'GBDFL_PersonByIin', status: 200, failed: false });
     expect(call!.messageId).toMatch(/^[0-9a-f-]{36}$/);
 
     const text = log.lines.join('');

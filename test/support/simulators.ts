@@ -4,7 +4,7 @@ import { makeBin, makeIin } from '../../src/iin-bin';
 import { signCms, signCmsBase64 } from '../../src/crypto/cms';
 import { createCertificate, generateKeyPair, KeyAlgorithm, CryptoKey } from '../../src/crypto/pki';
 import { IssuedCertificate } from '../../src/integrations/eds/ca-simulator';
-import { SimulatedSystem, simulatorClients, Simulators } from '../../src/integrations/simulators';
+import { ShepBackend, SimulatedSystem, simulatorClients, Simulators } from '../../src/integrations/simulators';
 
 export type CertificateCase = 'valid' | 'expired' | 'not-yet-valid' | 'revoked' | 'other-iin' | 'untrusted' | 'bad-signature' | 'none';
 
@@ -161,12 +161,12 @@ export class SimulatorControl {
     this.simulators.elicense.addEmployee(userId);
   }
 
-  /** Makes a system unreachable (connection refused) until start(system). */
-  stop(system: SimulatedSystem): Promise<void> {
+  /** Makes a system unreachable (connection refused; behind ShEP: SCE004) until start(system). */
+  stop(system: SimulatedSystem | ShepBackend): Promise<void> {
     return this.simulators.stop(system);
   }
 
-  start(system: SimulatedSystem): Promise<void> {
+  start(system: SimulatedSystem | ShepBackend): Promise<void> {
     return this.simulators.start(system);
   }
 

@@ -1,18 +1,22 @@
-import { counter, finishApp, simulatorApp } from '../simulator-server';
+import express from 'express';
+import { field, optionalField } from '../shep/data';
+import { ShepBackendSimulator } from '../shep/simulator';
+import { counter } from '../simulator-server';
 
 /**
  * The "E-licensing" state database IS (www.elicense.kz): employees who may log in, requests
- * registered idempotently by the caller's request id, decisions, licence numbers.
+ * registered idempotently by the caller's request id, decisions, licence numbers. Reached only
+ * through the ShEP simulator; a refusal is the status SCE909 with E-licensing's reason.
  *
- * Protocol:
- *   GET /api/employees/{userId}                 -> 200 { userId, authorized: true } | 404 { authorized: false }
- *   PUT /api/requests/{requestId} { applicantIinBin, applicantName, serviceKey }
- *                                               -> 201 (new) | 200 (same id again) { requestId, requestNumber, created }
- *   GET /api/requests/{requestNumber}           -> 200 request | 404
- *   PUT /api/requests/{requestNumber}/decision { decision: issued|refused, resultKind }
- *                                               -> 200 request
- *   PUT /api/requests/{requestNumber}/licence   -> 200 { licenceNumber } (same number on every call; 409 unless issued)
- * Admin: PUT/DELETE /admin/employees/{userId}, GET /admin/employees, GET /admin/requests
+ * ShEP services (data types in test/fixtures/shep/reglament-data.xsd):
+ *   elicense-employee  EmployeeRequest { userId } -> EmployeeResponse { userId, authorized }
+ *   elicense-register  RegisterRequest { requestId, applicantIinBin, applicantName, serviceKey }
+ *                      -> RegisterResponse { requestId, requestNumber, created } (the same number for the same id)
+ *   elicense-request   GetRequestRequest { requestNumber } -> GetRequestResponse { found, request fields? }
+ *   elicense-decision  DecisionRequest { requestNumber, decision: issued|refused, resultKind? } -> DecisionResponse
+ *   elicense-licence   LicenceRequest { requestNumber } -> LicenceResponse { requestNumber, licenceNumber }
+ *                      (the same number on every call; SCE909 unless issued)
+ * Admin (on the ShEP simulator's address): PUT/DELETE /admin/employees/{userId}, GET /admin/employees, GET /admin/requests
  */
 export interface ElicenseRequest {
   requestId: string;
@@ -56,66 +60,58 @@ export class ElicenseState {
   }
 }
 
-export function createElicenseSimulator(state = new ElicenseState()) {
-  const app = simulatorApp('elicense');
-  app.get('/api/employees/:userId', (req, res) => {
-    const known = state.employees.has(req.params.userId);
-    res.status(known ? 200 : 404).json({ userId: req.params.userId, authorized: known });
-  });
-  app.put('/api/requests/:requestId', (req, res) => {
-    const { applicantIinBin, applicantName, serviceKey } = req.body ?? {};
-    if (typeof applicantIinBin !== 'string' || !/^\d{12}$/.test(applicantIinBin)) {
-      res.status(400).json({ error: 'applicantIinBin must be 12 digits' });
-      return;
-    }
-    const { request, created } = state.register(req.params.requestId, { applicantIinBin, applicantName: String(applicantName ?? ''), serviceKey: String(serviceKey ?? '') });
-    res.status(created ? 201 : 200).json({ ...request, created });
-  });
-  app.get('/api/requests/:requestNumber', (req, res) => {
-    const request = state.byNumber(req.params.requestNumber);
-    if (!request) res.status(404).json({ error: 'unknown request number' });
-    else res.json(request);
-  });
-  app.put('/api/requests/:requestNumber/decision', (req, res) => {
-    const request = state.byNumber(req.params.requestNumber);
-    const { decision, resultKind } = req.body ?? {};
-    if (!request) {
-      res.status(404).json({ error: 'unknown request number' });
-      return;
-    }
-    if (decision !== 'issued' && decision !== 'refused') {
-      res.status(400).json({ error: 'decision must be issued or refused' });
-      return;
-    }
-    request.decision = decision;
-    request.resultKind = typeof resultKind === 'string' ? resultKind : undefined;
-    res.json(request);
-  });
-  app.put('/api/requests/:requestNumber/licence', (req, res) => {
-    const request = state.byNumber(req.params.requestNumber);
-    if (!request) {
-      res.status(404).json({ error: 'unknown request number' });
-      return;
-    }
-    if (request.decision !== 'issued') {
-      res.status(409).json({ error: 'no positive decision is recorded for this request' });
-      return;
-    }
-    res.json({ requestNumber: request.requestNumber, licenceNumber: state.issueLicence(request) });
-  });
-  app.get('/admin/employees', (_req, res) => {
+export function createElicenseSimulator(state = new ElicenseState()): ShepBackendSimulator & { state: ElicenseState } {
+  const admin = express.Router();
+  admin.get('/admin/employees', (_req, res) => {
     res.json([...state.employees].sort());
   });
-  app.put('/admin/employees/:userId', (req, res) => {
+  admin.put('/admin/employees/:userId', (req, res) => {
     state.addEmployee(req.params.userId);
     res.json({ userId: req.params.userId });
   });
-  app.delete('/admin/employees/:userId', (req, res) => {
+  admin.delete('/admin/employees/:userId', (req, res) => {
     state.employees.delete(req.params.userId);
     res.status(204).end();
   });
-  app.get('/admin/requests', (_req, res) => {
+  admin.get('/admin/requests', (_req, res) => {
     res.json([...state.requests.values()]);
   });
-  return { app: finishApp(app), state };
+  const refused = (message: string) => ({ code: 'SCE909', message: `E-licensing: ${message}` });
+  return {
+    state,
+    admin,
+    services: {
+      'elicense-employee': (data) => {
+        const userId = field(data, 'userId');
+        return { data: { type: 'EmployeeResponse', values: { userId, authorized: String(state.employees.has(userId)) } } };
+      },
+      'elicense-register': (data) => {
+        const applicantIinBin = field(data, 'applicantIinBin');
+        if (!/^\d{12}$/.test(applicantIinBin)) return refused('applicantIinBin must be 12 digits');
+        const { request, created } = state.register(field(data, 'requestId'), { applicantIinBin, applicantName: optionalField(data, 'applicantName') ?? '', serviceKey: optionalField(data, 'serviceKey') ?? '' });
+        return { data: { type: 'RegisterResponse', values: { requestId: request.requestId, requestNumber: request.requestNumber, created: String(created) } } };
+      },
+      'elicense-request': (data) => {
+        const request = state.byNumber(field(data, 'requestNumber'));
+        if (!request) return { data: { type: 'GetRequestResponse', values: { found: 'false' } } };
+        const { requestId, requestNumber, applicantIinBin, applicantName, serviceKey, registeredAt, decision, resultKind, licenceNumber } = request;
+        return { data: { type: 'GetRequestResponse', values: { found: 'true', requestId, requestNumber, applicantIinBin, applicantName, serviceKey, registeredAt, decision, resultKind, licenceNumber } } };
+      },
+      'elicense-decision': (data) => {
+        const request = state.byNumber(field(data, 'requestNumber'));
+        if (!request) return refused('unknown request number');
+        const decision = field(data, 'decision');
+        if (decision !== 'issued' && decision !== 'refused') return refused('decision must be issued or refused');
+        request.decision = decision;
+        request.resultKind = optionalField(data, 'resultKind');
+        return { data: { type: 'DecisionResponse', values: { requestNumber: request.requestNumber, decision, resultKind: request.resultKind } } };
+      },
+      'elicense-licence': (data) => {
+        const request = state.byNumber(field(data, 'requestNumber'));
+        if (!request) return refused('unknown request number');
+        if (request.decision !== 'issued') return refused('no positive decision is recorded for this request');
+        return { data: { type: 'LicenceResponse', values: { requestNumber: request.requestNumber, licenceNumber: state.issueLicence(request) } } };
+      },
+    },
+  };
 }

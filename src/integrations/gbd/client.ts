@@ -1,5 +1,6 @@
 import { checkIinBin } from '../../iin-bin';
-import { ExternalSystemProtocolError, HttpClient } from '../http-client';
+import { field, optionalField } from '../shep/data';
+import { ShepClient } from '../shep/client';
 
 export type GbdLookup =
   | { status: 'found'; name: string; record: Record<string, unknown> }
@@ -7,27 +8,33 @@ export type GbdLookup =
   | { status: 'malformed'; message: string };
 
 /**
- * GBD FL (individuals) and GBD UL (legal entities) through the e-government gateway (ShEP).
- * A malformed IIN / BIN is refused locally before the call, and the gateway refuses it too.
+ * GBD FL (individuals) and GBD UL (legal entities) through the e-government gateway (ShEP), each
+ * a ShEP service (data types PersonRequest/PersonResponse, CompanyRequest/CompanyResponse; see
+ * docs/external-systems.md). A malformed IIN / BIN is refused locally before the call, and the
+ * database refuses it too.
  */
 export class GbdAdapter {
-  constructor(readonly http: HttpClient) {}
+  constructor(readonly shep: ShepClient) {}
 
-  lookupPerson(iin: string): Promise<GbdLookup> {
-    return this.lookup('iin', `/shep/gbdfl/persons/${encodeURIComponent(iin)}`, iin);
-  }
-
-  lookupCompany(bin: string): Promise<GbdLookup> {
-    return this.lookup('bin', `/shep/gbdul/companies/${encodeURIComponent(bin)}`, bin);
-  }
-
-  private async lookup(kind: 'iin' | 'bin', path: string, value: string): Promise<GbdLookup> {
-    const local = checkIinBin(value, kind);
+  async lookupPerson(iin: string): Promise<GbdLookup> {
+    const local = checkIinBin(iin, 'iin');
     if (!local.valid) return { status: 'malformed', message: local.message };
-    const r = await this.http.get(path);
-    if (r.status === 404) return { status: 'not-found' };
-    if (r.status === 400) return { status: 'malformed', message: String(r.body?.message ?? 'malformed') };
-    if (r.status !== 200) throw new ExternalSystemProtocolError(this.http.system, this.http.url(path), r.status, r.body);
-    return { status: 'found', name: String(r.body?.name ?? ''), record: r.body };
+    const answer = await this.shep.send('gbdfl-person', { type: 'PersonRequest', values: { iin } }, 'PersonResponse');
+    return lookupOf(answer, { iin: field(answer, 'iin'), birthDate: optionalField(answer, 'birthDate') });
   }
+
+  async lookupCompany(bin: string): Promise<GbdLookup> {
+    const local = checkIinBin(bin, 'bin');
+    if (!local.valid) return { status: 'malformed', message: local.message };
+    const answer = await this.shep.send('gbdul-company', { type: 'CompanyRequest', values: { bin } }, 'CompanyResponse');
+    return lookupOf(answer, { bin: field(answer, 'bin'), head: optionalField(answer, 'head') });
+  }
+}
+
+function lookupOf(answer: Parameters<typeof field>[0], record: Record<string, string | undefined>): GbdLookup {
+  const status = field(answer, 'status');
+  if (status === 'not-found') return { status: 'not-found' };
+  if (status === 'malformed') return { status: 'malformed', message: optionalField(answer, 'message') ?? 'malformed' };
+  const name = optionalField(answer, 'name') ?? '';
+  return { status: 'found', name, record: { ...Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)), name, found: true } };
 }

@@ -1,15 +1,18 @@
+import express from 'express';
 import { checkIinBin } from '../../iin-bin';
-import { finishApp, simulatorApp } from '../simulator-server';
+import { field } from '../shep/data';
+import { ShepBackendSimulator } from '../shep/simulator';
 
 /**
- * The state databases of individuals (GBD FL) and legal entities (GBD UL) behind the
- * e-government gateway (ShEP). IIN / BIN are checked for format and control digit first.
+ * The state databases of individuals (GBD FL) and legal entities (GBD UL), reached only through
+ * the ShEP simulator (src/integrations/shep/simulator.ts). IIN / BIN are checked for format and
+ * control digit first.
  *
- * Protocol:
- *   GET /shep/gbdfl/persons/{iin}     -> 200 { iin, name, birthDate? } | 404 { found: false } | 400 { error: 'malformed', problem, message }
- *   GET /shep/gbdul/companies/{bin}   -> 200 { bin, name, head? }      | 404 | 400
- * Admin: PUT /admin/persons/{iin} { name, birthDate? }, PUT /admin/companies/{bin} { name, head? },
- *        DELETE the same, GET /admin/persons, GET /admin/companies
+ * ShEP services (data types in test/fixtures/shep/reglament-data.xsd):
+ *   gbdfl-person   PersonRequest { iin }  -> PersonResponse { status: found|not-found|malformed, iin, name?, birthDate?, message? }
+ *   gbdul-company  CompanyRequest { bin } -> CompanyResponse { status, bin, name?, head?, message? }
+ * Admin (on the ShEP simulator's address): PUT /admin/persons/{iin} { name, birthDate? },
+ *   PUT /admin/companies/{bin} { name, head? }, DELETE the same, GET /admin/persons, GET /admin/companies
  */
 export class GbdState {
   readonly persons = new Map<string, { iin: string; name: string; birthDate?: string }>();
@@ -28,49 +31,50 @@ export class GbdState {
   }
 }
 
-export function createGbdSimulator(state = new GbdState()) {
-  const app = simulatorApp('gbd');
-  app.get('/shep/gbdfl/persons/:iin', (req, res) => {
-    state.lookups.push({ database: 'gbdfl', number: req.params.iin });
-    const check = checkIinBin(req.params.iin, 'iin');
-    if (!check.valid) {
-      res.status(400).json({ error: 'malformed', problem: check.problem, message: check.message });
-      return;
-    }
-    const person = state.persons.get(req.params.iin);
-    if (!person) res.status(404).json({ iin: req.params.iin, found: false });
-    else res.json({ ...person, found: true });
-  });
-  app.get('/shep/gbdul/companies/:bin', (req, res) => {
-    state.lookups.push({ database: 'gbdul', number: req.params.bin });
-    const check = checkIinBin(req.params.bin, 'bin');
-    if (!check.valid) {
-      res.status(400).json({ error: 'malformed', problem: check.problem, message: check.message });
-      return;
-    }
-    const company = state.companies.get(req.params.bin);
-    if (!company) res.status(404).json({ bin: req.params.bin, found: false });
-    else res.json({ ...company, found: true });
-  });
-  app.get('/admin/persons', (_req, res) => {
+export function createGbdSimulator(state = new GbdState()): ShepBackendSimulator & { state: GbdState } {
+  const admin = express.Router();
+  admin.get('/admin/persons', (_req, res) => {
     res.json([...state.persons.values()]);
   });
-  app.get('/admin/companies', (_req, res) => {
+  admin.get('/admin/companies', (_req, res) => {
     res.json([...state.companies.values()]);
   });
-  app.put('/admin/persons/:iin', (req, res) => {
+  admin.put('/admin/persons/:iin', (req, res) => {
     res.json(state.addPerson(req.params.iin, String(req.body?.name ?? `Person ${req.params.iin}`), req.body?.birthDate));
   });
-  app.put('/admin/companies/:bin', (req, res) => {
+  admin.put('/admin/companies/:bin', (req, res) => {
     res.json(state.addCompany(req.params.bin, String(req.body?.name ?? `Company ${req.params.bin}`), req.body?.head));
   });
-  app.delete('/admin/persons/:iin', (req, res) => {
+  admin.delete('/admin/persons/:iin', (req, res) => {
     state.persons.delete(req.params.iin);
     res.status(204).end();
   });
-  app.delete('/admin/companies/:bin', (req, res) => {
+  admin.delete('/admin/companies/:bin', (req, res) => {
     state.companies.delete(req.params.bin);
     res.status(204).end();
   });
-  return { app: finishApp(app), state };
+  return {
+    state,
+    admin,
+    services: {
+      'gbdfl-person': (data) => {
+        const iin = field(data, 'iin');
+        state.lookups.push({ database: 'gbdfl', number: iin });
+        const check = checkIinBin(iin, 'iin');
+        if (!check.valid) return { data: { type: 'PersonResponse', values: { status: 'malformed', iin, message: check.message } } };
+        const person = state.persons.get(iin);
+        if (!person) return { data: { type: 'PersonResponse', values: { status: 'not-found', iin } } };
+        return { data: { type: 'PersonResponse', values: { status: 'found', iin, name: person.name, birthDate: person.birthDate } } };
+      },
+      'gbdul-company': (data) => {
+        const bin = field(data, 'bin');
+        state.lookups.push({ database: 'gbdul', number: bin });
+        const check = checkIinBin(bin, 'bin');
+        if (!check.valid) return { data: { type: 'CompanyResponse', values: { status: 'malformed', bin, message: check.message } } };
+        const company = state.companies.get(bin);
+        if (!company) return { data: { type: 'CompanyResponse', values: { status: 'not-found', bin } } };
+        return { data: { type: 'CompanyResponse', values: { status: 'found', bin, name: company.name, head: company.head } } };
+      },
+    },
+  };
 }

@@ -1,4 +1,5 @@
-import { ExternalSystemProtocolError, HttpClient } from '../http-client';
+import { field, optionalField, records } from '../shep/data';
+import { ShepClient } from '../shep/client';
 
 export interface PaymentStatus {
   paid: boolean;
@@ -6,14 +7,18 @@ export interface PaymentStatus {
   payments: { reference: string; serviceKey: string; amount: number; paidAt: string }[];
 }
 
-/** e-government payment gateway (PShEP): GET /api/payments?payer=&service=. */
+/** e-government payment gateway (PShEP) through ShEP: PaymentStatusRequest { payer, serviceKey? }. */
 export class PaymentGatewayAdapter {
-  constructor(readonly http: HttpClient) {}
+  constructor(readonly shep: ShepClient) {}
 
   async status(payer: string, serviceKey?: string): Promise<PaymentStatus> {
-    const r = await this.http.get('/api/payments', { query: { payer, service: serviceKey } });
-    if (r.status !== 200) throw new ExternalSystemProtocolError(this.http.system, this.http.url('/api/payments'), r.status, r.body);
-    const payments = Array.isArray(r.body?.payments) ? r.body.payments : [];
-    return { paid: !!r.body?.paid, reference: payments[0]?.reference, payments };
+    const answer = await this.shep.send('payment-status', { type: 'PaymentStatusRequest', values: { payer, serviceKey } }, 'PaymentStatusResponse');
+    const payments = records(answer, 'payment').map((p) => ({
+      reference: field({ type: 'Payment', values: p }, 'reference'),
+      serviceKey: field({ type: 'Payment', values: p }, 'serviceKey'),
+      amount: Number(field({ type: 'Payment', values: p }, 'amount')),
+      paidAt: field({ type: 'Payment', values: p }, 'paidAt'),
+    }));
+    return { paid: optionalField(answer, 'paid') === 'true', reference: payments[0]?.reference, payments };
   }
 }

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { finishApp, simulatorApp } from '../simulator-server';
+import express from 'express';
+import { field, optionalField } from '../shep/data';
+import { ShepBackendSimulator } from '../shep/simulator';
 
 /**
- * The e-government payment gateway (PShEP): payments of a payer (IIN / BIN) for a service.
+ * The e-government payment gateway (PShEP): payments of a payer (IIN / BIN) for a service,
+ * reached only through the ShEP simulator.
  *
- * Protocol: GET /api/payments?payer={iinBin}&service={serviceKey}
- *           -> 200 { payer, service, paid, payments: [{ reference, payer, serviceKey, amount, paidAt }] }
- *           (without `service`: every payment of the payer)
- * Admin:    POST /admin/payments { payer, serviceKey, amount? } -> 201 { reference, ... }
- *           DELETE /admin/payments?payer=..  GET /admin/payments
+ * ShEP service payment-status: PaymentStatusRequest { payer, serviceKey? }
+ *   -> PaymentStatusResponse { payer, serviceKey?, paid, payment*: { reference, serviceKey, amount, paidAt } }
+ *   (without serviceKey: every payment of the payer)
+ * Admin (on the ShEP simulator's address): POST /admin/payments { payer, serviceKey, amount? } -> 201 { reference, ... }
+ *   DELETE /admin/payments?payer=..  GET /admin/payments
  */
 export interface Payment {
   reference: string;
@@ -30,22 +33,12 @@ export class PaymentGatewayState {
   }
 }
 
-export function createPaymentGatewaySimulator(state = new PaymentGatewayState()) {
-  const app = simulatorApp('payment-gateway');
-  app.get('/api/payments', (req, res) => {
-    const payer = typeof req.query.payer === 'string' ? req.query.payer : '';
-    const service = typeof req.query.service === 'string' && req.query.service ? req.query.service : undefined;
-    if (!payer) {
-      res.status(400).json({ error: 'payer is required' });
-      return;
-    }
-    const payments = state.find(payer, service);
-    res.json({ payer, service: service ?? null, paid: payments.length > 0, payments });
-  });
-  app.get('/admin/payments', (_req, res) => {
+export function createPaymentGatewaySimulator(state = new PaymentGatewayState()): ShepBackendSimulator & { state: PaymentGatewayState } {
+  const admin = express.Router();
+  admin.get('/admin/payments', (_req, res) => {
     res.json(state.payments);
   });
-  app.post('/admin/payments', (req, res) => {
+  admin.post('/admin/payments', (req, res) => {
     const { payer, serviceKey, amount } = req.body ?? {};
     if (typeof payer !== 'string' || typeof serviceKey !== 'string') {
       res.status(400).json({ error: 'payer and serviceKey are required' });
@@ -53,10 +46,32 @@ export function createPaymentGatewaySimulator(state = new PaymentGatewayState())
     }
     res.status(201).json(state.markPaid(payer, serviceKey, Number(amount ?? 0)));
   });
-  app.delete('/admin/payments', (req, res) => {
+  admin.delete('/admin/payments', (req, res) => {
     const payer = String(req.query.payer ?? '');
     for (let i = state.payments.length - 1; i >= 0; i--) if (!payer || state.payments[i].payer === payer) state.payments.splice(i, 1);
     res.status(204).end();
   });
-  return { app: finishApp(app), state };
+  return {
+    state,
+    admin,
+    services: {
+      'payment-status': (data) => {
+        const payer = field(data, 'payer');
+        const service = optionalField(data, 'serviceKey') || undefined;
+        if (!payer) return { code: 'SCE909', message: 'payer is required' };
+        const payments = state.find(payer, service);
+        return {
+          data: {
+            type: 'PaymentStatusResponse',
+            values: {
+              payer,
+              serviceKey: service,
+              paid: String(payments.length > 0),
+              payment: payments.map((p) => ({ reference: p.reference, serviceKey: p.serviceKey, amount: String(p.amount), paidAt: p.paidAt })),
+            },
+          },
+        };
+      },
+    },
+  };
 }

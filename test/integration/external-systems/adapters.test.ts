@@ -3,7 +3,6 @@ import { AddressInfo } from 'node:net';
 import { Adapters } from '../../../src/integrations/clients';
 import { ExternalSystemUnavailableError, HttpClient } from '../../../src/integrations/http-client';
 import { makeBin, makeIin } from '../../../src/iin-bin';
-import { PaymentGatewayAdapter } from '../../../src/integrations/payment-gateway/client';
 import { createDefaultHandlers } from '../../../src/handlers';
 import { HandlerContext } from '../../../src/handlers/registry';
 import { startSimulators, Simulators } from '../../../src/integrations/simulators';
@@ -59,7 +58,7 @@ describe('adapters against their simulators (real HTTP)', () => {
     expect(sims.elicense.requests.get('instance-1')!.registrationCalls).toBe(2);
     const other = await a.elicense.registerRequest('instance-2', { applicantIinBin: BIN, applicantName: 'ТОО', serviceKey: 'weapon-activity-license' });
     expect(other.requestNumber).not.toBe(first.requestNumber);
-    await expect(a.elicense.issueLicence(first.requestNumber)).rejects.toThrow(/409/);
+    await expect(a.elicense.issueLicence(first.requestNumber)).rejects.toMatchObject({ name: 'ShepStatusError', code: 'SCE909', statusMessage: expect.stringMatching(/no positive decision/) });
     await a.elicense.recordDecision(first.requestNumber, 'issued', 'licence');
     const licence = await a.elicense.issueLicence(first.requestNumber);
     expect(licence).toMatch(/^KZ-LIC-/);
@@ -75,10 +74,11 @@ describe('adapters against their simulators (real HTTP)', () => {
     const badDigit = IIN.slice(0, 11) + String((Number(IIN[11]) + 1) % 10);
     expect(await a.gbd.lookupPerson(badDigit)).toMatchObject({ status: 'malformed' });
     expect(await a.gbd.lookupPerson('12345')).toMatchObject({ status: 'malformed' });
-    // The simulator refuses a malformed number itself too (not only the adapter).
-    const raw = await fetch(`${sims.urls.gbd}/shep/gbdfl/persons/${badDigit}`);
-    expect(raw.status).toBe(400);
-    expect(await raw.json()).toMatchObject({ error: 'malformed', problem: 'check-digit' });
+    // The adapter refused those locally: the database never saw them.
+    expect(sims.gbd.lookups.map((l) => l.number)).not.toContain(badDigit);
+    // The database refuses a malformed number itself too (not only the adapter), behind ShEP.
+    const raw = await a.gbd.shep.send('gbdfl-person', { type: 'PersonRequest', values: { iin: badDigit } }, 'PersonResponse');
+    expect(raw.values).toMatchObject({ status: 'malformed', iin: badDigit, message: expect.stringMatching(/control digit|check digit/i) });
   });
 
   it('State corporation and personal cabinet: idempotent by key', async () => {
@@ -90,13 +90,25 @@ describe('adapters against their simulators (real HTTP)', () => {
     expect((await a.cabinet.list(IIN)).map((n) => n.notificationId)).toEqual([n1.notificationId]);
   });
 
-  it('a stopped system -> ExternalSystemUnavailableError { system, url, reason, attempts } after the retries; it works again once started', async () => {
+  it('a stopped gateway -> ExternalSystemUnavailableError { system, url, reason, attempts } after the retries; it works again once started', async () => {
+    await sims.stop('shep');
+    try {
+      const error = await a.payments.status(IIN, 'x').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExternalSystemUnavailableError);
+      expect(error).toMatchObject({ system: 'shep', attempts: 2, reason: expect.stringMatching(/ECONNREFUSED/) });
+      expect((error as ExternalSystemUnavailableError).url).toContain(sims.urls.shep);
+    } finally {
+      await sims.start('shep');
+    }
+    expect((await a.payments.status(IIN, 'weapon-registration')).paid).toBe(true);
+  });
+
+  it('a system down behind a running gateway (SCE004) -> ExternalSystemUnavailableError naming the service and the code', async () => {
     await sims.stop('payment-gateway');
     try {
       const error = await a.payments.status(IIN, 'x').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ExternalSystemUnavailableError);
-      expect(error).toMatchObject({ system: 'payment-gateway', attempts: 2, reason: expect.stringMatching(/ECONNREFUSED/) });
-      expect((error as ExternalSystemUnavailableError).url).toContain(sims.urls['payment-gateway']);
+      expect(error).toMatchObject({ system: 'shep', reason: expect.stringMatching(/^PSHEP_PaymentStatus: SCE004 payment gateway .* unavailable behind ShEP/) });
     } finally {
       await sims.start('payment-gateway');
     }
@@ -104,9 +116,10 @@ describe('adapters against their simulators (real HTTP)', () => {
   });
 
   it('an unconfigured system -> ExternalSystemUnavailableError naming the setting', async () => {
-    const handlers = createDefaultHandlers();
+    // The CA is there (the provider's key signs ShEP messages); ShEP is not.
+    const handlers = createDefaultHandlers({ urls: { ca: sims.urls.ca }, timeoutMs: 1000, attempts: 1, backoffMs: 1 });
     const ctx = { instanceId: 'i', businessKey: null, processDefinitionKey: 'p', activityId: 'a', properties: {}, variables: { applicantIinBin: IIN }, now: new Date() } as HandlerContext;
-    await expect(handlers.get('payment.check')!.handler(ctx)).rejects.toMatchObject({ name: 'ExternalSystemUnavailableError', reason: expect.stringMatching(/PAYMENT_GATEWAY_URL/) });
+    await expect(handlers.get('payment.check')!.handler(ctx)).rejects.toMatchObject({ name: 'ExternalSystemUnavailableError', reason: expect.stringMatching(/SHEP_URL/) });
   });
 });
 
@@ -134,8 +147,8 @@ describe('HTTP client faults', () => {
       } else res.end(JSON.stringify({ paid: true, payments: [{ reference: 'R1' }] }));
     });
     try {
-      const adapter = new PaymentGatewayAdapter(new HttpClient({ system: 'payment-gateway', baseUrl: flaky.url, attempts: 3, backoffMs: 40 }));
-      expect(await adapter.status(IIN, 's')).toMatchObject({ paid: true, reference: 'R1' });
+      const client = new HttpClient({ system: 'flaky', baseUrl: flaky.url, attempts: 3, backoffMs: 40 });
+      expect((await client.get('/payments')).body).toMatchObject({ paid: true, payments: [{ reference: 'R1' }] });
       expect(flaky.count()).toBe(3);
       // backoff 40 ms, then 80 ms
       expect(times[1] - times[0]).toBeGreaterThanOrEqual(35);

@@ -99,7 +99,7 @@ describe('information-system handlers', () => {
     const applicant = await sim.prepareApplicant({ certificate: 'none' });
     await sim.stop('elicense');
     try {
-      await expect(run('elicense.register-request', applicant, { instanceId: 'inst-down' })).rejects.toMatchObject({ name: 'ExternalSystemUnavailableError', system: 'elicense' });
+      await expect(run('elicense.register-request', applicant, { instanceId: 'inst-down' })).rejects.toMatchObject({ name: 'ExternalSystemUnavailableError', system: 'shep', reason: expect.stringMatching(/ELICENSE_RegisterRequest: SCE004 E-licensing/) });
     } finally {
       await sim.start('elicense');
     }

@@ -14,7 +14,7 @@ describe('integrations/systems.ts', () => {
   it('the environment of running simulators names each simulated system, and reads back as the same URLs', () => {
     const urls = Object.fromEntries(SIMULATED_SYSTEMS.map((s, i) => [s, `http://127.0.0.1:${9200 + i}`]));
     const env = envOfSystemUrls(urls);
-    expect(Object.keys(env).sort()).toEqual(['CABINET_URL', 'CA_URL', 'EGOV_PORTAL_URL', 'ELICENSE_URL', 'GBD_URL', 'PAYMENT_GATEWAY_URL', 'STATE_CORPORATION_URL']);
+    expect(Object.keys(env).sort()).toEqual(['CABINET_URL', 'CA_URL', 'EGOV_PORTAL_URL', 'SHEP_URL', 'STATE_CORPORATION_URL']);
     expect(systemUrlsFromEnv(env)).toEqual(urls);
   });
 
