@@ -1,5 +1,6 @@
 import { readRenderedForm } from '../support/rendered-form';
 import { basic, cottonCaseAt } from '../support/camunda-client';
+import { startFormOf, startValues } from '../support/reglament-driver';
 import { startTestHost, TestHost, tokenOf } from '../support/test-host';
 
 /*
@@ -17,6 +18,9 @@ import { startTestHost, TestHost, tokenOf } from '../support/test-host';
  * - pages/Tasks.jsx (load_task_chain, ClaimButton, comments tab): GET /task/{id},
  *   GET /process-definition/{id}, GET /task/{id}/identity-links, GET /task/{id}/comment,
  *   POST /task/{id}/claim { userId }, POST /task/{id}/comment/create { message };
+ * - pages/StartProcessList.jsx (StartGeneratedForm): the startable definitions, /startForm (no key:
+ *   generated), /rendered-form (rendered_form_variables: the values and types the form carries), then
+ *   POST /process-definition/{id}/submit-form { variables, businessKey };
  * - components/TaskForm.jsx and TaskForm_helpers.js (GeneratedTaskForm): formKey null and no
  *   camundaFormRef mean a generated form; GET /task/{id}/rendered-form as text (cam-variable-name,
  *   cam-variable-type, required, labels, options) and GET /task/{id}/form-variables; a form with
@@ -135,6 +139,33 @@ describe('webapps-neo against /engine-rest', () => {
     expect((await neo('POST', `/task/${taskId}/claim`, { userId: 'olga-office' }, { user: 'olga-office' })).status).toBe(204);
     expect((await neo('POST', `/task/${taskId}/complete`, { variables: {} }, { user: 'olga-office' })).status).toBe(204);
     expect((await neo('GET', `/task/${taskId}`, undefined, { user: 'olga-office' })).status).toBe(404);
+  });
+
+  it('starts an application from the start list with the generated start form', async () => {
+    const office = { user: 'olga-office' };
+    // StartProcessList.jsx / process_definition.js: the startable list, then one definition by its id.
+    const startable = (await neo('GET', '/process-definition?latest=true&active=true&startableInTasklist=true&startablePermissionCheck=true&firstResult=0&maxResults=15', undefined, office)).body as { id: string; key: string; name: string }[];
+    const cotton = startable.find((d) => d.key === 'cotton-warehouse-license')!;
+    expect(cotton).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String) }));
+    expect((await neo('GET', `/process-definition/${encodeURIComponent(cotton.id)}`, undefined, office)).body.name).toBe(cotton.name);
+    // No form key and no form reference: a generated start form.
+    const startForm = (await neo('GET', `/process-definition/${encodeURIComponent(cotton.id)}/startForm`, undefined, office)).body;
+    expect(startForm.key).toBeNull();
+    expect(startForm.camundaFormRef ?? startForm.operatonFormRef ?? null).toBeNull();
+    const rendered = await neo('GET', `/process-definition/${encodeURIComponent(cotton.id)}/rendered-form`, undefined, { ...office, asText: true });
+    const controls = readRenderedForm(rendered.text).controls;
+    // rendered_form_variables: the values the form carries (the channel's default) and each field's type.
+    const carried = Object.fromEntries(controls.map((c) => [c.name, { type: c.varType ?? 'String', value: c.tag === 'select' ? c.options.find((o) => o.selected)?.value : (c.value ?? undefined) }]));
+    expect(carried.channel).toEqual({ type: 'String', value: 'office' });
+    // What the clerk types, the applicant being one the state systems know; sent typed as the form typed it (form_data_to_vars).
+    const { fields } = await startFormOf(t, 'cotton-warehouse-license');
+    const typed = await startValues(t, 'cotton-warehouse-license', fields, { start: { channel: 'office', variant: 'issue', resultForm: 'electronic' } });
+    const variables = Object.fromEntries(Object.entries(typed).filter(([name]) => name in carried).map(([name, value]) => [name, { value, type: carried[name].type }]));
+    const started = await neo('POST', `/process-definition/${encodeURIComponent(cotton.id)}/submit-form`, { variables, businessKey: 'NEO-START' }, office);
+    expect(started.status).toBe(200);
+    expect(started.body).toEqual(expect.objectContaining({ id: expect.any(String), definitionId: cotton.id, businessKey: 'NEO-START', ended: false }));
+    const tasks = (await neo('GET', `/task?processInstanceId=${started.body.id}&sortBy=name&sortOrder=asc&firstResult=0&maxResults=20`, undefined, office)).body as { taskDefinitionKey: string }[];
+    expect(tasks.map((x) => x.taskDefinitionKey)).toEqual(['register-application']);
   });
 
   it('got JSON for every answer the client parses (all but 204 and the rendered forms), and nothing for a 204', () => {
