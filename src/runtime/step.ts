@@ -220,7 +220,12 @@ export class Step {
     this.uow.instances.set(row.id, { row: updated, expectedRev: working.expectedRev });
 
     this.apply(working, eventsOfStep(row.id, outcome));
-    this.apply(working, incidentsAfterStep({ instance: updated, outcome, openIncidents: working.openIncidents, userId: this.user.id, now }));
+    // An external task out of retries stays an incident through other steps of the instance (a parallel
+    // user task, a timer): only the admin's retry (a resume) gives it back to the workers.
+    const stillWaiting = new Set(outcome.active.map((a) => a.executionId));
+    const stuckExternal = new Set(command.kind === 'resume' ? [] : working.openExternalTasks.filter((t) => t.retries === 0 && stillWaiting.has(t.executionId)).map((t) => t.activityId));
+    const openIncidents = working.openIncidents.filter((i) => !stuckExternal.has(i.activityId));
+    this.apply(working, incidentsAfterStep({ instance: updated, outcome, openIncidents, userId: this.user.id, now }));
     this.apply(working, tasksAfterStep({ instance: updated, model: loaded.model, outcome, openTasks: working.openTasks, knownExecutions: working.taskExecutions, pendingTimers: working.pendingTimers, now, dueDates: this.deps.dueDates }));
     this.apply(working, timersAfterStep({ instance: updated, outcome, pendingEventTimers: working.pendingTimers.filter((t) => t.kind === 'event'), knownExecutions: working.timerExecutions, now, dueDates: this.deps.dueDates }));
     this.apply(working, externalTasksAfterStep({ instance: updated, outcome, openExternalTasks: working.openExternalTasks, knownExecutions: working.externalExecutions, resumed: command.kind === 'resume', now }));

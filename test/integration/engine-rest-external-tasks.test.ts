@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createDefaultHandlers } from '../../src/handlers';
+import { camundaCall } from '../support/camunda-client';
 import { startTestHost, TestHost, tokenOf } from '../support/test-host';
 
 /*
@@ -175,4 +176,45 @@ describe('external tasks on /engine-rest', () => {
     const result = await polling;
     expect(result.body).toEqual([expect.objectContaining({ processInstanceId: id, workerId: 'poller' })]);
   });
+});
+
+describe('external tasks beside other work of the instance', () => {
+  let t: TestHost;
+
+  beforeAll(async () => {
+    const handlers = createDefaultHandlers().register(TOPIC, 'Test payment check', async () => ({ paymentChecked: true }), ['paymentChecked']);
+    t = await startTestHost({ processesDir: path.resolve(__dirname, '../fixtures/processes/external-tasks'), handlers, env: { EXTERNAL_TASK_TOPICS: TOPIC } });
+  });
+  afterAll(() => t.close());
+
+  const worker = (route: string, body: unknown) => camundaCall(t, 'wanda-worker', 'POST', route, body);
+
+  it('the incident of a task out of retries stays open while a parallel user task is completed, until the admin retries it', async () => {
+    const started = await t.call('olga-office', 'POST', '/process-definitions/test-parallel-check/start', { variables: { paid: true } });
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    expect(started.body.activeActivities.map((a: { id: string }) => a.id).sort()).toEqual(['check-payment', 'review']);
+    const fetched = await worker('/external-task/fetchAndLock', { workerId: 'w1', maxTasks: 1, topics: [{ topicName: TOPIC, lockDuration: 60_000 }] });
+    const [task] = fetched.body;
+    expect((await worker(`/external-task/${task.id}/failure`, { workerId: 'w1', errorMessage: 'bank down', retries: 0, retryTimeout: 0 })).status).toBe(204);
+
+    const review = (await t.call('olga-office', 'GET', `/tasks?processInstanceId=${id}`)).body.items[0];
+    expect((await t.call('olga-office', 'POST', `/tasks/${review.id}/complete`, { variables: {} })).status).toBe(200);
+    const waiting = (await t.call('admin', 'GET', `/process-instances/${id}`)).body;
+    // The join waits for the payment branch (bpmn-elements lists the review's flow waiting at it).
+    expect(waiting.activeActivities.map((a: { id: string }) => a.id)).toContain('check-payment');
+    expect(waiting.activeActivities.map((a: { id: string }) => a.id)).not.toContain('review');
+    expect(waiting.incidents).toEqual([expect.objectContaining({ activityId: 'check-payment', message: 'bank down', resolvedAt: null })]);
+    expect((await worker('/external-task/fetchAndLock', { workerId: 'w2', maxTasks: 1, topics: [{ topicName: TOPIC, lockDuration: 60_000 }] })).body).toEqual([]);
+
+    expect((await t.call('admin', 'POST', `/process-instances/${id}/retry`)).body).toMatchObject({ resolved: true });
+    const again = (await worker('/external-task/fetchAndLock', { workerId: 'w2', maxTasks: 1, topics: [{ topicName: TOPIC, lockDuration: 60_000 }] })).body;
+    expect(again).toEqual([expect.objectContaining({ id: task.id })]);
+    expect((await worker(`/external-task/${task.id}/complete`, { workerId: 'w2', variables: { paymentChecked: { value: true, type: 'Boolean' } } })).status).toBe(204);
+    expect((await t.call('admin', 'GET', `/process-instances/${id}`)).body).toMatchObject({ state: 'completed', outcome: 'done' });
+  });
+});
+
+it('a topic no handler registers stops the start, naming it', async () => {
+  await expect(startTestHost({ processesDir: FIXTURES, env: { EXTERNAL_TASK_TOPICS: 'no.such-topic' } })).rejects.toThrow('EXTERNAL_TASK_TOPICS names no.such-topic, which no handler registers');
 });
