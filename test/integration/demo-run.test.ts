@@ -62,7 +62,7 @@ describe('npm run serve: the demo page', () => {
 
     // As the admin whose token the first run printed.
     const caseNumber = /data-business-key>([^<]+)</.exec(html)![1];
-    const admin = (route: string) => fetch(`${serverUrl}/api${route}`, { headers: { authorization: `Bearer ${adminToken}` } }).then((r) => r.json());
+    const admin = (route: string) => fetch(`${serverUrl}/api${route}`, { headers: { authorization: `Bearer ${adminToken}` } }).then((r) => r.json() as Promise<any>);
     expect((await admin(`/cases?caseNumber=${encodeURIComponent(caseNumber)}`)).items).toEqual([expect.objectContaining({ id: instanceId, startedBy: 'egov-portal', applicantName: '«Ақ Мақта Демо» ЖШС' })]);
     const instance = await admin(`/process-instances/${instanceId}`);
     expect(instance).toMatchObject({ variables: { channel: 'portal', applicantKind: 'legal-entity', signedRequest: expect.any(String) } });

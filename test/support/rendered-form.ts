@@ -1,4 +1,20 @@
-import { DOMParser } from '@xmldom/xmldom';
+/** The few DOM members read here, as xmldom implements them: importing xmldom's own declarations would pull
+ * TypeScript's DOM library into the whole compilation (they start with `reference lib="dom"`), and its fetch
+ * and BufferSource types then reject Node's Buffers everywhere. */
+interface XNode {
+  nodeType: number;
+  tagName: string;
+  textContent: string | null;
+  previousSibling: XNode | null;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  getElementsByTagName(name: string): ArrayLike<XNode>;
+}
+type Element = XNode;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { DOMParser } = require('@xmldom/xmldom') as {
+  DOMParser: new (options: { errorHandler: Record<string, (message: string) => void> }) => { parseFromString(text: string, type: string): { documentElement: XNode | null } };
+};
 
 /** One control of a Camunda generated form, as a client reads it (its annotations, label, options and current value). */
 export interface RenderedControl {
