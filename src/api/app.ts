@@ -44,7 +44,7 @@ export interface AppOptions {
  * and its Strict-Transport-Security belong to the proxy in front; this server speaks plain HTTP, so
  * neither HSTS nor upgrade-insecure-requests is sent.
  */
-const securityHeaders = helmet({
+const securityHeaders = (ncalayerUrl: string) => helmet({
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -54,7 +54,9 @@ const securityHeaders = helmet({
       'style-src': ["'self'", "'unsafe-inline'"],
       'img-src': ["'self'", 'data:', 'blob:'],
       'font-src': ["'self'", 'data:'],
-      'connect-src': ["'self'"],
+      // NCALayer listens on the signer's own computer (NCALAYER_URL); the draft's preview is a blob of the bytes fetched.
+      'connect-src': ["'self'", 'blob:', new URL(ncalayerUrl).origin],
+      'frame-src': ["'self'", 'blob:'],
       'object-src': ["'none'"],
       'base-uri': ["'self'"],
       'form-action': ["'self'"],
@@ -79,7 +81,7 @@ export function createApp(host: HostContext, options: AppOptions = { publicUrl: 
     // TLS ends at the proxy in front (see securityHeaders): PUBLIC_URL says whether browsers reach us over https.
     secureCookies: (req) => options.publicUrl().startsWith('https:') || req.secure,
   };
-  app.use(securityHeaders);
+  app.use(securityHeaders(host.ncalayerUrl));
   // Answers of both APIs carry personal data (applicants, decisions) or credentials checks: never stored by a cache.
   app.use(['/api', '/engine-rest'], (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');

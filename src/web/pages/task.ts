@@ -12,6 +12,7 @@ import { groupsWords, timeLimitWords } from '../words';
 import { assignmentPanel, commentsSection } from '../collaboration';
 import { attachmentsSection, uploadControl } from '../attachments';
 import { refusalText } from '../refusals';
+import { signingSection } from '../signing';
 
 /** How often an open task page asks whether its task changed (someone else claimed or completed it). */
 const POLL_MS = 3000;
@@ -76,6 +77,11 @@ export const taskPage: Page = async (root, params) => {
   });
   if (!open || !mine) form.setDisabled(true);
   const hint = !open ? null : !task.assignee ? h('p', { class: 'hint' }, tx.claimFirst) : !mine ? h('p', { class: 'hint' }, tx.claimedBy(task.assigneeName ?? task.assignee)) : null;
+  // A signing step is completed by its person's EDS over the draft shown, not by the form.
+  const signing = task.signs && open ? await signingSection(task, mine, () => {
+    flash(tx.signDone);
+    navigate('/tasks');
+  }) : null;
 
   const [assignment, comments] = await Promise.all([assignmentPanel(task, reload), commentsSection(`/tasks/${encodeURIComponent(task.id)}/comments`)]);
   // The case's documents; its holder (or, while nobody holds it, its group) attaches more while it is open.
@@ -112,7 +118,7 @@ export const taskPage: Page = async (root, params) => {
     ),
     actions,
     assignment,
-    h('section', { class: 'task-form' }, hint, form.element),
+    signing ? [hint, signing] : h('section', { class: 'task-form' }, hint, form.element),
     attachments,
     upload,
     h('section', { class: 'case-variables' }, h('h2', {}, tx.variables), variablesSection(task.variables, catalogue, documents)),
