@@ -266,6 +266,17 @@ export async function runningInstancesOf(dataSource: DataSource, definitionId: s
   return { instances, incidents: await incidentQb.getMany() };
 }
 
+/** Tasks by id, every state (the user operation log names its tasks' executions). */
+export async function tasksById(dataSource: DataSource, ids: readonly string[]): Promise<TaskRow[]> {
+  if (ids.length === 0) return [];
+  return (await dataSource.getRepository(TaskEntity).find({ where: { id: In([...new Set(ids)]) } })).map(({ dueSort: _dueSort, ...r }) => r);
+}
+
+/** The tasks an engine execution ran (a user task's execution id, as Camunda's executionId names it). */
+export async function tasksOfExecution(dataSource: DataSource, executionId: string): Promise<TaskRow[]> {
+  return (await dataSource.getRepository(TaskEntity).find({ where: { executionId } })).map(({ dueSort: _dueSort, ...r }) => r);
+}
+
 export function camundaQueries(dataSource: DataSource) {
   return {
     camundaInstances: (filter: CamundaInstanceFilter) => queryCamundaInstances(dataSource, filter),
@@ -275,6 +286,8 @@ export function camundaQueries(dataSource: DataSource) {
     camundaHistoryRows: (filter: CamundaHistoryRowFilter) => queryCamundaHistoryRows(dataSource, filter),
     instanceActivityFacts: (instanceId: string) => instanceActivityFacts(dataSource, instanceId),
     instancesById: (ids: readonly string[]) => instancesById(dataSource, ids),
+    tasksById: (ids: readonly string[]) => tasksById(dataSource, ids),
+    tasksOfExecution: (executionId: string) => tasksOfExecution(dataSource, executionId),
     runningInstancesOf: (definitionId: string | undefined, visibility: CaseVisibility) => runningInstancesOf(dataSource, definitionId, visibility),
   };
 }

@@ -17,6 +17,8 @@ import { engineTaskRoutes } from './tasks';
 import { engineFilterRoutes } from './filters';
 import { engineDefinitionRoutes, presentDefinition } from './process-definitions';
 import { engineInstanceRoutes } from './process-instances';
+import { engineHistoryRoutes } from './history';
+import { engineMessageRoutes } from './messages';
 import { engineExternalTaskRoutes } from './external-tasks';
 import { engineIdentityVerifyRoutes, engineUserRoutes } from './identity';
 import { engineRenderedFormRoutes } from './rendered-form';
@@ -181,6 +183,8 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
   router.use(engineTaskRoutes(host));
   router.use(engineFilterRoutes(host));
   router.use(engineInstanceRoutes(host));
+  router.use(engineHistoryRoutes(host));
+  router.use(engineMessageRoutes(host));
   router.use(engineExternalTaskRoutes(host));
   router.use(engineRenderedFormRoutes(host));
   router.use(engineTaskCommentRoutes(host));
