@@ -124,7 +124,7 @@ describe('the procedure cannot be bypassed', () => {
       key: COTTON,
       businessKey,
       beforeComplete: async (task, user) => {
-        if (task.taskDefinitionKey !== 'head-resolution') return;
+        if (task.taskDefinitionKey !== 'register-application') return;
         const answer = await t.call(user, 'POST', `/tasks/${task.id}/complete`, { variables: { variant: 'duplicate', decision: 'issued' } });
         expect(answer.status).toBe(400);
         expect(answer.body.error.details.fields).toEqual([

@@ -150,6 +150,8 @@ export const positiveValue: ValueChoice = (field) => {
 export function randomValue(random: () => number): ValueChoice {
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
   return (field) => {
+    const chosen = chosenUser(field);
+    if (chosen !== undefined) return chosen;
     switch (field.type) {
       case 'boolean':
         return random() < 0.75;
