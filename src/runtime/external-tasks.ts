@@ -141,7 +141,7 @@ export class ExternalTasks {
   async complete(id: string, workerId: string, variables: Variables, user: User): Promise<void> {
     const task = await this.held(id, workerId, `External Task ${id} cannot be completed by worker '${workerId}'`);
     this.assertProduced(task, variables);
-    await this.options.runtime.externalTaskStep(task.processInstanceId, user, async (step, instance) => {
+    await this.step(task, user, async (step, instance) => {
       const current = this.openIn(instance.openExternalTasks, id, workerId, `External Task ${id} cannot be completed by worker '${workerId}'`);
       await step.reportExternal(instance, current, { kind: 'complete', variables, workerId });
     });
@@ -154,13 +154,13 @@ export class ExternalTasks {
     this.assertProduced(task, error.variables);
     const result: ExternalResult = { kind: 'bpmnError', code: error.code, message: error.message ?? error.code, variables: error.variables, workerId };
     try {
-      await this.options.runtime.externalTaskStep(task.processInstanceId, user, async (step, instance) => {
+      await this.step(task, user, async (step, instance) => {
         await step.reportExternal(instance, this.openIn(instance.openExternalTasks, id, workerId, what), result);
       });
     } catch (err) {
       if (!(err instanceof DomainError && err.code === 'ENGINE_ERROR')) throw err;
       // Nothing of the failed step was stored; the task waits as before, now as an incident.
-      await this.options.runtime.externalTaskStep(task.processInstanceId, user, async (step, instance) => {
+      await this.step(task, user, async (step, instance) => {
         const current = this.openIn(instance.openExternalTasks, id, workerId, what);
         step.externalIncident(instance, current, { workerId, message: `BPMN error "${error.code}" (${result.kind === 'bpmnError' ? result.message : ''}) of worker ${workerId} is not caught by the diagram at "${task.activityId}"`, details: null });
       });
@@ -179,7 +179,7 @@ export class ExternalTasks {
       if (!(await this.options.store.changeHeld(id, workerId, { retries: report.retries, errorMessage: report.errorMessage, errorDetails: report.errorDetails, lockExpirationTime }, history))) throw await this.gone(id, what);
       return;
     }
-    await this.options.runtime.externalTaskStep(task.processInstanceId, user, async (step, instance) => {
+    await this.step(task, user, async (step, instance) => {
       const current = this.openIn(instance.openExternalTasks, id, workerId, what);
       step.externalIncident(instance, current, { workerId, message, details: report.errorDetails, lockExpirationTime });
     });
@@ -209,6 +209,22 @@ export class ExternalTasks {
     const history = historyRow(this.options.clock.now(), task.processInstanceId, 'external-task-unlocked', task.activityId, null, user.id, { externalTaskId: id, workerId: task.workerId });
     if (!(await this.options.store.changeHeld(id, null, { workerId: null, lockExpirationTime: null }, history))) throw notFoundExternal(id);
     this.wake.emit('tasks');
+  }
+
+  /**
+   * One step of the task's instance. A report that lost the race to another one for the same task
+   * (the instance moved on or ended meanwhile) is told the task is gone, as a late report is.
+   */
+  private async step(task: ExternalTaskRow, user: User, act: Parameters<ProcessRuntime['externalTaskStep']>[2]): Promise<void> {
+    try {
+      await this.options.runtime.externalTaskStep(task.processInstanceId, user, act);
+    } catch (err) {
+      if (err instanceof DomainError && err.kind === 'conflict' && err.code !== 'EXTERNAL_TASK_NOT_HELD') {
+        const now = await this.options.store.externalTask(task.id);
+        if (!now || now.state !== 'open') throw notFoundExternal(task.id);
+      }
+      throw err;
+    }
   }
 
   private now(): string {

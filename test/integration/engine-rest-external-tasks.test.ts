@@ -163,6 +163,19 @@ describe('external tasks on /engine-rest', () => {
     expect(stuck.incidents).toEqual([expect.objectContaining({ activityId: 'check-payment', message: expect.stringContaining('NOBODY_CATCHES') })]);
   });
 
+  it('two workers fetching at once never lock the same task; two completions at once make one step', async () => {
+    const ids = [await start(true), await start(true)];
+    const [a, b] = await Promise.all(['racer-a', 'racer-b'].map((workerId) => camunda('wanda-worker', 'POST', '/external-task/fetchAndLock', { workerId, maxTasks: 2, topics: [{ topicName: TOPIC, lockDuration: 60_000 }] })));
+    const taken = [...a.body, ...b.body].filter((x: { processInstanceId: string }) => ids.includes(x.processInstanceId));
+    expect(taken.map((x: { processInstanceId: string }) => x.processInstanceId).sort()).toEqual([...ids].sort());
+    const task = taken[0] as { id: string; workerId: string; processInstanceId: string };
+    const answers = await Promise.all([1, 2].map(() => camunda('wanda-worker', 'POST', `/external-task/${task.id}/complete`, { workerId: task.workerId, variables: { paymentChecked: { value: true, type: 'Boolean' } } })));
+    expect(answers.map((x) => x.status).sort()).toEqual([204, 404]);
+    const history = (await t.call('admin', 'GET', `/process-instances/${task.processInstanceId}/history`)).body as { type: string }[];
+    expect(history.filter((h) => h.type === 'instance-completed')).toHaveLength(1);
+    expect(history.filter((h) => h.type === 'service-completed')).toHaveLength(1);
+  });
+
   it('a long poll answers as soon as a task appears', async () => {
     // Drain what earlier tests left.
     while ((await fetchOne('drain')).body.length > 0);
