@@ -434,6 +434,8 @@ describe('process instances and history on /engine-rest', () => {
       },
       expect.objectContaining({ operationType: 'Claim', property: 'assignee', orgValue: null, newValue: 'olga-office', taskId: checkTaskId, userId: 'olga-office' }),
     ]);
+    // webapps-neo's task history tab: processInstanceId=<the task's executionId>.
+    expect(await ok('olga-office', 'GET', `/history/user-operation?processInstanceId=${treeAtCheck.childActivityInstances[0].executionIds[0]}&sortBy=timestamp&sortOrder=desc`)).toEqual(operations);
     const byExecution = await ok('olga-office', 'GET', `/history/user-operation?executionId=${treeAtCheck.childActivityInstances[0].executionIds[0]}&sortBy=timestamp&sortOrder=asc`);
     expect(byExecution.map((o: { operationType: string }) => o.operationType)).toEqual(['Claim', 'Complete']);
     expect((await ok('sanzhar-specialist', 'GET', `/history/user-operation?processInstanceId=${review}&operationType=Complete`)).map((o: { taskId: string }) => o.taskId)).toEqual([reviewTaskId]);

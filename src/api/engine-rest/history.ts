@@ -566,7 +566,13 @@ export function engineHistoryRoutes(host: HostContext): Router {
     let processInstanceIds: string[] | undefined;
     let taskId = str(params, 'taskId');
     const instance = str(params, 'processInstanceId');
-    if (instance !== undefined) processInstanceIds = [instance];
+    if (instance !== undefined) {
+      // webapps-neo's task history tab sends the task's executionId as processInstanceId: in Camunda
+      // a user task of a flow without concurrency runs in the instance's own execution. Here a task
+      // has its own execution id, read as its instance's, so that tab shows the instance's operations.
+      const ran = (await host.store.instance(instance)) ? [] : await host.store.tasksOfExecution(instance);
+      processInstanceIds = [ran.length > 0 ? ran[0].processInstanceId : instance];
+    }
     // Camunda's executionId: a user task's execution (its entries), or the instance's own.
     const execution = str(params, 'executionId');
     if (execution !== undefined) {
