@@ -252,8 +252,9 @@ export function engineRestOpenApiDocument(unsupported: { paths: string[]; method
     const refusal = ok.status >= 400 ? { content: { 'application/json': { schema: ref('CamundaError') } } } : {};
     const responses: Record<string, Json> = { [ok.status]: { description: ok.description ?? (ok.status === 204 ? 'Done, no content' : ok.status >= 400 ? (op.errors?.[ok.status] ?? 'Refused') : 'OK'), ...(okContent && ok.status < 300 ? { content: okContent } : refusal) } };
     if (ok.status === 204 && ok.schema) responses['200'] = { description: 'The instance variables (withVariablesInReturn)', content: { 'application/json': { schema: ref(ok.schema) } } };
+    const signedIn: Record<number, string> = op.public ? {} : { 401: 'AuthenticationException: HTTP Basic (user id, token) or Bearer token needed', 403: 'AuthorizationException', 404: 'InvalidRequestException: unknown or not visible' };
     const errors: Record<number, string> = {
-      ...(op.public ? {} : { 401: 'AuthenticationException: HTTP Basic (user id, token) or Bearer token needed', 403: 'AuthorizationException', 404: 'InvalidRequestException: unknown or not visible' }),
+      ...signedIn,
       400: 'InvalidRequestException naming the parameter or field',
       ...op.errors,
     };
