@@ -39,6 +39,8 @@ export function fieldRefusal(field: FormField, message: string, value: unknown):
   if (/^must be true or false/.test(message)) return tx.fieldYesNo;
   if (/^must be a date/.test(message)) return tx.invalidDate;
   if (/^must be one of/.test(message)) return tx.invalidChoice;
+  // A users-of-group choice naming no current user of the group (src/runtime/form-validation.ts validateChoices).
+  if (/^must be a user of group/.test(message)) return tx.invalidChoice;
   if (/^must be (an IIN|a BIN)/.test(message)) {
     const check = checkIinBin(value, field.iinBin === 'iin' || field.iinBin === 'bin' ? field.iinBin : undefined);
     return tx.iinBinProblem(check.valid ? 'kind' : (check.problem as IinBinProblem));

@@ -194,3 +194,30 @@ describe('describeProcess edge cases', () => {
     expect(() => describeProcess(parsed.definitions!)).toThrow('no executable process');
   });
 });
+
+describe('form field properties and the assignee, as a modeler writes them (issue 17)', () => {
+  it('reads multiline, choices, requiredIf and camunda:assignee; an expression other than ${variable} is no assignee', async () => {
+    const task = (id: string, assignee: string, fields: string) =>
+      `<bpmn:userTask id="${id}" camunda:assignee="${assignee}" camunda:candidateGroups="specialist"><bpmn:extensionElements><camunda:formData>${fields}</camunda:formData></bpmn:extensionElements></bpmn:userTask>`;
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+  <bpmn:process id="props" isExecutable="true">
+    ${task('choose', 'dana', '<camunda:formField id="responsibleSpecialist" type="string"><camunda:properties><camunda:property id="choices" value="users-of-group:specialist" /></camunda:properties></camunda:formField><camunda:formField id="note" type="string"><camunda:properties><camunda:property id="multiline" value="true" /></camunda:properties></camunda:formField>')}
+    ${task('conclude', '${responsibleSpecialist}', '<camunda:formField id="positive" type="boolean" /><camunda:formField id="text" type="string"><camunda:properties><camunda:property id="multiline" value="false" /><camunda:property id="requiredIf" value="positive = false" /></camunda:properties></camunda:formField>')}
+    ${task('scripted', '${users.pick()}', '')}
+  </bpmn:process>
+</bpmn:definitions>`;
+    const model = await load(xml);
+    expect(model.userTasks.get('choose')).toMatchObject({
+      assignee: { user: 'dana' },
+      formFields: [
+        { id: 'responsibleSpecialist', type: 'string', required: false, choices: { usersOfGroup: 'specialist' } },
+        { id: 'note', type: 'string', required: false, multiline: true },
+      ],
+    });
+    const conclude = model.userTasks.get('conclude')!;
+    expect(conclude.assignee).toEqual({ variable: 'responsibleSpecialist' });
+    expect(conclude.formFields[1]).toEqual({ id: 'text', type: 'string', required: false, requiredIf: { field: 'positive', value: 'false' } });
+    expect(model.userTasks.get('scripted')!.assignee).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import type { FormField } from '../../../src/definitions/model';
-import { formJsonSchema } from '../../../src/runtime/form-schema';
-import { validateVariables } from '../../../src/runtime/form-validation';
+import { formJsonSchema, withChoices } from '../../../src/runtime/form-schema';
+import { validateChoices, validateVariables } from '../../../src/runtime/form-validation';
 
 const fields: FormField[] = [
   { id: 'applicantIinBin', label: 'ИИН/БИН', type: 'string', required: true, pattern: '^\\d{12}$' },
@@ -84,5 +84,57 @@ describe('an iin-bin field: the control digit and the date part, checked by the 
     const problems = validateVariables(iinBinForm, { applicantIinBin: value });
     if (problem === null) expect(problems).toEqual([]);
     else expect(problems).toEqual([{ field: 'applicantIinBin', message: expect.stringMatching(problem) }]);
+  });
+});
+
+describe('what a step produces: a conditional requirement and a choice among a group’s users (issue 17)', () => {
+  const conclusion: FormField[] = [
+    { id: 'conclusionPositive', type: 'boolean', required: true },
+    { id: 'conclusionText', label: 'Дәлелді қорытынды', type: 'string', required: false, multiline: true, requiredIf: { field: 'conclusionPositive', value: 'false' } },
+  ];
+  const decision: FormField[] = [
+    { id: 'decision', type: 'enum', required: true, values: [{ id: 'issued' }, { id: 'refused' }] },
+    { id: 'refusalReason', type: 'string', required: false, requiredIf: { field: 'decision', value: 'refused' } },
+  ];
+
+  it.each([
+    ['a negative conclusion without its text', conclusion, { conclusionPositive: false }, [{ field: 'conclusionText', message: '"Дәлелді қорытынды" is required' }]],
+    ['a negative conclusion with an empty text', conclusion, { conclusionPositive: false, conclusionText: '' }, [{ field: 'conclusionText', message: '"Дәлелді қорытынды" is required' }]],
+    ['a negative conclusion with its text', conclusion, { conclusionPositive: false, conclusionText: 'Теріс.\nСебебі.' }, []],
+    ['a positive conclusion without text', conclusion, { conclusionPositive: true }, []],
+    ['a refusal without its reason (an enum condition)', decision, { decision: 'refused' }, [{ field: 'refusalReason', message: 'is required' }]],
+    ['an issue without a reason', decision, { decision: 'issued' }, []],
+  ])('%s', (_what, form, values, problems) => {
+    expect(validateVariables(form, values)).toEqual(problems);
+  });
+
+  it('states the condition in the schema the browser checks too', () => {
+    expect(formJsonSchema(conclusion).allOf).toEqual([
+      { if: { properties: { conclusionPositive: { const: false } }, required: ['conclusionPositive'] }, then: { properties: { conclusionText: true }, required: ['conclusionText'] } },
+    ]);
+    expect(formJsonSchema(decision).allOf).toEqual([expect.objectContaining({ if: { properties: { decision: { const: 'refused' } }, required: ['decision'] } })]);
+  });
+
+  const chooser: FormField[] = [{ id: 'responsibleSpecialist', type: 'string', required: true, choices: { usersOfGroup: 'specialist' } }];
+  const members = (group: string) => (group === 'specialist' ? [{ id: 'aliya', name: 'Әлия' }, { id: 'sanzhar', name: 'Санжар' }] : []);
+
+  it('serves the group’s current users as the choice, and the browser’s schema offers only them', () => {
+    const served = withChoices(chooser, members);
+    expect(served[0].values).toEqual([{ id: 'aliya', name: 'Әлия' }, { id: 'sanzhar', name: 'Санжар' }]);
+    expect(formJsonSchema(served).properties).toEqual({ responsibleSpecialist: { type: 'string', enum: ['aliya', 'sanzhar'] } });
+    // The form as deployed has no list: the server checks the members when the step completes.
+    expect(formJsonSchema(chooser).properties).toEqual({ responsibleSpecialist: { type: 'string' } });
+  });
+
+  it.each([
+    ['a user of the group', 'aliya', []],
+    ['a user of another group', 'olga-office', [{ field: 'responsibleSpecialist', message: 'must be a user of group "specialist" (one of: aliya, sanzhar), not "olga-office"' }]],
+    ['nobody given (the required check says so)', undefined, []],
+  ])('checks the choice against the group as it is now: %s', (_what, value, problems) => {
+    expect(validateChoices(chooser, value === undefined ? {} : { responsibleSpecialist: value }, members)).toEqual(problems);
+  });
+
+  it('a group without users refuses every choice, naming that', () => {
+    expect(validateChoices(chooser, { responsibleSpecialist: 'aliya' }, () => [])).toEqual([{ field: 'responsibleSpecialist', message: 'must be a user of group "specialist" (the group has no users), not "aliya"' }]);
   });
 });

@@ -48,6 +48,27 @@ describe('tasksAfterStep', () => {
   });
 });
 
+describe('the assignee a diagram gives a new task (camunda:assignee, issue 17)', () => {
+  const model = (assignee: unknown) => ({ userTasks: new Map([['check', { id: 'check', type: 'bpmn:UserTask', name: 'Check', candidateGroups: ['specialist'], timeLimit: '1 working day', formFields: [], assignee }]]) }) as never;
+  const created = (assignee: unknown, variables: Record<string, unknown>) =>
+    tasksAfterStep({ instance, model: model(assignee), outcome: outcome({ variables, active: [{ id: 'check', type: 'bpmn:UserTask', executionId: 'e1' }] as never }), openTasks: [], knownExecutions: new Set(), pendingTimers: [], now: NOW, dueDates });
+
+  it.each([
+    ['the user a variable names (the chosen specialist)', { variable: 'responsibleSpecialist' }, { responsibleSpecialist: 'aliya' }, 'aliya'],
+    ['a user id written in the diagram', { user: 'sanzhar' }, {}, 'sanzhar'],
+    ['nobody when the variable is not set', { variable: 'responsibleSpecialist' }, {}, null],
+    ['nobody when the variable is not a text', { variable: 'responsibleSpecialist' }, { responsibleSpecialist: 42 }, null],
+    ['nobody when the diagram names none', undefined, { responsibleSpecialist: 'aliya' }, null],
+  ])('%s', (_what, assignee, variables, expected) => {
+    const changes = created(assignee, variables);
+    // Camunda semantics: the assignee is set, the candidate groups stay.
+    expect(changes.newTasks!.map((t) => ({ assignee: t.row.assignee, groups: t.groups }))).toEqual([{ assignee: expected, groups: ['specialist'] }]);
+    const data = JSON.parse(String(changes.history![0].data));
+    expect(data).toEqual(expect.objectContaining({ candidateGroups: ['specialist'], ...(expected ? { assignee: expected } : {}) }));
+    if (!expected) expect(data).not.toHaveProperty('assignee');
+  });
+});
+
 describe('timersAfterStep', () => {
   it.each([
     { name: 'a waiting timer event gets a row due by the calendar', armed: [{ activityId: 'w', executionId: 'e1', timerType: 'timeDuration', timeDuration: 'PT1H' }], active: ['e1'], pending: [], created: ['2026-03-02T05:00:00.000Z'], cancelled: [] },
