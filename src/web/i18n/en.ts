@@ -306,6 +306,7 @@ export const en: Texts = {
     'incident-created': 'Incident opened', 'incident-retry-failed': 'Retry failed', 'incident-resolved': 'Incident resolved',
     'activity-end': 'Step ended', 'flow-taken': 'Flow taken', 'service-completed': 'Automatic step done', 'business-error': 'Refused by an information system',
     'task-assigned': 'Task assigned', 'task-taken-back': 'Task taken back', 'task-delegated': 'Task delegated', 'task-resolved': 'Delegate handed the task back', 'comment-added': 'Comment added', 'document-signed': 'Document signed with EDS', 'attachment-added': 'Document attached',
+    'external-task-created': 'Waiting for an external worker', 'external-task-completed': 'Done by an external worker', 'external-task-failed': 'External worker failed, will retry', 'external-task-bpmn-error': 'Refused by an external worker', 'external-task-unlocked': 'External task released', 'external-task-cancelled': 'External task cancelled', 'external-task-revived': 'External task given back to workers',
   },
   assignTo: 'Assign to',
   chooseUser: '— choose a colleague —',

@@ -313,6 +313,7 @@ export const kk = {
     'incident-created': 'Инцидент ашылды', 'incident-retry-failed': 'Қайталау сәтсіз аяқталды', 'incident-resolved': 'Инцидент жабылды',
     'activity-end': 'Қадам аяқталды', 'flow-taken': 'Өту', 'service-completed': 'Автоматты қадам орындалды', 'business-error': 'Ақпараттық жүйе бас тартты',
     'task-assigned': 'Тапсырма тағайындалды', 'task-taken-back': 'Тапсырма қайтарып алынды', 'task-delegated': 'Тапсырма өкілге берілді', 'task-resolved': 'Өкіл тапсырманы қайтарды', 'comment-added': 'Пікір қосылды', 'attachment-added': 'Құжат тіркелді', 'document-signed': 'Құжатқа ЭЦҚ-мен қол қойылды',
+    'external-task-created': 'Сыртқы орындаушыны күтеді', 'external-task-completed': 'Сыртқы орындаушы орындады', 'external-task-failed': 'Сыртқы орындаушы қатесі, қайталанады', 'external-task-bpmn-error': 'Сыртқы орындаушы бас тартты', 'external-task-unlocked': 'Сыртқы тапсырма босатылды', 'external-task-cancelled': 'Сыртқы тапсырма тоқтатылды', 'external-task-revived': 'Сыртқы тапсырма орындаушыларға қайтарылды',
   } as Record<string, string>,
   assignTo: 'Кімге тағайындау',
   chooseUser: '— қызметкерді таңдаңыз —',

@@ -307,6 +307,7 @@ export const ru: Texts = {
     'incident-created': 'Открыт инцидент', 'incident-retry-failed': 'Повтор не удался', 'incident-resolved': 'Инцидент закрыт',
     'activity-end': 'Шаг завершён', 'flow-taken': 'Переход', 'service-completed': 'Автоматический шаг выполнен', 'business-error': 'Отказ информационной системы',
     'task-assigned': 'Задача назначена', 'task-taken-back': 'Задача отозвана', 'task-delegated': 'Задача делегирована', 'task-resolved': 'Делегат вернул задачу', 'comment-added': 'Добавлен комментарий', 'document-signed': 'Документ подписан ЭЦП', 'attachment-added': 'Приложен документ',
+    'external-task-created': 'Ожидает внешнего исполнителя', 'external-task-completed': 'Выполнено внешним исполнителем', 'external-task-failed': 'Сбой внешнего исполнителя, будет повтор', 'external-task-bpmn-error': 'Отказ внешнего исполнителя', 'external-task-unlocked': 'Внешняя задача освобождена', 'external-task-cancelled': 'Внешняя задача отменена', 'external-task-revived': 'Внешняя задача возвращена исполнителям',
   },
   assignTo: 'Назначить',
   chooseUser: '— выберите сотрудника —',
