@@ -3,9 +3,12 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { Authenticity, checkAuthenticity, parseVerificationToken, resultNumber, storedResult, StoredResult, verificationToken } from '../../documents/result-document';
 import { DOCUMENT_LANGUAGES, DocumentLanguage, documentDateTime, renderResultPdf, RESULT_KINDS, ResultDocumentFacts } from '../../documents/result-pdf';
+import { parseCms } from '../../crypto/cms';
+import { sha256Hex } from '../../documents/signing';
 import { maySeeCase } from '../../identity/access';
 import { User } from '../../identity/users';
 import type { InstanceRow } from '../../persistence/api-store';
+import type { SigningDraftRow } from '../../persistence/signing-draft-store';
 import { HostContext } from '../context';
 import { notFound } from '../errors';
 import { ApiRoute, route } from '../route-table';
@@ -96,10 +99,24 @@ const PAGE_TEXT = {
   number: 'Нөмірі / Номер',
   date: 'Күні / Дата',
   provider: 'Қызмет беруші / Услугодатель',
+  signer: 'Қол қойған / Подписал',
 } as const;
+
+const CHANGED = 'the stored document is not the one signed';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function verificationHtml(status: string, authentic: boolean, rows: [string, string | undefined][]): string {
+  return `<!doctype html><html lang="kk"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(PAGE_TEXT.title)}</title></head><body>
+<h1>${escapeHtml(PAGE_TEXT.title)}</h1>
+<p data-authentic="${authentic}"><strong>${escapeHtml(status)}</strong></p>
+<dl>${rows
+    .filter(([, v]) => v)
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v!)}</dd>`)
+    .join('')}</dl>
+</body></html>`;
 }
 
 /**
@@ -114,6 +131,18 @@ export function verificationPage(host: HostContext, options: { limit?: number; w
   router.get('/verify/:token', limiter, async (req, res, next) => {
     try {
       const token = parseVerificationToken(String(req.params.token));
+      // A document a person signed (its QR code names the document's id): the stored CMS over the stored PDF.
+      const personal = token ? await signedDocumentAuthenticity(host, token.instanceId, token.sha256) : { found: false as const };
+      if (personal.found) {
+        const status = personal.authentic ? PAGE_TEXT.authentic : `${PAGE_TEXT.notAuthentic}. ${personal.message === CHANGED ? PAGE_TEXT.changed : PAGE_TEXT.badSignature}`;
+        const rows: [string, string | undefined][] = [
+          [PAGE_TEXT.kind, personal.draft.kind],
+          [PAGE_TEXT.date, personal.draft.signedAt ? documentDateTime(personal.draft.signedAt) : undefined],
+          [PAGE_TEXT.signer, personal.signerName],
+        ];
+        res.status(200).setHeader('Cache-Control', 'no-store').type('html').send(verificationHtml(status, personal.authentic, rows));
+        return;
+      }
       const row = token ? await host.store.instance(token.instanceId) : undefined;
       const variables = row ? (JSON.parse(row.variables) as Record<string, unknown>) : null;
       const verdict: Authenticity = token
@@ -131,18 +160,33 @@ export function verificationPage(host: HostContext, options: { limit?: number; w
           ]
         : [];
       const status = verdict.authentic ? PAGE_TEXT.authentic : `${PAGE_TEXT.notAuthentic}. ${verdict.reason === 'unknown' ? PAGE_TEXT.unknown : verdict.reason === 'changed' ? PAGE_TEXT.changed : PAGE_TEXT.badSignature}`;
-      const html = `<!doctype html><html lang="kk"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(PAGE_TEXT.title)}</title></head><body>
-<h1>${escapeHtml(PAGE_TEXT.title)}</h1>
-<p data-authentic="${verdict.authentic}"><strong>${escapeHtml(status)}</strong></p>
-<dl>${rows
-        .filter(([, v]) => v)
-        .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v!)}</dd>`)
-        .join('')}</dl>
-</body></html>`;
+      const html = verificationHtml(status, verdict.authentic, rows);
       res.status(verdict.authentic || verdict.reason !== 'unknown' ? 200 : 404).setHeader('Cache-Control', 'no-store').type('html').send(html);
     } catch (error) {
       next(error);
     }
   });
   return router;
+}
+
+/**
+ * What the verification page says of a signed document its QR code names: authentic when the stored
+ * CMS verifies (chain, validity, revocation) and carries exactly the stored PDF bytes.
+ */
+export async function signedDocumentAuthenticity(host: HostContext, instanceId: string, documentId: string): Promise<{ found: false } | { found: true; authentic: boolean; draft: SigningDraftRow; message?: string; signerName?: string }> {
+  const draft = await host.signingDrafts.byId(documentId);
+  if (!draft || !draft.cms || (draft.rootInstanceId !== instanceId && draft.processInstanceId !== instanceId)) return { found: false };
+  const task = await host.store.task(draft.taskId);
+  if (task?.state !== 'completed') return { found: false };
+  const pdf = new Uint8Array(Buffer.from(draft.pdf, 'base64'));
+  let content: Uint8Array;
+  try {
+    content = parseCms(new Uint8Array(Buffer.from(draft.cms, 'base64'))).content;
+  } catch {
+    return { found: true, authentic: false, draft, message: 'the stored signature is not a CMS' };
+  }
+  if (sha256Hex(pdf) !== draft.sha256 || !Buffer.from(content).equals(Buffer.from(pdf))) return { found: true, authentic: false, draft, message: CHANGED };
+  if (!host.signatures) return { found: true, authentic: false, draft, message: 'no EDS verifier is configured' };
+  const verdict = await (await host.signatures.verifier()).verify(draft.cms, undefined, host.clock.now());
+  return { found: true, authentic: verdict.valid, draft, message: verdict.message, signerName: verdict.subject?.commonName };
 }

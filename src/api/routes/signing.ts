@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Request } from 'express';
 import { z } from 'zod';
-import { parseCms } from '../../crypto/cms';
 import { renderDocumentPdf, RESULT_KINDS, ResultDocumentFacts, ResultKind } from '../../documents/result-pdf';
 import { checkSignedDraft, sha256Hex } from '../../documents/signing';
 import { assertMayActOnTask, maySeeCase } from '../../identity/access';
@@ -251,26 +250,4 @@ export function signingRoutes(host: HostContext): ApiRoute[] {
       },
     }),
   ];
-}
-
-/**
- * What the verification page says of a signed document its QR code names: authentic when the stored
- * CMS verifies (chain, validity, revocation) and carries exactly the stored PDF bytes.
- */
-export async function signedDocumentAuthenticity(host: HostContext, instanceId: string, documentId: string): Promise<{ found: false } | { found: true; authentic: boolean; draft: SigningDraftRow; message?: string; signerName?: string }> {
-  const draft = await host.signingDrafts.byId(documentId);
-  if (!draft || !draft.cms || (draft.rootInstanceId !== instanceId && draft.processInstanceId !== instanceId)) return { found: false };
-  const task = await host.store.task(draft.taskId);
-  if (task?.state !== 'completed') return { found: false };
-  const pdf = new Uint8Array(Buffer.from(draft.pdf, 'base64'));
-  let content: Uint8Array;
-  try {
-    content = parseCms(new Uint8Array(Buffer.from(draft.cms, 'base64'))).content;
-  } catch {
-    return { found: true, authentic: false, draft, message: 'the stored signature is not a CMS' };
-  }
-  if (sha256Hex(pdf) !== draft.sha256 || !Buffer.from(content).equals(Buffer.from(pdf))) return { found: true, authentic: false, draft, message: 'the stored document is not the one signed' };
-  if (!host.signatures) return { found: true, authentic: false, draft, message: 'no EDS verifier is configured' };
-  const verdict = await (await host.signatures.verifier()).verify(draft.cms, undefined, host.clock.now());
-  return { found: true, authentic: verdict.valid, draft, message: verdict.message, signerName: verdict.subject?.commonName };
 }

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SigningDraftEntity } from '../../../src/persistence/signing-draft-entity';
+import { pdfQrCode } from '../../support/pdf-qr';
 import { pdfText } from '../../support/pdf-text';
 import { completeToEnd, httpPort, snapshotOf, startApplication } from '../../support/reglament-driver';
 import { cmsOver, credentialsOf, fetchDraft, signerCertificate } from '../../support/signing';
@@ -158,5 +160,24 @@ describe('signing the draft licence decision', () => {
 
     // Signed once: a second signature is refused.
     expect((await t.call(HEAD, 'POST', `/tasks/${taskId}/sign`, { cms: cms.toString('base64') })).status).toBe(409);
+  });
+
+  it("the signed document's QR code leads to the public page: authentic, and not authentic once a byte of the stored PDF changed", async () => {
+    const [document] = (await t.call(HEAD, 'GET', `/process-instances/${instanceId}/signatures`)).body;
+    const pdf = new Uint8Array(await (await fetch(`${t.url}${document.pdf}`, { headers: { authorization: `Bearer token-of-${HEAD}` } })).arrayBuffer());
+    const url = await pdfQrCode(pdf);
+    expect(url).toBe(`${t.url}/verify/${instanceId}.${document.id}`);
+    const page = await (await fetch(url!)).text();
+    expect(page).toContain('data-authentic="true"');
+    expect(page).toContain(`Signer ${HEAD}`);
+
+    const repository = t.host.dataSource.getRepository(SigningDraftEntity);
+    const row = (await repository.findOneBy({ id: document.id }))!;
+    const bytes = Buffer.from(row.pdf, 'base64');
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    await repository.update({ id: document.id }, { pdf: bytes.toString('base64') });
+    const tampered = await (await fetch(url!)).text();
+    expect(tampered).toContain('data-authentic="false"');
+    expect(tampered).toContain('НЕ подлинный');
   });
 });
