@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createDefaultHandlers } from '../../src/handlers';
+import { BusinessError } from '../../src/handlers/registry';
 import { startTestHost, TestHost, tokenOf } from '../support/test-host';
 
 /*
@@ -470,5 +471,41 @@ describe('process instances and history on /engine-rest', () => {
     expect(answer).toEqual({ status: 400, body: { type: 'RestException', message: expect.stringMatching(/^Cannot correlate message 'PaymentReceived': No process definition or execution matches the parameters/) } });
     // Nothing moved.
     expect(await ok('admin', 'GET', `/process-instance/${waiting[0]}/variables`)).not.toHaveProperty('paid');
+  });
+});
+
+describe('activity instances around a boundary event on /engine-rest', () => {
+  let t: TestHost;
+  let down = true;
+
+  beforeAll(async () => {
+    const handlers = createDefaultHandlers().register('test.check-payment', 'Payment check (down until told otherwise)', async ({ variables }) => {
+      if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:9');
+      if (variables.paid !== true) throw new BusinessError('NOT_PAID', 'No payment was found for the request');
+      return { paymentChecked: true };
+    }, ['paymentChecked']);
+    t = await startTestHost({ processesDir: path.resolve(__dirname, '../fixtures/processes/business-error'), handlers });
+  });
+  afterAll(() => t.close());
+
+  const get = async (route: string): Promise<any> => {
+    const response = await fetch(`${t.url}/engine-rest${route}`, { headers: { authorization: `Basic ${Buffer.from(`admin:${tokenOf('admin')}`).toString('base64')}` } });
+    expect({ route, status: response.status }).toEqual({ route, status: 200 });
+    return response.json();
+  };
+
+  it('shows the waiting service task, not the error boundary event listening on it; the event once it fired', async () => {
+    const started = await t.call('olga-office', 'POST', '/process-definitions/test-payment/start', { variables: { paid: false } });
+    const id = started.body.id as string;
+    const tree = await get(`/process-instance/${id}/activity-instances`);
+    expect(tree.childActivityInstances.map((a: { activityId: string; activityType: string }) => `${a.activityId}/${a.activityType}`)).toEqual(['check-payment/serviceTask']);
+    expect(tree.childActivityInstances[0].incidentIds).toHaveLength(1);
+
+    down = false;
+    expect((await t.call('admin', 'POST', `/process-instances/${id}/retry`)).body).toMatchObject({ resolved: true });
+    const after = await get(`/process-instance/${id}/activity-instances`);
+    expect(after.childActivityInstances.map((a: { activityId: string; activityType: string }) => `${a.activityId}/${a.activityType}`)).toEqual(['handle-unpaid/userTask']);
+    const history = await get(`/history/activity-instance?processInstanceId=${id}&finished=true`);
+    expect(history.map((a: { activityId: string; activityType: string }) => `${a.activityId}/${a.activityType}`)).toEqual(expect.arrayContaining(['start/startEvent', 'not-paid/boundaryError']));
   });
 });

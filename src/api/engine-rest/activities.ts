@@ -108,7 +108,8 @@ export function activityInstancesOf(instance: InstanceRow, loaded: LoadedDefinit
       const taskId = (JSON.parse(row.data ?? '{}') as { taskId?: string }).taskId;
       if (taskId) completedTasks.set(row.activityId, [...(completedTasks.get(row.activityId) ?? []), taskId]);
     } else if (row.type === 'activity-end' && row.activityId) {
-      const type = (JSON.parse(row.data ?? '{}') as { type?: string }).type ?? '';
+      // The diagram's element type: the engine names an event by its event definition.
+      const type = (elementOf(loaded, row.activityId)?.$type as string | undefined) ?? (JSON.parse(row.data ?? '{}') as { type?: string }).type ?? '';
       const isStart = type === 'bpmn:StartEvent';
       const start = takeStart(row.activityId);
       let entry = base(row.activityId, type, start ?? (isStart && startedRow ? { at: startedRow.at, rowId: startedRow.id! } : undefined), row.at);
@@ -127,7 +128,9 @@ export function activityInstancesOf(instance: InstanceRow, loaded: LoadedDefinit
     const openTasks = facts.tasks.filter((t) => t.state === 'open');
     for (const item of active) {
       const activityId = typeof item === 'string' ? item : item.id;
-      const type = typeof item === 'string' ? '' : (item.type ?? '');
+      const type = (elementOf(loaded, activityId)?.$type as string | undefined) ?? (typeof item === 'string' ? '' : (item.type ?? ''));
+      // A boundary event listening on its activity is no activity instance of its own until it fires (as in Camunda).
+      if (type === 'bpmn:BoundaryEvent') continue;
       let entry = base(activityId, type, takeStart(activityId), instance.startedAt);
       if (type === 'bpmn:UserTask') {
         const index = openTasks.findIndex((t) => t.taskDefinitionKey === activityId);
