@@ -228,6 +228,29 @@ describe('ShEP SyncChannel: contract of every adapter through the ShEP simulator
     await expect(slow.isEmployee('olga-office')).rejects.toMatchObject({ name: 'ExternalSystemUnavailableError', system: 'shep', attempts: 2, reason: expect.stringMatching(/timed out after 100 ms/) });
   });
 
+  it('no request bypasses ShEP: the systems behind it have no server of their own, and their old routes are not served', async () => {
+    expect(Object.keys(sims.servers).sort()).toEqual(['ca', 'cabinet', 'egov-portal', 'shep', 'state-corporation']);
+    for (const route of [`/shep/gbdfl/persons/${IIN}`, `/api/payments?payer=${IIN}`, '/api/employees/olga-office']) expect((await fetch(`${sims.urls.shep}${route}`)).status).toBe(404);
+    // Their seeding endpoints are on the gateway's address.
+    expect((await fetch(`${sims.urls.shep}/admin/persons/${IIN}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Серікова Айгүл' }) })).status).toBe(200);
+    expect(sims.gbd.persons.get(IIN)?.name).toBe('Серікова Айгүл');
+  });
+
+  it('faults over HTTP: a system down behind ShEP answers SCE004 until it is back; a fault of an unknown kind is refused', async () => {
+    const admin = (method: string, route: string, body?: unknown) => fetch(`${sims.urls.shep}/admin/shep${route}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect((await admin('PUT', '/down/elicense')).status).toBe(200);
+    await expect(a.elicense.isEmployee('olga-office')).rejects.toMatchObject({ name: 'ExternalSystemUnavailableError', reason: expect.stringMatching(/SCE004 E-licensing/) });
+    expect((await admin('DELETE', '/down/elicense')).status).toBe(204);
+    expect(await a.elicense.isEmployee('olga-office')).toBe(true);
+    expect((await admin('PUT', '/down/nowhere')).status).toBe(404);
+    expect((await admin('POST', '/faults', { kind: 'explode' })).status).toBe(400);
+    expect((await admin('POST', '/faults', { kind: 'status', code: 'SCE909', service: 'gbdfl-person', times: 1 })).status).toBe(201);
+    await expect(a.gbd.lookupPerson(IIN)).rejects.toMatchObject({ code: 'SCE909' });
+    expect(await a.gbd.lookupPerson(IIN)).toMatchObject({ status: 'found' });
+    const messages = (await (await admin('GET', '/messages')).json()) as { outcome: string }[];
+    expect(messages.map((m) => m.outcome)).toEqual(expect.arrayContaining(['SCSS001', 'SCE004', 'SCE909']));
+  });
+
   it('configured service ids and sender: the simulator of the default run accepts what the server is configured with', async () => {
     const settings = { senderId: 'akimat-is', password: 's3cret', serviceIds: { ...defaultShepSettings().serviceIds, 'gbdul-company': 'GBDUL_Custom_v2' } };
     const own = await startSimulators({ shep: settings });
