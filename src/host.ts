@@ -147,6 +147,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { server, url };
     },
     async close() {
+      // A worker's long poll would hold the listener open until its timeout.
+      externalTasks.stop();
       await ops.shutDown({
         stopScheduler: () => scheduler.stop(),
         stopPoller: async () => poller?.stop(),

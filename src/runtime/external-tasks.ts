@@ -58,6 +58,9 @@ const badRequest = (message: string) => new DomainError('conflict', 'EXTERNAL_TA
  */
 export class ExternalTasks {
   private readonly wake = new EventEmitter();
+  private stopped = false;
+  /** Fetches waiting for a task now (long polls), for diagnostics and tests. */
+  waiting = 0;
 
   constructor(
     private readonly options: {
@@ -69,6 +72,12 @@ export class ExternalTasks {
     },
   ) {
     this.wake.setMaxListeners(0);
+  }
+
+  /** The server is closing: waiting fetches answer now (with what they hold, usually nothing), new ones do not wait. */
+  stop(): void {
+    this.stopped = true;
+    this.wake.emit('tasks');
   }
 
   get topics(): ReadonlySet<string> {
@@ -99,10 +108,15 @@ export class ExternalTasks {
     for (;;) {
       const locked = await this.lockFree(request, topics);
       const left = deadline - Date.now();
-      if (locked.length > 0 || left <= 0 || aborted?.aborted || request.maxTasks === 0) return locked;
+      if (locked.length > 0 || left <= 0 || aborted?.aborted || request.maxTasks === 0 || this.stopped) return locked;
       const release = await this.options.store.nextRelease(topics.map((t) => t.topicName), this.now());
       const untilRelease = release ? Math.max(0, Date.parse(release) - this.options.clock.now().getTime()) : Infinity;
-      await this.sleep(Math.min(left, RECHECK_MS, untilRelease + 1), aborted);
+      this.waiting++;
+      try {
+        await this.sleep(Math.min(left, RECHECK_MS, untilRelease + 1), aborted);
+      } finally {
+        this.waiting--;
+      }
     }
   }
 

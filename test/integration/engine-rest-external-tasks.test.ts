@@ -231,3 +231,20 @@ describe('external tasks beside other work of the instance', () => {
 it('a topic no handler registers stops the start, naming it', async () => {
   await expect(startTestHost({ processesDir: FIXTURES, env: { EXTERNAL_TASK_TOPICS: 'no.such-topic' } })).rejects.toThrow('EXTERNAL_TASK_TOPICS names no.such-topic, which no handler registers');
 });
+
+it('a long poll waiting when the server shuts down is answered at once with no tasks', async () => {
+  const handlers = createDefaultHandlers().register(TOPIC, 'Test payment check', async () => ({ paymentChecked: true }), ['paymentChecked']);
+  const t = await startTestHost({ processesDir: FIXTURES, handlers, env: { EXTERNAL_TASK_TOPICS: TOPIC, SHUTDOWN_TIMEOUT_MS: '600000' } });
+  let closed = false;
+  try {
+    const polling = camundaCall(t, 'wanda-worker', 'POST', '/external-task/fetchAndLock', { workerId: 'w1', maxTasks: 1, asyncResponseTimeout: 600_000, topics: [{ topicName: TOPIC, lockDuration: 1000 }] });
+    // The poll has reached the server and waits.
+    while (t.host.externalTasks!.waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const closing = t.close().then(() => (closed = true));
+    const answer = await polling;
+    expect(answer).toMatchObject({ status: 200, body: [] });
+    await closing;
+  } finally {
+    if (!closed) await t.close();
+  }
+});
