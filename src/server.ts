@@ -5,6 +5,8 @@ import { loadConfig } from './config';
 import { createDefaultHandlers } from './handlers';
 import { createHost } from './host';
 import { externalSystemsForRun } from './integrations/default-run-simulators';
+import { loadDemoKeys } from './integrations/ncalayer-simulator/demo-keys';
+import { NcaLayerSimulator } from './integrations/ncalayer-simulator/ncalayer-simulator';
 import { DEMO_SERVICES } from './integrations/egov-portal/simulator-demo';
 import { COTTON_LICENCE_KEY, COTTON_LICENCE_ROUTE, RouteStep, routeLine, writeDemoUsers } from './identity/demo-users';
 import { UserDirectory } from './identity/users';
@@ -25,6 +27,9 @@ async function main(): Promise<void> {
   const users = firstRunDemoUsers ? new UserDirectory([]) : UserDirectory.fromFile(usersFile);
   // External systems: configured base URLs, or local simulators for those not configured.
   const external = await externalSystemsForRun(config.externalSystems, { dataDir: config.dataDir, employees: users.list().map((u) => u.id) });
+  // With the CA simulated and no NCALAYER_URL, a local NCALayer simulator signs for the demo users (never in production).
+  const ncalayer = external.simulators && !process.env.NCALAYER_URL ? await NcaLayerSimulator.start() : undefined;
+  if (ncalayer) config.ncalayerUrl = ncalayer.url;
   const host = await createHost({ config, users, handlers: createDefaultHandlers(external.adapters), signatures: external.adapters.eds, logger, awaitDeployment: true });
 
   // Listening from here on: /health/live answers, /health/ready and the API say 503 until processes/ is deployed.
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
     try {
       await host.close();
       await external.simulators?.close();
+      await ncalayer?.close();
       logger.info('stopped');
       logger.flush();
       process.exit(0);
@@ -87,6 +93,11 @@ async function main(): Promise<void> {
     users.reloadFrom(usersFile);
     // The demo users may log in to the E-licensing simulator.
     external.simulators?.elicense.addEmployee(...users.list().map((u) => u.id));
+  }
+
+  if (ncalayer && external.simulators) {
+    const keys = await loadDemoKeys(ncalayer, external.simulators.ca, users.list(), 'head');
+    logger.warn({ url: ncalayer.url, keys }, `NCALAYER SIMULATOR at ${ncalayer.url}: it signs with TEST keys of the demo users (now the demo head's); a real signer runs NCALayer on their own computer (set NCALAYER_URL, see README)`);
   }
 
   // A server listening on every interface is opened at this machine's loopback address; PUBLIC_URL is where others reach it.
