@@ -21,6 +21,11 @@ import { startTestHost, TestHost, tokenOf } from '../support/test-host';
  * - pages/StartProcessList.jsx (StartGeneratedForm): the startable definitions, /startForm (no key:
  *   generated), /rendered-form (rendered_form_variables: the values and types the form carries), then
  *   POST /process-definition/{id}/submit-form { variables, businessKey };
+ * - api/resources/history.js, process_instance.js, process_definition.js and pages/Processes.jsx (the
+ *   cockpit): GET /process-definition/statistics, GET /history/process-instance?unfinished=true paged,
+ *   GET /process-instance/{id}, /history/process-instance/{id}, /process-instance/{id}/activity-instances
+ *   (markers: nodes with a parentActivityInstanceId), /history/activity-instance, the variables,
+ *   /history/task, /history/incident; the tasklist's history tab reads /history/user-operation;
  * - components/TaskForm.jsx and TaskForm_helpers.js (GeneratedTaskForm): formKey null and no
  *   camundaFormRef mean a generated form; GET /task/{id}/rendered-form as text (cam-variable-name,
  *   cam-variable-type, required, labels, options) and GET /task/{id}/form-variables; a form with
@@ -166,6 +171,68 @@ describe('webapps-neo against /engine-rest', () => {
     expect(started.body).toEqual(expect.objectContaining({ id: expect.any(String), definitionId: cotton.id, businessKey: 'NEO-START', ended: false }));
     const tasks = (await neo('GET', `/task?processInstanceId=${started.body.id}&sortBy=name&sortOrder=asc&firstResult=0&maxResults=20`, undefined, office)).body as { taskDefinitionKey: string }[];
     expect(tasks.map((x) => x.taskDefinitionKey)).toEqual(['register-application']);
+  });
+
+  it("the cockpit opens the reglament's running instances, one instance, its activity instances, variables and history", async () => {
+    const { instanceId, taskId } = await cottonCaseAt(t, 'NEO-4', 'initial-check');
+    const head = { user: 'hasan-head' };
+
+    // The processes page (process_definition.js get_process_definitions): definitions with their running instances.
+    const statistics = (await neo('GET', '/process-definition/statistics', undefined, head)).body as { id: string; instances: number; definition: { key: string; name: string; version: number } }[];
+    const cotton = statistics.find((d) => d.definition.key === 'cotton-warehouse-license')!;
+    expect(cotton).toEqual(expect.objectContaining({ id: expect.any(String), instances: expect.any(Number), definition: expect.objectContaining({ name: expect.any(String), version: expect.any(Number) }) }));
+    expect(cotton.instances).toBeGreaterThanOrEqual(1);
+
+    // Its running instances (history.js get_process_instances_unfinished, PAGINATED_GET pages of 20): a full page means more.
+    const seen: { id: string; startTime: string; state: string; businessKey: string | null }[] = [];
+    for (let firstResult = 0; ; firstResult += 2) {
+      const page = await neo('GET', `/history/process-instance?sortBy=startTime&sortOrder=asc&unfinished=true&processDefinitionId=${encodeURIComponent(cotton.id)}&firstResult=${firstResult}&maxResults=2`, undefined, head);
+      expect(page.status).toBe(200);
+      seen.push(...page.body);
+      if (page.body.length < 2) break;
+    }
+    expect(new Set(seen.map((i) => i.id)).size).toBe(seen.length);
+    expect(seen.map((i) => Date.parse(i.startTime))).toEqual([...seen.map((i) => Date.parse(i.startTime))].sort((x, y) => x - y));
+    expect(seen.find((i) => i.id === instanceId)).toEqual(expect.objectContaining({ id: instanceId, startTime: expect.any(String), state: 'ACTIVE', businessKey: 'NEO-4' }));
+
+    // One instance: runtime, history, the diagram's markers from the activity instance tree.
+    expect((await neo('GET', `/process-instance/${instanceId}`, undefined, head)).body).toEqual(expect.objectContaining({ id: instanceId, businessKey: 'NEO-4', definitionId: cotton.id, ended: false, suspended: false }));
+    expect((await neo('GET', `/history/process-instance/${instanceId}`, undefined, head)).body).toEqual(expect.objectContaining({ id: instanceId, businessKey: 'NEO-4', startTime: expect.any(String), endTime: null, state: 'ACTIVE', startUserId: 'olga-office' }));
+    const tree = (await neo('GET', `/process-instance/${instanceId}/activity-instances`, undefined, head)).body;
+    // flatten_activity_instances: every node below the root (it has a parent) is a marker.
+    const markers: { activityId: string; parentActivityInstanceId: string }[] = [];
+    const flatten = (node: { activityId: string; parentActivityInstanceId: string | null; childActivityInstances?: unknown[] }) => {
+      if (node.activityId && node.parentActivityInstanceId) markers.push(node as { activityId: string; parentActivityInstanceId: string });
+      for (const child of (node.childActivityInstances ?? []) as (typeof node)[]) flatten(child);
+    };
+    flatten(tree);
+    expect(tree.parentActivityInstanceId).toBeNull();
+    expect(markers.map((m) => m.activityId)).toContain('initial-check');
+    const historic = (await neo('GET', `/history/activity-instance?processInstanceId=${instanceId}&sortBy=startTime&sortOrder=asc`, undefined, head)).body as { id: string; activityId: string; canceled: boolean }[];
+    expect(historic.map((a) => a.activityId)).toEqual(expect.arrayContaining(['register-application', 'initial-check']));
+    for (const activity of historic) expect(activity).toEqual(expect.objectContaining({ id: expect.any(String), activityId: expect.any(String), canceled: false }));
+
+    // The variables and history tabs.
+    const variables = (await neo('GET', `/process-instance/${instanceId}/variables?deserializeValues=false`, undefined, head)).body;
+    expect(variables.variant).toEqual({ type: 'String', value: 'issue', valueInfo: {} });
+    const historicVariables = (await neo('GET', `/history/variable-instance?processInstanceId=${instanceId}&deserializeValues=false`, undefined, head)).body as { name: string; type: string; value: unknown }[];
+    expect(historicVariables.find((v) => v.name === 'variant')).toEqual(expect.objectContaining({ name: 'variant', type: 'String', value: 'issue' }));
+    const tasks = (await neo('GET', `/history/task?processInstanceId=${instanceId}`, undefined, head)).body as { id: string; name: string; taskDefinitionKey: string; startTime: string }[];
+    expect(tasks.map((x) => x.taskDefinitionKey)).toEqual(expect.arrayContaining(['register-application', 'initial-check']));
+    expect(tasks.find((x) => x.id === taskId)).toEqual(expect.objectContaining({ name: expect.any(String), startTime: expect.any(String), assignee: expect.anything() }));
+    expect((await neo('GET', `/history/incident?processInstanceId=${instanceId}`, undefined, head)).body).toEqual([]);
+
+    // The task's history tab in the tasklist (load_task_chain, history_from_operations) sends the
+    // task's executionId as processInstanceId (in Camunda a sequential task runs in the instance's own
+    // execution) and shows each entry's timestamp, userId, operationType, property and newValue.
+    const opened = (await neo('GET', `/task/${taskId}`)).body;
+    const operations = await neo('GET', `/history/user-operation?processInstanceId=${opened.executionId}&sortBy=timestamp&sortOrder=desc`);
+    expect(operations.status).toBe(200);
+    const entries = operations.body as { timestamp: string; userId: string | null; operationType: string; taskId: string | null }[];
+    // The earlier steps were completed by their users (cottonCaseAt: the user of each step's group), the office's registration among them.
+    expect(entries.filter((e) => e.operationType === 'Complete').map((e) => e.userId)).toEqual(expect.arrayContaining(['office-user', 'head-user']));
+    for (const entry of entries) expect(entry).toEqual(expect.objectContaining({ timestamp: expect.any(String), operationType: expect.any(String) }));
+    expect(entries.map((e) => Date.parse(e.timestamp))).toEqual([...entries.map((e) => Date.parse(e.timestamp))].sort((x, y) => y - x));
   });
 
   it('got JSON for every answer the client parses (all but 204 and the rendered forms), and nothing for a 204', () => {
