@@ -14,7 +14,7 @@ import { readAnswer, readRequest } from '../../../src/integrations/shep/envelope
 import { defaultShepSettings, SHEP_SERVICES, ShepServiceKey } from '../../../src/integrations/shep/services';
 import { SHEP_STATUS, ShepProtocolError, ShepStatusError } from '../../../src/integrations/shep/status';
 import { verifyEnvelope } from '../../../src/integrations/shep/ws-security';
-import { NS, parseXml, serializeXml } from '../../../src/integrations/shep/xml';
+import { NS, parseXml, serializeXml, XmlElement } from '../../../src/integrations/shep/xml';
 import { simulatorClients, Simulators, startSimulators } from '../../../src/integrations/simulators';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/shep');
@@ -161,7 +161,7 @@ describe('ShEP SyncChannel: contract of every adapter through the ShEP simulator
     // A second Body-like element with the signed id moved elsewhere (signature wrapping): refused.
     const wrapped = parseXml(original);
     const body = wrapped.getElementsByTagNameNS(NS.soap, 'Body')[0];
-    const decoy = body.cloneNode(true) as Element;
+    const decoy = body.cloneNode(true) as XmlElement;
     decoy.getElementsByTagNameNS(NS.data, 'requestId')[0].textContent = 'contract-2-wrapped';
     decoy.setAttributeNS(NS.wsu, 'wsu:Id', 'id-decoy');
     wrapped.documentElement.replaceChild(decoy, body);
