@@ -39,6 +39,8 @@ export interface CamundaInstanceFilter extends Page {
   visibility: CaseVisibility;
   processInstanceIds?: string[];
   processDefinitionId?: string;
+  /** Instances of one of these versions (a deployment's). */
+  processDefinitionIds?: string[];
   processDefinitionKeys?: string[];
   businessKey?: string;
   /** SQL LIKE pattern, the caller's % wildcards kept. */
@@ -69,6 +71,10 @@ export async function queryCamundaInstances(dataSource: DataSource, filter: Camu
     qb.andWhere('i.id IN (:...ids)', { ids: filter.processInstanceIds });
   }
   if (filter.processDefinitionId) qb.andWhere('i.definitionId = :definitionId', { definitionId: filter.processDefinitionId });
+  if (filter.processDefinitionIds) {
+    if (filter.processDefinitionIds.length === 0) return { items: [], total: 0 };
+    qb.andWhere('i.definitionId IN (:...definitionIds)', { definitionIds: filter.processDefinitionIds });
+  }
   if (filter.processDefinitionKeys) {
     if (filter.processDefinitionKeys.length === 0) return { items: [], total: 0 };
     qb.andWhere('i.processDefinitionKey IN (:...keys)', { keys: filter.processDefinitionKeys });

@@ -111,6 +111,19 @@ describe('process definitions on /engine-rest', () => {
     expect((await camunda('olga-office', 'GET', `/process-definition?deploymentId=${deploymentId}&resourceName=er-review.bpmn`)).body).toEqual([review]);
   });
 
+  it('names the flows a version calls, and counts a deployment’s running instances', async () => {
+    expect(await camunda('olga-office', 'GET', '/process-definition/er-application:1/static-called-process-definitions')).toEqual({
+      status: 200,
+      body: [{ ...definitionJson('er-review:1', 'er-review', 'Engine-rest review', false), calledFromActivityIds: ['call-review'], callingProcessDefinitionId: 'er-application:1' }],
+    });
+    expect((await camunda('olga-office', 'GET', '/process-definition/er-review:1/static-called-process-definitions')).body).toEqual([]);
+    const deploymentId = (await camunda('olga-office', 'GET', '/process-definition/er-application:1')).body.deploymentId as string;
+    const before = (await camunda('olga-office', 'POST', '/process-instance/count', { deploymentId })).body.count as number;
+    await camunda('olga-office', 'POST', '/process-definition/key/er-application/submit-form', { variables: { applicantName: { value: 'Counted', type: 'String' } } });
+    expect(await camunda('olga-office', 'POST', '/process-instance/count', { deploymentId })).toEqual({ status: 200, body: { count: before + 1 } });
+    expect(await camunda('olga-office', 'POST', '/process-instance/count', { deploymentId: 'no-such-deployment' })).toEqual({ status: 200, body: { count: 0 } });
+  });
+
   it('answers the BPMN XML by id and by key', async () => {
     for (const base of ['/process-definition/er-review:1', '/process-definition/key/er-review']) {
       const xml = await camunda('olga-office', 'GET', `${base}/xml`);

@@ -211,6 +211,21 @@ export function engineDefinitionRoutes(host: HostContext): Router {
     );
   });
 
+  // The flows a version's call activities start (the version in force today of each), for a cockpit's "called" tab.
+  router.get('/process-definition/:id/static-called-process-definitions', async (req, res) => {
+    const row = await byId(req.params.id as string);
+    const calls = new Map<string, string[]>();
+    for (const call of (await host.definitions.load(row.id)).model.callActivities.values()) {
+      if (call.calledElement) calls.set(call.calledElement, [...(calls.get(call.calledElement) ?? []), call.id]);
+    }
+    const called = [];
+    for (const [key, activityIds] of calls) {
+      const target = await host.definitions.inForce(key, host.clock.now()).catch(() => null);
+      if (target) called.push({ ...(await presentDefinition(host, target)), calledFromActivityIds: activityIds.sort(), callingProcessDefinitionId: row.id });
+    }
+    res.json(called.sort((a, b) => a.id.localeCompare(b.id)));
+  });
+
   for (const prefix of ['/process-definition/key/:key', '/process-definition/:id']) {
     router.get(`${prefix}/xml`, async (req, res) => {
       const row = await definitionOf(req);

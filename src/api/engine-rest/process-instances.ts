@@ -23,7 +23,6 @@ const UNSUPPORTED = {
   tenantIdIn: 'it has no tenants',
   withoutTenantId: 'it has no tenants',
   caseInstanceId: 'it has no CMMN',
-  deploymentId: 'filter by processDefinitionId',
   incidentId: 'filter incidents on /history/incident',
   incidentType: 'filter incidents on /history/incident',
   incidentMessage: 'filter incidents on /history/incident',
@@ -73,10 +72,14 @@ export function engineInstanceRoutes(host: HostContext): Router {
   const router = express.Router();
 
   async function runQuery(req: Request, countOnly: boolean) {
-    const { none, ...filter } = runtimeInstanceFilter(queryOf(req));
+    const params = queryOf(req);
+    const { none, ...filter } = runtimeInstanceFilter(params);
     if (none) return { items: [], total: 0 };
+    // webapps-neo counts a deployment's running instances before it deletes one: its versions' instances.
+    const deploymentId = str(params, 'deploymentId');
+    const processDefinitionIds = deploymentId === undefined ? undefined : (await host.definitions.list(true)).filter((d) => d.deploymentId === deploymentId).map((d) => d.id);
     const page = countOnly ? { firstResult: 0, maxResults: 0 } : pageOf(req);
-    return host.store.camundaInstances({ ...filter, ...page, visibility: await scopeOf(host, req.user!) });
+    return host.store.camundaInstances({ ...filter, processDefinitionIds, ...page, visibility: await scopeOf(host, req.user!) });
   }
 
   const query = async (req: Request, res: Response) => res.json((await runQuery(req, false)).items.map((row) => presentRuntimeInstance(req, row)));
