@@ -47,7 +47,7 @@ export interface ResultDocumentFacts {
   verifyUrl: string;
 }
 
-const TITLES: Record<DocumentLanguage, Record<ResultKind, string>> = {
+export const TITLES: Record<DocumentLanguage, Record<ResultKind, string>> = {
   kk: {
     licence: 'ЛИЦЕНЗИЯ',
     permit: 'РҰҚСАТ',
@@ -120,7 +120,7 @@ export function documentDateTime(iso: string): string {
 
 let fontBytes: Uint8Array | undefined;
 /** DejaVu Sans (Bitstream Vera licence, see node_modules/dejavu-fonts-ttf/LICENSE): it has every Kazakh Cyrillic letter. */
-function font(): Uint8Array {
+export function font(): Uint8Array {
   fontBytes ??= new Uint8Array(fs.readFileSync(path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans.ttf')));
   return fontBytes;
 }
@@ -146,7 +146,7 @@ function wrap(text: string, f: PDFFont, size: number, width: number): string[] {
   return lines;
 }
 
-class Writer {
+export class Writer {
   y: number;
   constructor(
     private readonly page: PDFPage,

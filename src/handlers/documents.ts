@@ -20,6 +20,14 @@ const assignRegistrationNumber: Handler = async ({ instanceId, now }) => {
   return { registrationNumber: documentNumber('REG', instanceId, now), registeredAt: now.toISOString() };
 };
 
+/**
+ * The office registers the outgoing document in the outgoing correspondence journal: its outgoing
+ * number and date, which the cover letter and the envelope carry (seed 001, para 5 sixth procedure).
+ */
+const assignOutgoingNumber: Handler = async ({ instanceId, now }) => {
+  return { outgoingNumber: documentNumber('OUT', instanceId, now), outgoingRegisteredAt: now.toISOString() };
+};
+
 /** Forms the motivated refusal; its reason is the one the clerk entered (refusalReason stays the form's). */
 const issueRefusal: Handler = async ({ instanceId, now }) => {
   return { refusalNumber: documentNumber('REF', instanceId, now), refusalIssuedAt: now.toISOString() };
@@ -28,6 +36,7 @@ const issueRefusal: Handler = async ({ instanceId, now }) => {
 export function documentHandlers(): HandlerRegistration[] {
   return [
     { name: 'registry.assign-number', description: 'Assigns the registration number and date of an application', handler: assignRegistrationNumber, produces: ['registrationNumber', 'registeredAt'] },
+    { name: 'registry.assign-outgoing-number', description: 'Assigns the outgoing number and date of the document the office sends', handler: assignOutgoingNumber, produces: ['outgoingNumber', 'outgoingRegisteredAt'] },
     { name: 'refusal.issue', description: 'Forms the motivated refusal document and its number', handler: issueRefusal, produces: ['refusalNumber', 'refusalIssuedAt'] },
   ];
 }

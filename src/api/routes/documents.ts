@@ -3,6 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { Authenticity, checkAuthenticity, parseVerificationToken, resultNumber, storedResult, StoredResult, verificationToken } from '../../documents/result-document';
 import { DOCUMENT_LANGUAGES, DocumentLanguage, documentDateTime, renderResultPdf, RESULT_KINDS, ResultDocumentFacts } from '../../documents/result-pdf';
+import { OFFICE_DOCUMENTS, renderOfficeDocumentPdf } from '../../documents/office-documents';
 import { parseCms } from '../../crypto/cms';
 import { sha256Hex } from '../../documents/signing';
 import { maySeeCase } from '../../identity/access';
@@ -81,6 +82,31 @@ export function documentRoutes(host: HostContext): ApiRoute[] {
         const url = verificationUrl(publicUrlOf(req), verificationToken(row.id, result));
         const pdf = await renderResultPdf(await factsOf(host, row, result, query.lang, url, variables.resultForm === 'paper'), query.lang);
         const base = `${(row.businessKey ?? row.id).replace(/[^A-Za-z0-9._-]+/g, '_')}-${params.kind}-${query.lang}.pdf`;
+        res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="${base}"`);
+        res.send(Buffer.from(pdf));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/process-instances/:id/office-documents/:document.pdf',
+      summary:
+        "What the office prints and sends with the case's signed result on paper (Kazakh or Russian): the cover letter with the outgoing number and date (where the act has the office register the outgoing document) and what is enclosed, or the paper copy of the result with places for the head's signature and seal; both with the QR code of the result's verification page",
+      params: z.object({ id: z.string().meta({ description: 'Instance id (the case)' }), document: z.enum(OFFICE_DOCUMENTS).meta({ description: 'cover-letter or paper-copy' }) }),
+      query: z.object({ lang: oneOf(DOCUMENT_LANGUAGES, 'kk', 'The language of the document: kk (default) or ru') }),
+      responses: { 200: { description: 'The PDF', mediaType: 'application/pdf' } },
+      async handle({ params, query, user, req, res }) {
+        const row = await visibleInstance(params.id, user);
+        const variables = JSON.parse(row.variables) as Record<string, unknown>;
+        const result = storedResult(variables);
+        if (!result) throw notFound(`Process instance "${params.id}" has no signed result`);
+        const outgoingNumber = typeof variables.outgoingNumber === 'string' ? variables.outgoingNumber : undefined;
+        // Only a result that goes out on paper has a cover letter and a paper copy: asked for on paper, or registered as outgoing.
+        if (!outgoingNumber && variables.resultForm !== 'paper') throw notFound(`Process instance "${params.id}" sends no paper result`);
+        const url = verificationUrl(publicUrlOf(req), verificationToken(row.id, result));
+        const facts = await factsOf(host, row, result, query.lang, url, true);
+        const registeredAt = typeof variables.outgoingRegisteredAt === 'string' ? variables.outgoingRegisteredAt : undefined;
+        const pdf = await renderOfficeDocumentPdf(params.document, { ...facts, provider: result.signer.organization, outgoing: outgoingNumber && registeredAt ? { number: outgoingNumber, registeredAt } : undefined }, query.lang);
+        const base = `${(row.businessKey ?? row.id).replace(/[^A-Za-z0-9._-]+/g, '_')}-${params.document}-${query.lang}.pdf`;
         res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="${base}"`);
         res.send(Buffer.from(pdf));
       },

@@ -215,6 +215,8 @@ export const en: Texts = {
     refusalIssuedAt: 'Refusal issued at',
     registrationNumber: 'Registration number',
     registeredAt: 'Registered at',
+    outgoingNumber: 'Outgoing number',
+    outgoingRegisteredAt: 'Outgoing registered at',
     resultSignedAt: 'Result signed at',
     scReceiptNumber: 'State Corporation receipt number',
     lastErrorCode: 'A system\'s last refusal code',

@@ -3,7 +3,7 @@
 export type CiteTerm = 'pt' | 'step' | 'item' | 'annex' | 'diagram' | 'process' | 'condition' | 'action' | 'section';
 
 /** Variables that no form declares (handler outputs, call inputs): test/unit/web/variable-labels.test.ts keeps the list whole. */
-export type VariableId = 'decision' | 'resultKind' | 'paymentRequired' | 'scProcedure' | 'stateDatabase' | 'notificationId' | 'resultDocument' | 'edsValid' | 'edsFailure' | 'edsMessage' | 'edsSignedAt' | 'edsSubject' | 'portalAuthorized' | 'portalAuthorizationReason' | 'employeeAuthorized' | 'elicenseDecision' | 'elicenseRequestNumber' | 'licenceNumber' | 'licenceIssuedAt' | 'applicantFound' | 'applicantLookupProblem' | 'applicantRegisteredName' | 'paymentConfirmed' | 'paymentReference' | 'refusalNumber' | 'refusalIssuedAt' | 'registrationNumber' | 'registeredAt' | 'resultSignedAt' | 'scReceiptNumber' | 'lastErrorCode' | 'lastErrorMessage';
+export type VariableId = 'decision' | 'resultKind' | 'paymentRequired' | 'scProcedure' | 'stateDatabase' | 'notificationId' | 'resultDocument' | 'edsValid' | 'edsFailure' | 'edsMessage' | 'edsSignedAt' | 'edsSubject' | 'portalAuthorized' | 'portalAuthorizationReason' | 'employeeAuthorized' | 'elicenseDecision' | 'elicenseRequestNumber' | 'licenceNumber' | 'licenceIssuedAt' | 'applicantFound' | 'applicantLookupProblem' | 'applicantRegisteredName' | 'paymentConfirmed' | 'paymentReference' | 'refusalNumber' | 'refusalIssuedAt' | 'registrationNumber' | 'registeredAt' | 'outgoingNumber' | 'outgoingRegisteredAt' | 'resultSignedAt' | 'scReceiptNumber' | 'lastErrorCode' | 'lastErrorMessage';
 /** Variables whose values are codes the diagrams or handlers set. */
 export type CodedVariable = 'decision' | 'elicenseDecision' | 'resultKind' | 'scProcedure' | 'stateDatabase' | 'edsFailure';
 
@@ -222,6 +222,8 @@ export const kk = {
     refusalIssuedAt: 'Бас тарту берілген уақыт',
     registrationNumber: 'Тіркеу нөмірі',
     registeredAt: 'Тіркелген уақыты',
+    outgoingNumber: 'Шығыс нөмірі',
+    outgoingRegisteredAt: 'Шығыс тіркелген уақыты',
     resultSignedAt: 'Нәтижеге қол қойылған уақыт',
     scReceiptNumber: 'Мемлекеттік корпорацияның қолхат нөмірі',
     lastErrorCode: 'Ақпараттық жүйенің соңғы бас тарту коды',

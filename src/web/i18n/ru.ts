@@ -215,6 +215,8 @@ export const ru: Texts = {
     refusalIssuedAt: 'Время выдачи отказа',
     registrationNumber: 'Регистрационный номер',
     registeredAt: 'Время регистрации',
+    outgoingNumber: 'Исходящий номер',
+    outgoingRegisteredAt: 'Время регистрации исходящего',
     resultSignedAt: 'Время подписания результата',
     scReceiptNumber: 'Номер расписки Госкорпорации',
     lastErrorCode: 'Код последнего отказа информационной системы',

@@ -100,6 +100,7 @@ describe('a handler never skips its work because its output is already set', () 
     ['registry.assign-number', { registrationNumber: 'REG-FORGED' }, { registrationNumber: `REG-20250314-${ROOT.replace(/-/g, '').slice(0, 10).toUpperCase()}` }],
     // The licence's one number is the one E-licensing assigns to the application's request.
     ['licence.issue', { licenceNumber: 'LIC-FORGED' }, { licenceNumber: `KZ-LIC-KZ-REQ-${ROOT}`, elicenseRequestNumber: `KZ-REQ-${ROOT}` }],
+    ['registry.assign-outgoing-number', { outgoingNumber: 'OUT-FORGED' }, { outgoingNumber: `OUT-20250314-${ROOT.replace(/-/g, '').slice(0, 10).toUpperCase()}` }],
     ['refusal.issue', { refusalNumber: 'REF-FORGED' }, { refusalNumber: `REF-20250314-${ROOT.replace(/-/g, '').slice(0, 10).toUpperCase()}` }],
     ['elicense.register-request', { elicenseRequestNumber: 'KZ-REQ-FORGED' }, { elicenseRequestNumber: `KZ-REQ-${ROOT}` }],
     ['state-corporation.register', { scReceiptNumber: 'SC-FORGED' }, { scReceiptNumber: `SC-${ROOT}` }],
