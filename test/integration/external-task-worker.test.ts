@@ -3,7 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { createDefaultHandlers } from '../../src/handlers';
 import { camundaCall } from '../support/camunda-client';
-import { startFormOf, startValues } from '../support/reglament-driver';
+import { startApplication, startFormOf, startValues } from '../support/reglament-driver';
 import { startTestHost, TestHost, tokenOf } from '../support/test-host';
 
 /*
@@ -100,7 +100,7 @@ describe('a Camunda 7 worker (camunda-external-task-client-js) on a reglament: t
   const TOPIC = 'registry.assign-number';
 
   beforeAll(async () => {
-    t = await startTestHost({ env: { EXTERNAL_TASK_TOPICS: TOPIC } });
+    t = await startTestHost({ env: { EXTERNAL_TASK_TOPICS: `${TOPIC},egov.authorize` } });
   });
   afterAll(() => t.close());
 
@@ -129,6 +129,22 @@ describe('a Camunda 7 worker (camunda-external-task-client-js) on a reglament: t
     const history = await historyOf(t, id);
     expect(history.filter((h) => h.type === 'external-task-completed')).toEqual([expect.objectContaining({ activityId: 'assign-registration-number', data: expect.objectContaining({ workerId: 'registry-1' }) })]);
     expect(history.filter((h) => h.type === 'service-completed' && h.activityId === 'assign-registration-number')).toHaveLength(1);
+  });
+
+  it('works a service task of a called flow: the portal intake refuses the authorization, the licence application ends refused', async () => {
+    const started = await startApplication(t, 'cotton-warehouse-license', { businessKey: 'EXT-PORTAL-1', starter: 'olga-office', channel: 'portal', form: { variant: 'issue', resultForm: 'electronic' } });
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    const worker = startWorker(t, { WORKER_ID: 'portal-1', TOPIC: 'egov.authorize', MODE: 'complete', VARIABLES: JSON.stringify({ portalAuthorized: false, portalAuthorizationReason: 'The applicant is blocked at the portal' }) });
+    const done = await worker.next((e) => e.event === 'completed', 'the worker completes the authorization');
+    await stop(worker);
+    // The task belongs to the called intake flow, not to the application itself.
+    expect(done.processInstanceId).not.toBe(id);
+    const application = await eventually(() => t.call('admin', 'GET', `/process-instances/${id}`).then((r) => r.body), (b) => b.state === 'completed', 'the application ends');
+    expect(application).toMatchObject({ state: 'completed', outcome: 'refused-authorization' });
+    const intake = (await t.call('admin', 'GET', `/process-instances/${done.processInstanceId}`)).body;
+    expect(intake).toMatchObject({ state: 'completed', variables: expect.objectContaining({ portalAuthorized: false }) });
+    expect((await historyOf(t, done.processInstanceId!)).filter((h) => h.type === 'external-task-completed')).toHaveLength(1);
   });
 
   it('reports failures until no retries are left: an incident, visible on /api; the admin\'s retry gives the task back to the workers', async () => {
