@@ -6,21 +6,50 @@
  * simulators by the tests' SimulatorControl.
  */
 import type { User } from '../../src/identity/users';
+import type { CertificationAuthority } from '../../src/integrations/simulators';
 import type { Host } from '../../src/host';
 import { InstanceEntity } from '../../src/persistence/entities';
 import { queryTasks } from '../../src/persistence/queries';
 import { formValues, positiveValue } from '../support/form-values';
 import { completeToEnd, declaredIn, OpenTask, ReglamentPort, TaskRef } from '../support/reglament-driver';
+import { signTask } from '../support/signing';
 import type { PreparedApplicant } from '../support/simulators';
 import { tokenOf, userOf } from '../support/test-host';
 import { Catalog, CatalogEntry, channelOf } from './catalog';
 
-/** A task's form, from the diagram it belongs to. */
+/** A task's form (or the document its person signs), from the diagram it belongs to. */
 function viewFrom(catalog: Catalog) {
-  return async (task: TaskRef): Promise<OpenTask> => ({ ...task, formFields: catalog.byKey.get(task.processDefinitionKey)?.model.userTasks.get(task.taskDefinitionKey)?.formFields ?? [] });
+  return async (task: TaskRef): Promise<OpenTask> => {
+    const userTask = catalog.byKey.get(task.processDefinitionKey)?.model.userTasks.get(task.taskDefinitionKey);
+    return { ...task, formFields: userTask?.formFields ?? [], ...(userTask?.signs ? { signs: userTask.signs } : {}) };
+  };
 }
 
-export function runtimePort(host: Host, catalog: Catalog, users: Map<string, User>): ReglamentPort {
+/** Where a signing step is signed: the server's API (its draft and sign endpoints) and the CA simulator that issues the signer's certificate. */
+export interface Signing {
+  url: string;
+  ca: CertificationAuthority;
+}
+
+/** Signs a signing step as the web app does (test/support/signing.ts): the draft fetched, a CMS over it with the user's own certificate, POST .../sign. */
+function signer(signing: Signing | undefined) {
+  return async (taskId: string, user: string): Promise<void> => {
+    if (!signing) throw new Error(`bench: task ${taskId} is a signing step and this port has no server and CA to sign with`);
+    const call = async (u: string, method: string, route: string, body?: unknown) => {
+      try {
+        return { status: 200, body: await api(signing.url, u, method, route, body) };
+      } catch (error) {
+        if (error instanceof HttpError) return { status: error.status, body: error.message };
+        throw error;
+      }
+    };
+    const done = await signTask({ url: signing.url, call }, signing.ca, taskId, user);
+    if (done.status !== 200) throw new Error(`bench: sign ${taskId}: ${done.status} ${JSON.stringify(done.body)}`);
+  };
+}
+
+/** The in-process runtime; a signing step goes through `signing`'s HTTP API (the draft is made there). */
+export function runtimePort(host: Host, catalog: Catalog, users: Map<string, User>, signing?: Signing): ReglamentPort {
   const ds = host.dataSource;
   const user = (id: string) => users.get(id) ?? { id, name: id, groups: [] };
   return {
@@ -31,6 +60,7 @@ export function runtimePort(host: Host, catalog: Catalog, users: Map<string, Use
     complete: async (taskId, variables, completer) => {
       await host.runtime.completeTask(taskId, variables, user(completer));
     },
+    sign: signer(signing),
     instance: async (id) => {
       const row = await ds.getRepository(InstanceEntity).findOne({ where: { id } });
       return { state: row?.state ?? 'missing', outcome: row?.outcome ?? null };
@@ -59,7 +89,7 @@ export async function api(url: string, user: string | null, method: string, rout
 }
 
 /** The HTTP API of a server; a request answered 409/5xx (another process held the database) is sent again. */
-export function httpPort(url: string, catalog: Catalog, stats?: { retries: number; timeouts?: number }, timeoutMs = 60_000): ReglamentPort {
+export function httpPort(url: string, catalog: Catalog, stats?: { retries: number; timeouts?: number }, timeoutMs = 60_000, ca?: CertificationAuthority): ReglamentPort {
   const call = async (user: string, method: string, route: string, body?: unknown) => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -85,6 +115,7 @@ export function httpPort(url: string, catalog: Catalog, stats?: { retries: numbe
     complete: async (taskId, variables, user) => {
       await call(user, 'POST', `/tasks/${taskId}/complete`, { variables });
     },
+    sign: signer(ca ? { url, ca } : undefined),
     instance: async (id) => {
       const body = await call(admin, 'GET', `/process-instances/${id}`);
       return { state: body.state, outcome: body.outcome ?? null };

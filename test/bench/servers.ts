@@ -141,7 +141,7 @@ export async function measureServers(env: Environment, dbFile: string, dataDir: 
   // Warm-up, untimed: one application through each server (first handler calls, CRL, caches).
   for (const server of running) {
     const job = pool.pop();
-    if (job) await fullRun(httpPort(server.url, env.catalog), env.catalog, env.catalog.byKey.get(job.key)!, job.applicant, job.businessKey).catch((e) => log(`    warm-up: ${(e as Error).message}`));
+    if (job) await fullRun(httpPort(server.url, env.catalog, undefined, undefined, env.simulators.ca), env.catalog, env.catalog.byKey.get(job.key)!, job.applicant, job.businessKey).catch((e) => log(`    warm-up: ${(e as Error).message}`));
   }
   const stats = { retries: 0, timeouts: 0 };
   let tasks = 0;
@@ -166,7 +166,7 @@ export async function measureServers(env: Environment, dbFile: string, dataDir: 
     let finished = 0;
     const all = Promise.all(
       Array.from({ length: clients }, async (_, c) => {
-        const driver = counting(httpPort(running[c % servers].url, env.catalog, stats, Math.max(5_000, seconds * 1000)));
+        const driver = counting(httpPort(running[c % servers].url, env.catalog, stats, Math.max(5_000, seconds * 1000), env.simulators.ca));
         while (Date.now() < deadline && next < pool.length) {
           const job = pool[next++];
           try {

@@ -62,7 +62,8 @@ export async function startInProcessHost(env: Environment, dir: string): Promise
   // ENGINE_CACHE_SIZE=0 npm run bench measures the host without kept engines (docs/performance.md).
   const cache = process.env.ENGINE_CACHE_SIZE !== undefined ? { ENGINE_CACHE_SIZE: process.env.ENGINE_CACHE_SIZE } : {};
   const config = loadConfig({ DATA_DIR: dir, DB_FILE: path.join(dir, 'host.sqlite'), PROCESSES_DIR: env.catalog.dir, USERS_FILE: env.usersFile, PORT: '0', ...cache });
-  const host = await createHost({ config, users: UserDirectory.fromFile(env.usersFile), handlers: env.handlers, timerPollMs: 0 });
+  // signatures: a signing step's CMS is checked with the simulators' EDS adapter, as the test hosts do.
+  const host = await createHost({ config, users: UserDirectory.fromFile(env.usersFile), handlers: env.handlers, signatures: env.adapters.eds, timerPollMs: 0 });
   await host.deployProcessDirectory();
   return host;
 }
@@ -106,8 +107,8 @@ export async function runJobs(jobs: Job[], concurrency: number, run: (job: Job) 
  * For every reglament, the first channel and applicant kind (see candidatePlans) whose run through
  * the host ends at an outcome that is not a refusal; kept on the catalog entry for every later run.
  */
-export async function discoverPlans(env: Environment, host: Host): Promise<void> {
-  const driver = runtimePort(host, env.catalog, env.users);
+export async function discoverPlans(env: Environment, host: Host, url: string): Promise<void> {
+  const driver = runtimePort(host, env.catalog, env.users, { url, ca: env.simulators.ca });
   for (const entry of env.catalog.reglaments) {
     let first: CatalogEntry['plan'];
     for (const candidate of candidatePlans(entry)) {
@@ -138,15 +139,15 @@ export interface ThroughputResult {
 export async function measureThroughput(env: Environment, rounds: number, concurrency: number, httpLeg = true): Promise<ThroughputResult> {
   const host = await startInProcessHost(env, path.join(env.work, 'throughput'));
   const { url } = await host.listen(0, '127.0.0.1');
-  const runtime = runtimePort(host, env.catalog, env.users);
-  const http = httpPort(url, env.catalog);
+  const runtime = runtimePort(host, env.catalog, env.users, { url, ca: env.simulators.ca });
+  const http = httpPort(url, env.catalog, undefined, undefined, env.simulators.ca);
   const byKey = env.catalog.byKey;
   const hostRun = (driver: ReturnType<typeof httpPort>) => (job: Job) => fullRun(driver, env.catalog, byKey.get(job.key)!, job.applicant, job.businessKey);
   const bareOptions = { catalog: env.catalog, handlers: env.handlers };
   const bare = (job: Job) => bareRun(bareOptions, byKey.get(job.key)!, job.applicant, job.businessKey);
   try {
     log('  positive path of every reglament (channel, applicant kind), found through the host; also the warm-up');
-    await discoverPlans(env, host);
+    await discoverPlans(env, host, url);
     log('  warm-up over HTTP and on the bare engine');
     if (httpLeg) await runJobs(await prepareJobs(env, 1, 'warm-http'), concurrency, hostRun(http));
     await runJobs(await prepareJobs(env, 1, 'warm-bare'), concurrency, bare);
@@ -192,11 +193,12 @@ export async function harvest(env: Environment): Promise<{ points: WaitingPoint[
   const host = await startInProcessHost(env, path.join(env.work, 'harvest'));
   const ds = host.dataSource;
   const points: WaitingPoint[] = [];
+  const { url } = await host.listen(0, '127.0.0.1');
   try {
     for (const entry of env.catalog.reglaments) {
       const applicant = await env.applicants.prepareApplicant({ kind: applicantKindOf(entry), processKey: entry.key });
       const businessKey = `harvest-${entry.key}`;
-      await fullRun(runtimePort(host, env.catalog, env.users), env.catalog, entry, applicant, businessKey, async (open: TaskRef[]) => {
+      await fullRun(runtimePort(host, env.catalog, env.users, { url, ca: env.simulators.ca }), env.catalog, entry, applicant, businessKey, async (open: TaskRef[]) => {
         const instances = await ds.getRepository(InstanceEntity).find({ where: { businessKey } });
         const ids = instances.map((i) => i.id);
         const tasks = await ds.getRepository(TaskEntity).createQueryBuilder('t').where('t.processInstanceId IN (:...ids)', { ids }).getMany();
@@ -237,7 +239,7 @@ export async function harvest(env: Environment): Promise<{ points: WaitingPoint[
 export async function discoverPlansAlone(env: Environment): Promise<void> {
   const host = await startInProcessHost(env, path.join(env.work, 'plans'));
   try {
-    await discoverPlans(env, host);
+    await discoverPlans(env, host, (await host.listen(0, '127.0.0.1')).url);
   } finally {
     await host.close();
   }
