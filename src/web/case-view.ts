@@ -190,6 +190,25 @@ export function printLinks(instanceId: string, variables: Record<string, unknown
       h('a', { class: 'button', href: href('kk'), target: '_blank', rel: 'noopener', 'data-print': 'kk' }, tx.printKk),
       h('a', { class: 'button', href: href('ru'), target: '_blank', rel: 'noopener', 'data-print': 'ru' }, tx.printRu),
     ),
+    officeDocumentLinks(instanceId, variables, tx),
+  );
+}
+
+/**
+ * What the office sends with a result that goes out on paper (asked for on paper, or registered as
+ * outgoing): the cover letter with the outgoing registration and the paper copy the head signs and seals.
+ */
+function officeDocumentLinks(instanceId: string, variables: Record<string, unknown>, tx: ReturnType<typeof t>): HTMLElement | null {
+  if (typeof variables.outgoingNumber !== 'string' && variables.resultForm !== 'paper') return null;
+  const link = (document: 'cover-letter' | 'paper-copy', language: 'kk' | 'ru', text: string) =>
+    h('a', { class: 'button', href: `/api/process-instances/${encodeURIComponent(instanceId)}/office-documents/${document}.pdf?lang=${language}`, target: '_blank', rel: 'noopener', 'data-office-document': document, 'data-lang': language }, text);
+  return h(
+    'div',
+    { class: 'task-actions' },
+    link('cover-letter', 'kk', tx.printCoverLetterKk),
+    link('cover-letter', 'ru', tx.printCoverLetterRu),
+    link('paper-copy', 'kk', tx.printPaperCopyKk),
+    link('paper-copy', 'ru', tx.printPaperCopyRu),
   );
 }
 
