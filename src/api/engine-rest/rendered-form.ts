@@ -59,8 +59,6 @@ export function renderForm(fields: readonly FormField[], context: FormContext): 
     return (names && (context.language === 'kk' ? names.kk : names[context.language])) ?? names?.kk ?? fallback;
   };
   const groups = fields.map((field) => {
-    // Properties a newer model may carry (a text of several lines, a chooser of a group's users).
-    const extra = field as FormField & { multiline?: boolean; choices?: { usersOfGroup: string } };
     const name = field.id;
     const label = text(`${context.elementId}/${field.id}`, field.label ?? field.id);
     const value = field.id in context.values ? context.values[field.id] : defaultOf(field);
@@ -75,8 +73,8 @@ export function renderForm(fields: readonly FormField[], context: FormContext): 
     if (field.type === 'enum') {
       const choices = (field.values ?? []).map((v) => ({ id: v.id, label: text(`${context.elementId}/${field.id}/${v.id}`, v.name ?? v.id) }));
       control = `<select${attributes(common)}>${options(choices)}</select>`;
-    } else if (extra.choices) {
-      const choices = context.membersOf(extra.choices.usersOfGroup).map((u) => ({ id: u.id, label: u.name }));
+    } else if (field.choices) {
+      const choices = context.membersOf(field.choices.usersOfGroup).map((u) => ({ id: u.id, label: u.name }));
       control = `<select${attributes(common)}>${options(choices)}</select>`;
     } else if (field.type === 'boolean') {
       control = `<input${attributes({ ...common, type: 'checkbox', checked: value === true })} />`;
@@ -85,7 +83,7 @@ export function renderForm(fields: readonly FormField[], context: FormContext): 
     } else if (field.type === 'date') {
       const day = typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value.slice(0, 10) : undefined;
       control = `<input${attributes({ ...common, type: 'date', value: day })} />`;
-    } else if (extra.multiline) {
+    } else if (field.multiline) {
       control = `<textarea${attributes({ ...common, minlength: field.minlength, maxlength: field.maxlength })}>${typeof value === 'string' ? escapeXml(value) : ''}</textarea>`;
     } else {
       control = `<input${attributes({ ...common, type: 'text', minlength: field.minlength, maxlength: field.maxlength, value: typeof value === 'string' ? value : undefined })} />`;

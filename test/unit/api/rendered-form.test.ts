@@ -12,14 +12,15 @@ const fields: FormField[] = [
   { id: 'approved', label: 'Келісілді', type: 'boolean', required: true },
   { id: 'on', label: 'Күні', type: 'date', required: false },
   { id: 'kind', label: 'Түрі', type: 'enum', required: true, values: [{ id: 'a', name: 'A & B' }, { id: 'b' }] },
-  { id: 'reason', label: 'Себебі', type: 'string', required: false, multiline: true } as FormField,
+  { id: 'reason', label: 'Себебі', type: 'string', required: false, multiline: true },
+  { id: 'specialist', label: 'Маман', type: 'string', required: true, choices: { usersOfGroup: 'specialist' } },
 ];
 
-const context = (values: Record<string, unknown>) => ({ elementId: 'step', texts: { 'step/kind/a': { kk: 'А және Б', en: 'A and B' } }, language: 'en' as const, values, membersOf: () => [] });
+const context = (values: Record<string, unknown>) => ({ elementId: 'step', texts: { 'step/kind/a': { kk: 'А және Б', en: 'A and B' } }, language: 'en' as const, values, membersOf: (group: string) => (group === 'specialist' ? [{ id: 'aigul', name: 'Айгүл С.' }, { id: 'bolat', name: 'Болат Т.' }] : []) });
 
 describe('renderForm', () => {
   it('writes each current value where a client reads it, typed, with the diagram texts escaped', () => {
-    const html = renderForm(fields, context({ name: 'O\'Brien <x>', count: 3, approved: true, on: '2026-12-05T00:00:00.000Z', kind: 'b', reason: 'a < b' }));
+    const html = renderForm(fields, context({ name: 'O\'Brien <x>', count: 3, approved: true, on: '2026-12-05T00:00:00.000Z', kind: 'b', reason: 'a < b', specialist: 'bolat' }));
     const { controls } = readRenderedForm(html);
     expect(controls.map((c) => [c.name, c.tag, c.inputType, c.varType, c.required, c.value, c.checked])).toEqual([
       ['name', 'input', 'text', 'String', true, "O'Brien <x>", false],
@@ -28,6 +29,12 @@ describe('renderForm', () => {
       ['on', 'input', 'date', 'Date', false, '2026-12-05', false],
       ['kind', 'select', null, 'String', true, null, false],
       ['reason', 'textarea', null, 'String', false, 'a < b', false],
+      ['specialist', 'select', null, 'String', true, null, false],
+    ]);
+    // A users-of-group field chooses among the group's users, by name.
+    expect(controls[6].options).toEqual([
+      { value: 'aigul', label: 'Айгүл С.', selected: false },
+      { value: 'bolat', label: 'Болат Т.', selected: true },
     ]);
     expect(controls[0].label).toBe('Аты <"&">');
     // The translation where there is one, else the diagram's name, else the id.
@@ -49,6 +56,7 @@ describe('renderForm', () => {
       ['on', null, false],
       ['kind', null, false],
       ['reason', '', false],
+      ['specialist', null, false],
     ]);
     expect(controls[4].options.every((o) => !o.selected)).toBe(true);
     expect(html).toMatch(/<select[^>]*name="kind"[^>]*><option value=""><\/option>/);
