@@ -125,3 +125,48 @@ describe('the cover letter with the outgoing registration and the paper copy of 
     expect(done.variables.outgoingNumber).toMatch(/^OUT-\d{8}-/);
   });
 });
+
+/*
+ * The cotton licence's act (seed 002, lines 116-124) has the office print the paper licence, the head
+ * certify it and the office send it, but no outgoing registration: at the head's certification the paper
+ * copy is printable, and the cover letter says the act provides no outgoing number instead of inventing one.
+ */
+describe('the paper copy and cover letter of a cotton licence, whose act has no outgoing registration', () => {
+  let t: TestHost;
+  beforeAll(async () => {
+    t = await startTestHost();
+  });
+  afterAll(async () => t?.close());
+
+  it('the head certifies a printable paper copy; the cover letter names the enclosed licence and no outgoing number', async () => {
+    const key = 'cotton-warehouse-license';
+    const started = await startApplication(t, key, { businessKey: 'OUT-COTTON-1', starter: 'olga-office', channel: 'office', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'paper' } });
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    const atCertification: string[] = [];
+    const done = await completeToEnd(httpPort(t), {
+      key,
+      businessKey: 'OUT-COTTON-1',
+      instanceId: id,
+      beforeComplete: async (task) => {
+        if (task.taskDefinitionKey !== 'certify-paper-licence') return;
+        const res = await fetch(`${t.url}/api/process-instances/${id}/office-documents/paper-copy.pdf?lang=kk`, { headers: { authorization: `Bearer token-of-${OFFICE}` } });
+        expect(res.status).toBe(200);
+        atCertification.push(await pdfText(new Uint8Array(await res.arrayBuffer())));
+      },
+    });
+    expect(done).toMatchObject({ state: 'completed', outcome: 'licence-issued' });
+    expect(atCertification).toHaveLength(1);
+    for (const phrase of ['ҚАҒАЗ КӨШІРМЕ', 'ЛИЦЕНЗИЯ', String(done.variables.licenceNumber), String(done.variables.applicantName), 'Қызмет беруші басшысы', 'М.О.']) expect(atCertification[0]).toContain(phrase);
+    expect(done.variables.outgoingNumber).toBeUndefined();
+
+    const letter = await fetch(`${t.url}/api/process-instances/${id}/office-documents/cover-letter.pdf?lang=ru`, { headers: { authorization: `Bearer token-of-${OFFICE}` } });
+    expect(letter.status).toBe(200);
+    const text = await pdfText(new Uint8Array(await letter.arrayBuffer()));
+    expect(text).toContain('Регистрация исходящей корреспонденции актом не предусмотрена');
+    expect(text).not.toContain('Исходящий номер');
+    expect(text).toContain(`Приложение: Лицензия № ${String(done.variables.licenceNumber)}`);
+    expect(text).toContain(String(done.variables.registrationNumber));
+    expect(text).toContain('утверждённый постановлением Акимат города Астаны от 05.08.2014 № 102-1249');
+  });
+});
