@@ -1,3 +1,4 @@
+import { SAMPLE_PDF } from '../support/attachment-files';
 import { readRenderedForm } from '../support/rendered-form';
 import { basic, cottonCaseAt } from '../support/camunda-client';
 import { startFormOf, startValues } from '../support/reglament-driver';
@@ -17,7 +18,8 @@ import { startTestHost, TestHost, tokenOf } from '../support/test-host';
  *   firstResult&maxResults, then GET /process-definition?processDefinitionIdIn=... for names and versions;
  * - pages/Tasks.jsx (load_task_chain, ClaimButton, comments tab): GET /task/{id},
  *   GET /process-definition/{id}, GET /task/{id}/identity-links, GET /task/{id}/comment,
- *   POST /task/{id}/claim { userId }, POST /task/{id}/comment/create { message };
+ *   POST /task/{id}/claim { userId }, POST /task/{id}/comment/create { message }, the attachments tab
+ *   (GET /task/{id}/attachment, POST .../attachment/create with its FormData, the .../data link);
  * - pages/StartProcessList.jsx (StartGeneratedForm): the startable definitions, /startForm (no key:
  *   generated), /rendered-form (rendered_form_variables: the values and types the form carries), then
  *   POST /process-definition/{id}/submit-form { variables, businessKey };
@@ -125,6 +127,22 @@ describe('webapps-neo against /engine-rest', () => {
     expect(comment.status).toBe(200);
     const comments = (await neo('GET', `/task/${first.taskId}/comment`)).body;
     expect(comments).toEqual([expect.objectContaining({ id: comment.body.id, userId: USER, time: expect.any(String), message: 'Құжаттар толық' })]);
+
+    // The attachments tab (Tasks.jsx TaskAttachments): the list, then an upload as its FormData is built.
+    expect((await neo('GET', `/task/${first.taskId}/attachment`)).body).toEqual([]);
+    const form = new FormData();
+    form.append('attachment-name', 'акт.pdf');
+    form.append('attachment-description', '');
+    form.append('attachment-type', 'application/pdf');
+    form.append('content', new Blob([new Uint8Array(SAMPLE_PDF)], { type: 'application/pdf' }), 'акт.pdf');
+    const uploaded = await fetch(`${t.url}/engine-rest/task/${first.taskId}/attachment/create`, { method: 'POST', headers: { authorization: basic(USER) }, body: form });
+    const uploadedText = await uploaded.text();
+    answers.push({ route: `POST /task/${first.taskId}/attachment/create`, status: uploaded.status, contentType: uploaded.headers.get('content-type'), text: uploadedText, asText: false });
+    expect(uploaded.status).toBe(200);
+    const attachment = JSON.parse(uploadedText);
+    expect((await neo('GET', `/task/${first.taskId}/attachment`)).body).toEqual([expect.objectContaining({ id: attachment.id, name: 'акт.pdf', description: null })]);
+    const download = await fetch(`${t.url}/engine-rest/task/${first.taskId}/attachment/${attachment.id}/data`, { headers: { authorization: basic(USER) } });
+    expect(Buffer.from(await download.arrayBuffer()).equals(SAMPLE_PDF)).toBe(true);
 
     // Submit: the form's values typed as form-variables typed them; withVariablesInReturn answers JSON.
     const submitted = await neo('POST', `/task/${first.taskId}/submit-form`, { variables: { documentsComplete: { value: true, type: variables.body.documentsComplete.type } }, withVariablesInReturn: true });
