@@ -3,6 +3,7 @@ import path from 'node:path';
 import { COTTON_LICENCE_ROUTE, demoOrder, routeLine, RouteStep, writeDemoUsers } from '../../../src/identity/demo-users';
 import { sha256Hex, UserDirectory } from '../../../src/identity/users';
 import { groupsOfDiagrams, tempDir } from '../../support/test-host';
+import { isValidIin } from '../../../src/iin-bin';
 
 /*
  * The default run's demo users (issue 16, Build 6): named for their role, listed in the order a cotton
@@ -46,9 +47,11 @@ describe('demo users', () => {
     const user = users.find((u) => u.groups[0] === group)!;
     expect(user).toMatchObject({ id, name });
     const records = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(records.find((r: any) => r.id === id)).toEqual({ id, name, groups: [group], tokenSha256: sha256Hex(user.token) });
+    // The IIN lets the demo user sign at a signing step (a valid IIN, the same every run).
+    expect(isValidIin(user.iin)).toBe(true);
+    expect(records.find((r: any) => r.id === id)).toEqual({ id, name, groups: [group], iin: user.iin, tokenSha256: sha256Hex(user.token) });
     expect(fs.readFileSync(file, 'utf8')).not.toContain(user.token);
-    expect(UserDirectory.fromFile(file).authenticate(user.token)).toEqual({ id, name, groups: [group] });
+    expect(UserDirectory.fromFile(file).authenticate(user.token)).toEqual({ id, name, groups: [group], iin: user.iin });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 
