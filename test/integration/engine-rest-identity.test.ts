@@ -53,10 +53,12 @@ describe('identity and unsupported parts of /engine-rest', () => {
   });
 
   it.each(
-    UNSUPPORTED.flatMap((entry) => {
-      const path = entry.paths[0].replace('/*rest', '/anything').replace(':id', 'some-id');
-      return (entry.methods ?? ['GET']).map((method) => [`${method} ${path}`, method, path, entry.status, entry.type, entry.message] as const);
-    }),
+    UNSUPPORTED.flatMap((entry) =>
+      entry.paths.flatMap((template) => {
+        const path = template.replace('/*rest', '/anything/else').replace(':id', 'some-id');
+        return (entry.methods ?? ['GET', 'POST']).map((method) => [`${method} ${path}`, method, path, entry.status, entry.type, entry.message] as const);
+      }),
+    ),
   )('%s answers Camunda\'s error shape with the reason', async (_name, method, path, status, type, message) => {
     const answer = await camundaCall(t, 'admin', method, path);
     expect(answer.status).toBe(status);
