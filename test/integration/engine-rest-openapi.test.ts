@@ -5,7 +5,8 @@ import { engineRestRoutes } from '../../src/api/engine-rest';
 import { engineRestOpenApiDocument, engineRestServedRoutes } from '../../src/api/engine-rest/openapi-engine-rest';
 import { UNSUPPORTED } from '../../src/api/engine-rest/unsupported';
 import { documentedRoutes } from '../../src/api/openapi';
-import { startTestHost, TestHost } from '../support/test-host';
+import { camundaCall, cottonCaseAt } from '../support/camunda-client';
+import { startTestHost, TestHost, tokenOf } from '../support/test-host';
 
 /*
  * The second OpenAPI document, of the Camunda 7 dialect on /engine-rest (issue 20). Its routes are
@@ -65,6 +66,47 @@ describe('GET /engine-rest/openapi.json', () => {
         }
       }
     }
+  });
+
+  it("answers as the document describes: real answers of a case's resources validate against their schemas", async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: 'engine-rest', components: document.components });
+    const problems = (name: string, value: unknown) => {
+      const validate = ajv.compile({ $ref: `engine-rest#/components/schemas/${name}` });
+      return validate(value) ? [] : (validate.errors ?? []).map((e) => `${name}${e.instancePath} ${e.message}`);
+    };
+    const { instanceId, taskId } = await cottonCaseAt(t, 'OPENAPI-1', 'head-resolution');
+    const call = async (user: string, method: string, route: string, body?: unknown) => (await camundaCall(t, user, method, route, body)).body;
+    const filter = await call('hasan-head', 'POST', '/filter/create', { resourceType: 'Task', name: 'Mine', query: { candidateGroup: 'head' } });
+    const comment = await call('hasan-head', 'POST', `/task/${taskId}/comment/create`, { message: 'Қаралды' });
+    const checks: [string, unknown][] = [
+      ['Version', await call('hasan-head', 'GET', '/version')],
+      ['AuthenticationResult', (await camundaCall(t, null, 'POST', '/identity/verify', { username: 'hasan-head', password: tokenOf('hasan-head') })).body],
+      ['UserProfile', await call('hasan-head', 'GET', '/user/hasan-head/profile')],
+      ['GroupInfo', await call('hasan-head', 'GET', '/identity/groups?userId=hasan-head')],
+      ['Task', await call('hasan-head', 'GET', `/task/${taskId}`)],
+      ['Variables', await call('hasan-head', 'GET', `/task/${taskId}/form-variables`)],
+      ['Count', await call('hasan-head', 'GET', '/task/count')],
+      ['Filter', filter],
+      ['Comment', comment],
+      ...((await call('hasan-head', 'GET', `/task/${taskId}/identity-links`)) as unknown[]).map((link) => ['IdentityLink', link] as [string, unknown]),
+      ...((await call('admin', 'GET', '/deployment')) as unknown[]).slice(0, 1).map((d) => ['Deployment', d] as [string, unknown]),
+      ...((await call('hasan-head', 'GET', '/process-definition?key=cotton-warehouse-license')) as unknown[]).map((d) => ['ProcessDefinition', d] as [string, unknown]),
+      ['RuntimeProcessInstance', await call('hasan-head', 'GET', `/process-instance/${instanceId}`)],
+      ['ActivityInstance', await call('hasan-head', 'GET', `/process-instance/${instanceId}/activity-instances`)],
+      ['HistoricProcessInstance', await call('hasan-head', 'GET', `/history/process-instance/${instanceId}`)],
+      ...((await call('hasan-head', 'GET', `/history/activity-instance?processInstanceId=${instanceId}`)) as unknown[]).map((a) => ['HistoricActivityInstance', a] as [string, unknown]),
+      ...((await call('hasan-head', 'GET', `/history/task?processInstanceId=${instanceId}`)) as unknown[]).map((a) => ['HistoricTask', a] as [string, unknown]),
+      ...((await call('hasan-head', 'GET', `/history/variable-instance?processInstanceId=${instanceId}`)) as unknown[]).map((a) => ['HistoricVariableInstance', a] as [string, unknown]),
+      ...((await call('hasan-head', 'GET', `/history/user-operation?processInstanceId=${instanceId}`)) as unknown[]).map((a) => ['UserOperation', a] as [string, unknown]),
+      ['CamundaError', await call('hasan-head', 'GET', '/task/no-such-task')],
+    ];
+    // The check bites: a task without its fields, or a comment with a number for its message, is reported.
+    expect(problems('Task', { id: 1 })).not.toEqual([]);
+    expect(problems('Comment', { ...(comment as object), message: 7 })).toEqual(['Comment/message must be string']);
+    expect(checks.length).toBeGreaterThan(20);
+    expect(checks.flatMap(([name, value]) => problems(name, value))).toEqual([]);
   });
 
   it('lists every unsupported part with its reason', () => {
