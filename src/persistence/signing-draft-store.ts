@@ -1,4 +1,4 @@
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { SigningDraftEntity, SigningDraftRow } from './signing-draft-entity';
 import { writeTransaction } from './write-lock';
 
@@ -30,16 +30,5 @@ export class SqlSigningDraftStore {
       await repo.insert(row);
       return row;
     });
-  }
-
-  /** Writes the signature of an unsigned draft; false when it is already signed. */
-  async recordSignature(taskId: string, signature: Pick<SigningDraftRow, 'cms' | 'signedBy' | 'signerIin' | 'signedAt'>): Promise<boolean> {
-    const result = await writeTransaction(this.dataSource, (manager) => manager.getRepository(SigningDraftEntity).update({ taskId, cms: IsNull() }, signature));
-    return (result.affected ?? 0) > 0;
-  }
-
-  /** Takes back a signature whose step could not be completed (the task stays open, unsigned). */
-  async clearSignature(taskId: string): Promise<void> {
-    await writeTransaction(this.dataSource, (manager) => manager.getRepository(SigningDraftEntity).update({ taskId }, { cms: null, signedBy: null, signerIin: null, signedAt: null }));
   }
 }

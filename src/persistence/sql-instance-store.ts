@@ -5,6 +5,7 @@ import { IncidentFilter, InstanceAggregate, InstanceStore, RiskStore, TaskHolder
 import { TaskTransition, UnitOfWork } from './unit-of-work';
 import { writeTransaction } from './write-lock';
 import { ExternalTaskEntity } from './external-task-entity';
+import { SigningDraftEntity } from './signing-draft-entity';
 
 /** Callers above this many levels are not followed (call activities nest at most 8 deep, the step refuses more). */
 const MAX_CALLERS = 32;
@@ -241,6 +242,10 @@ async function writeUnitOfWork(manager: EntityManager, uow: UnitOfWork): Promise
   if (uow.newExternalTasks.length > 0) await manager.getRepository(ExternalTaskEntity).insert(uow.newExternalTasks);
   for (const incident of uow.incidents) await manager.getRepository(IncidentEntity).save(incident);
   if (uow.notifications.length > 0) await manager.getRepository(NotificationEntity).insert(uow.notifications);
+  for (const { taskId, ...signature } of uow.signatures) {
+    const result = await manager.createQueryBuilder().update(SigningDraftEntity).set(signature).where('"taskId" = :taskId AND cms IS NULL', { taskId }).execute();
+    if (!result.affected) throw new DomainError('conflict', 'ALREADY_SIGNED', `The document of task ${taskId} is already signed, or was never shown`);
+  }
   if (uow.history.length > 0) await manager.getRepository(HistoryEntity).insert(uow.history);
 }
 

@@ -27,6 +27,16 @@ export interface ExternalTaskTransition {
   patch: Partial<ExternalTaskRow>;
 }
 
+/** A person's signature of a signing step's draft, written with the step's completion (never apart from it). */
+export interface SignatureWrite {
+  taskId: string;
+  /** Base64 DER of the CMS, the draft attached. */
+  cms: string;
+  signedBy: string;
+  signerIin: string | null;
+  signedAt: string;
+}
+
 /** What one projection adds to an operation's changes (everything but the instance rows). */
 export interface Changes {
   newTasks?: TaskInsert[];
@@ -58,6 +68,8 @@ export class UnitOfWork {
   readonly incidents: IncidentRow[] = [];
   readonly notifications: NotificationRow[] = [];
   readonly timerTransitions: TimerTransition[] = [];
+  /** Signatures of drafts: each must find its draft still unsigned, or the whole operation fails. */
+  readonly signatures: SignatureWrite[] = [];
   readonly newExternalTasks: ExternalTaskRow[] = [];
   readonly externalTaskTransitions: ExternalTaskTransition[] = [];
 

@@ -7,6 +7,7 @@ import { User } from '../identity/users';
 import { IncidentRow, InstanceRow, InstanceState, TaskRow, TimerRow } from '../persistence/entities';
 import { isUniqueViolation } from '../persistence/errors';
 import { IncidentFilter, InstanceStore, TaskWithGroups } from '../persistence/instance-store';
+import type { SignatureWrite } from '../persistence/unit-of-work';
 import { caseYear, formatCaseNumber, givenCaseNumber } from './case-number';
 import { deterministicId } from './deterministic-id';
 import { validateChoices, validateVariables } from './form-validation';
@@ -33,10 +34,10 @@ export type CompletedTask = TaskRow & { processInstanceState: InstanceState; out
 /** The actor recorded when the host's timer service advances an instance. */
 const TIMER_USER: User = { id: 'timer-service', name: 'Timer service', groups: [] } as unknown as User;
 
-/** The person's signature of a signing step's document: checked (and stored) before the step completes. */
+/** The person's signature of a signing step's document: checked before the step completes, stored with it. */
 export interface TaskSignature {
-  /** Throws when the signature is refused; answers the history detail of the signed document. */
-  check(task: TaskRow): Promise<Record<string, unknown>>;
+  /** Throws when the signature is refused; answers the signature to store and the history detail of the signed document. */
+  check(task: TaskRow): Promise<{ signature: SignatureWrite; history: Record<string, unknown> }>;
 }
 
 /**
@@ -125,7 +126,7 @@ export class ProcessRuntime {
   /**
    * Completes a task. A signing step (its `signs` property) is completed only with `signature`: the
    * check of the person's signature runs here, under the instance's lock and after every other
-   * check, and what it answers is the step's `document-signed` history row, committed with the
+   * check; the signature and the step's `document-signed` history row are committed with the
    * completion.
    */
   async completeTask(taskId: string, variables: unknown, user: User, signature?: TaskSignature): Promise<CompletedTask> {
@@ -151,7 +152,11 @@ export class ProcessRuntime {
       const signed = signature ? await signature.check(current.task) : undefined;
 
       const completedAt = await step.completeTask(instance, current, (variables ?? {}) as Variables);
-      if (signed) step.uow.history.push(historyRow(this.options.clock.now(), instance.row.id, 'document-signed', current.task.taskDefinitionKey, current.task.name, user.id, signed));
+      if (signed) {
+        // One transaction: the signature, the completion and its history row are stored together or not at all.
+        step.uow.signatures.push(signed.signature);
+        step.uow.history.push(historyRow(this.options.clock.now(), instance.row.id, 'document-signed', current.task.taskDefinitionKey, current.task.name, user.id, signed.history));
+      }
       await this.options.store.commit(step.uow);
       return { ...current.task, state: 'completed', completedAt, completedBy: user.id, processInstanceState: instance.row.state, outcome: instance.row.outcome };
     });

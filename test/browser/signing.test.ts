@@ -89,15 +89,18 @@ describe('the head signs the draft through NCALayer (Chromium, NCALayer simulato
     const preview = page.locator('iframe.draft-preview');
     expect(await preview.count()).toBe(1);
     // The preview comes before the button.
-    expect(await page.evaluate(() => {
-      const frame = document.querySelector('iframe.draft-preview')!;
-      const button = document.querySelector('[data-action="sign"]')!;
-      return Boolean(frame.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING);
-    })).toBe(true);
+    expect(
+      await page.evaluate(() => {
+        const doc = (globalThis as any).document;
+        const frame = doc.querySelector('iframe.draft-preview');
+        const button = doc.querySelector('[data-action="sign"]');
+        return Boolean(frame.compareDocumentPosition(button) & (globalThis as any).Node.DOCUMENT_POSITION_FOLLOWING);
+      }),
+    ).toBe(true);
     expect((await page.locator('.signing h2').textContent())!.trim()).toBe(kk.signTitle);
     // The bytes the page shows: the blob behind the preview and the "open" link.
     const bytes = await page.evaluate(async () => {
-      const src = document.querySelector('iframe.draft-preview')!.getAttribute('src')!;
+      const src = (globalThis as any).document.querySelector('iframe.draft-preview').getAttribute('src') as string;
       return Array.from(new Uint8Array(await (await fetch(src)).arrayBuffer()));
     });
     previewed = new Uint8Array(bytes);

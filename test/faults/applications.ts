@@ -1,6 +1,7 @@
 import type { FormField } from '../../src/definitions/model';
 import { formValues, randomValue } from '../support/form-values';
 import { declaredIn, startFormOf } from '../support/reglament-driver';
+import { cmsOver, credentialsOf, signerCertificate } from '../support/signing';
 import type { SimulatorControl } from '../support/simulators';
 import { userOf } from '../support/test-host';
 import { Cut, FaultClient, sleep } from './client';
@@ -32,6 +33,8 @@ export async function startFormsOf(api: FaultClient, reglaments: string[]): Prom
 export class ApplicationClient {
   readonly applications: Application[] = [];
   private readonly taskForms = new Map<string, FormField[]>();
+  /** Signing steps by task id: the kind of document their person signs. */
+  private readonly taskSigns = new Map<string, string>();
   private readonly taskValues = new Map<string, Record<string, unknown>>();
 
   constructor(
@@ -108,6 +111,7 @@ export class ApplicationClient {
       const full = await this.api.read('admin', `/tasks/${task.id}`);
       if (full.status !== 200) throw new Error(`task ${task.id}: ${full.status}`);
       this.taskForms.set(task.id, full.body.formFields as FormField[]);
+      if (full.body.signs) this.taskSigns.set(task.id, full.body.signs);
     }
     const group = (task.candidateGroups as string[])[0] ?? 'admin';
     const user = this.o.users.has(userOf(group)) ? userOf(group) : 'admin';
@@ -115,7 +119,8 @@ export class ApplicationClient {
     if (!this.taskValues.has(task.id)) this.taskValues.set(task.id, formValues(this.taskForms.get(task.id)!, {}, randomValue(this.o.random)));
     const variables = this.taskValues.get(task.id)!;
     try {
-      const res = await this.api.once(user, 'POST', `/tasks/${task.id}/complete`, { variables });
+      // A signing step: the user's EDS over the draft the server keeps (fetched again after a kill: the same bytes).
+      const res = this.taskSigns.has(task.id) ? await this.sign(user, task.id) : await this.api.once(user, 'POST', `/tasks/${task.id}/complete`, { variables });
       if (res.status === 200) {
         this.tally.steps++;
         this.tally.acknowledged.push({ taskId: task.id, instanceId: task.processInstanceId, activityId: task.taskDefinitionKey, label: `${app.key}/${task.taskDefinitionKey}` });
@@ -124,6 +129,13 @@ export class ApplicationClient {
       if (!(error instanceof Cut)) throw error;
       this.tally.cut++; // the next round reloads the tasks: completed, or still open and tried again
     }
+  }
+
+  private async sign(user: string, taskId: string) {
+    const draft = await this.api.bytes(user, `/tasks/${taskId}/draft.pdf`);
+    if (draft.status !== 200) return { status: draft.status, body: Buffer.from(draft.bytes).toString('utf8') };
+    const cms = await cmsOver(draft.bytes, credentialsOf(await signerCertificate(this.o.sim.simulators.ca, user)));
+    return this.api.once(user, 'POST', `/tasks/${taskId}/sign`, { cms });
   }
 
   /** No open task: an incident of the application's tree (a step the kill cut off left one) is retried. */

@@ -17,6 +17,8 @@ export interface FaultClient {
   once(user: string, method: string, route: string, body?: unknown, extraHeaders?: Record<string, string>): Promise<Answer>;
   /** Repeated until a server answers (reads change nothing). */
   read(user: string, route: string): Promise<Answer>;
+  /** The bytes of a GET (a document), repeated until a server answers. */
+  bytes(user: string, route: string): Promise<{ status: number; bytes: Uint8Array }>;
 }
 
 export function faultClient(server: ServerUnderTest): FaultClient {
@@ -50,5 +52,15 @@ export function faultClient(server: ServerUnderTest): FaultClient {
       }
     }
   }
-  return { once, read };
+  async function bytes(user: string, route: string): Promise<{ status: number; bytes: Uint8Array }> {
+    for (;;) {
+      try {
+        const response = await fetch(`${await server.current()}/api${route}`, { headers: { authorization: `Bearer ${tokenOf(user)}` }, signal: AbortSignal.timeout(60_000) });
+        return { status: response.status, bytes: new Uint8Array(await response.arrayBuffer()) };
+      } catch {
+        await sleep(20);
+      }
+    }
+  }
+  return { once, read, bytes };
 }

@@ -8,7 +8,7 @@ import { User } from '../../identity/users';
 import type { InstanceRow, TaskRow } from '../../persistence/api-store';
 import type { SigningDraftRow } from '../../persistence/signing-draft-store';
 import { HostContext } from '../context';
-import { conflict, DomainError, notFound } from '../errors';
+import { DomainError, notFound } from '../errors';
 import { ApiRoute, route } from '../route-table';
 import { caseScopeOf } from './cases';
 import { verificationUrl } from './documents';
@@ -173,18 +173,15 @@ export function signingRoutes(host: HostContext): ApiRoute[] {
         if (!draft) throw new DomainError('conflict', 'DRAFT_NOT_SHOWN', `The document of task ${task.id} was never shown (GET /api/tasks/${task.id}/draft.pdf): a signature can only be of the bytes shown`);
         if (!host.signatures) throw new DomainError('internal', 'NO_VERIFIER', 'No EDS verifier is configured: a signature cannot be checked');
         const signatures = host.signatures;
-        let recorded = false;
-        try {
-          const completed = await host.runtime.completeTask(task.id, {}, user, {
-            check: async () => {
-              const now = host.clock.now();
-              const result = await checkSignedDraft(signedCms, new Uint8Array(Buffer.from(draft.pdf, 'base64')), user.iin, await signatures.verifier(), now);
-              if (!result.ok) throw new DomainError('invalid', 'SIGNATURE_REFUSED', result.message ?? 'The signature is refused', { failure: result.failure });
-              const cms = Buffer.from(signedCms.replace(/\s+/g, ''), 'base64').toString('base64');
-              const signedAt = result.signedAt ?? now.toISOString();
-              recorded = await host.signingDrafts.recordSignature(task.id, { cms, signedBy: user.id, signerIin: user.iin ?? null, signedAt });
-              if (!recorded) throw conflict(`The document of task ${task.id} is already signed`);
-              return {
+        const completed = await host.runtime.completeTask(task.id, {}, user, {
+          check: async () => {
+            const now = host.clock.now();
+            const result = await checkSignedDraft(signedCms, new Uint8Array(Buffer.from(draft.pdf, 'base64')), user.iin, await signatures.verifier(), now);
+            if (!result.ok) throw new DomainError('invalid', 'SIGNATURE_REFUSED', result.message ?? 'The signature is refused', { failure: result.failure });
+            const signedAt = result.signedAt ?? now.toISOString();
+            return {
+              signature: { taskId: task.id, cms: Buffer.from(signedCms.replace(/\s+/g, ''), 'base64').toString('base64'), signedBy: user.id, signerIin: user.iin ?? null, signedAt },
+              history: {
                 documentId: draft.id,
                 kind: draft.kind,
                 taskId: task.id,
@@ -194,15 +191,11 @@ export function signingRoutes(host: HostContext): ApiRoute[] {
                 signerName: result.subject?.commonName ?? null,
                 certificateSerial: result.subject?.serialNumber ?? null,
                 signedAt,
-              };
-            },
-          });
-          return { ...completed, documentId: draft.id, sha256: draft.sha256 };
-        } catch (error) {
-          // The completion did not commit: the step stays open and unsigned.
-          if (recorded) await host.signingDrafts.clearSignature(task.id);
-          throw error;
-        }
+              },
+            };
+          },
+        });
+        return { ...completed, documentId: draft.id, sha256: draft.sha256 };
       },
     }),
     route({
