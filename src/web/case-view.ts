@@ -219,14 +219,18 @@ export function isStep(entry: HistoryEntry): boolean {
   return STEP_KINDS.has(entry.type);
 }
 
-/** The values a completion sent, under their labels (the decision of the step). */
-function decisionList(values: Record<string, unknown>, catalogue: VariableCatalogue): HTMLElement | null {
+/** The values a completion sent, under their labels (the decision of the step); a chosen user by name, the id as its title. */
+function decisionList(values: Record<string, unknown>, catalogue: VariableCatalogue, userNames: Record<string, string> = {}): HTMLElement | null {
   const ids = Object.keys(values);
   if (ids.length === 0) return null;
   return h(
     'dl',
     { class: 'decision' },
-    ids.map((id) => [h('dt', { title: id, 'data-decision': id }, variableLabel(id, catalogue)), h('dd', {}, variableValue(id, values[id], catalogue, new Set()))]),
+    ids.map((id) => {
+      const value = values[id];
+      const user = typeof value === 'string' ? userNames[value] : undefined;
+      return [h('dt', { title: id, 'data-decision': id }, variableLabel(id, catalogue)), h('dd', {}, user ? h('span', { title: value as string, 'data-user': value as string }, user) : variableValue(id, value, catalogue, new Set()))];
+    }),
   );
 }
 
@@ -266,7 +270,7 @@ export function historySteps(history: HistoryEntry[], catalogue: VariableCatalog
         break;
       case 'task-completed':
         title = [element];
-        details = decisionList(data.variables ?? {}, catalogue);
+        details = decisionList(data.variables ?? {}, catalogue, entry.userNames);
         break;
       case 'task-cancelled':
         title = [element, ` (${tx.stepCancelledNote})`];

@@ -160,10 +160,12 @@ describe('what a step produces, written in the web app (Chromium)', () => {
     for (const [id, text] of [['headResolution', RESOLUTION], ['conclusionText', CONCLUSION], ['refusalReason', REASON]]) {
       const decision = reader.locator(`[data-step="task-completed"] dt[data-decision="${id}"] + dd`);
       expect(await decision.textContent()).toBe(text);
-      expect(await decision.evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('pre-wrap');
+      expect(await decision.evaluate((el) => (globalThis as any).getComputedStyle(el).whiteSpace)).toBe('pre-wrap');
     }
     expect(await reader.locator('[data-step="task-completed"] dt[data-decision="conclusionText"]').textContent()).toBe('Motivated conclusion');
     expect(await reader.locator('[data-step="task-completed"] dt[data-decision="responsibleSpecialist"]').textContent()).toBe('Responsible specialist of the department');
+    // The chosen specialist by name, the id as its title.
+    expect(await reader.locator('[data-step="task-completed"] dt[data-decision="responsibleSpecialist"] + dd').textContent()).toBe(NAMES['second-specialist']);
   });
 
   it('no unexpected console errors', () => {

@@ -122,8 +122,10 @@ describe('the work a step produces, as form fields', () => {
     // Another specialist of the group cannot take it over by completing or claiming it.
     expect((await complete('sanzhar-specialist', check.id, { documentsComplete: true })).status).toBe(409);
     expect((await t.call('sanzhar-specialist', 'POST', `/tasks/${check.id}/claim`)).status).toBe(409);
-    const history = (await t.call('admin', 'GET', `/process-instances/${id}/history`)).body as { type: string; activityId: string; data: Record<string, unknown> }[];
+    const history = (await t.call('admin', 'GET', `/process-instances/${id}/history`)).body as { type: string; activityId: string; data: Record<string, unknown>; userNames?: Record<string, string> }[];
     expect(history.find((h) => h.type === 'task-created' && h.activityId === 'initial-check')?.data).toMatchObject({ assignee: 'second-specialist', candidateGroups: ['specialist'] });
+    // The step that chose names the chosen user for those who read the case.
+    expect(history.find((h) => h.type === 'task-completed' && h.activityId === 'assign-specialist')).toMatchObject({ userNames: { 'second-specialist': 'second-specialist' } });
 
     // The specialist's later steps go to the same user.
     expect((await complete('second-specialist', check.id, { documentsComplete: true })).status).toBe(200);

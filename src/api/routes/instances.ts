@@ -155,9 +155,14 @@ export function instanceRoutes(host: HostContext): ApiRoute[] {
       responses: { 200: { description: 'OK', schema: z.array(HistoryEntrySchema) } },
       async handle({ params, user }) {
         const row = await visibleInstance(params.id, user);
+        // The users a step chose (a users-of-group field) by name, as a case's viewers see its tasks' holders.
+        const choices = new Set([...(await host.definitions.load(row.definitionId)).model.userTasks.values()].flatMap((t) => t.formFields.filter((f) => f.choices).map((f) => f.id)));
         return (await host.store.history(row.id)).map((entry) => {
           const presented = presentHistory(entry);
-          return presented.user ? { ...presented, userName: host.users.nameOf(presented.user) } : presented;
+          const named = presented.user ? { ...presented, userName: host.users.nameOf(presented.user) } : presented;
+          const variables = entry.type === 'task-completed' ? ((presented.data as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) : {};
+          const chosen = Object.entries(variables).filter(([id, value]) => choices.has(id) && typeof value === 'string');
+          return chosen.length > 0 ? { ...named, userNames: Object.fromEntries(chosen.map(([, value]) => [value as string, host.users.nameOf(value as string)])) } : named;
         });
       },
     }),

@@ -171,6 +171,7 @@ export const HistoryEntrySchema = z
     activityName: z.string().optional(),
     user: z.string().optional(),
     userName: z.string().optional().meta({ description: "The user's display name" }),
+    userNames: z.record(z.string(), z.string()).optional().meta({ description: 'A completed step that chose users (a users-of-group field): their display names by id' }),
     data: z.unknown().optional(),
   })
   .meta({ id: 'HistoryEntry' });
