@@ -108,6 +108,17 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
       ['bad-form', 'Form field "name" has unsupported constraint "validator"; supported: required, readonly, pattern, minlength, maxlength, min, max, iin-bin'],
       ['bad-form', 'Form field "name" has a pattern constraint without a regular expression (config)'],
     ],
+    'invalid-properties.bpmn': () => [
+      ['resolve', 'Form field "count" property multiline must be true or false, got "yes"'],
+      ['resolve', 'Form field "count" property multiline is for a string field, not type "long"'],
+      ['resolve', 'Form field "executor" property choices is for a string field (the chosen user\'s id), not type "enum"'],
+      ['resolve', 'Form field "note" has unsupported property "placeholder"; supported: multiline, choices, requiredIf'],
+      ['conclude', 'camunda:assignee "${users.first()}" must be a user id or ${variable} naming a users-of-group form field; no other expression is evaluated'],
+      ['conclude', 'Form field "text" property requiredIf compares boolean field "positive" with "no"; use true or false'],
+      ['conclude', 'Form field "reason" property requiredIf compares enum field "decision" with "refused", which is none of its values'],
+      ['conclude', 'Form field "other" property requiredIf names "missing", which is no other field of this form'],
+      ['conclude', 'Form field "loose" property requiredIf must be <field>=<value>, got "positive"'],
+    ],
     'invalid-patterns.bpmn': () => [
       ['start', `Form field "nested" pattern "^(a+)+$" ${BACKTRACKS}`],
       ['start', `Form field "words" pattern "^(\\w+\\s?)*$" ${BACKTRACKS}`],
