@@ -6,7 +6,7 @@
  */
 import { api, ApiError, TaskDetail } from './api';
 import { h } from './dom';
-import { lang, t } from './i18n';
+import { formatDateTime, lang, t } from './i18n';
 import { signWithNcaLayer } from './ncalayer';
 import { refusalText } from './refusals';
 
@@ -70,4 +70,44 @@ export async function signingSection(task: TaskDetail, enabled: boolean, onSigne
   }
 
   return section;
+}
+
+interface PersonSignature {
+  id: string;
+  kind: string;
+  sha256: string;
+  signed: boolean;
+  signedByName: string | null;
+  signerIin: string | null;
+  signedAt: string | null;
+  pdf: string;
+  cms: string | null;
+}
+
+/** The case's documents its people signed with EDS: the exact PDF shown and signed, and its CMS. */
+export async function personSignaturesSection(instanceId: string): Promise<HTMLElement | null> {
+  const tx = t();
+  const all = await api<PersonSignature[]>(`/process-instances/${encodeURIComponent(instanceId)}/signatures`).catch(() => [] as PersonSignature[]);
+  const signed = all.filter((d) => d.signed);
+  if (signed.length === 0) return null;
+  return h(
+    'section',
+    { class: 'person-signatures' },
+    h('h2', {}, tx.signedByPeople),
+    h(
+      'ul',
+      {},
+      signed.map((d) =>
+        h(
+          'li',
+          { 'data-signed-document': d.id },
+          `${d.signedByName ?? '—'}${d.signerIin ? ` (${d.signerIin})` : ''}, ${formatDateTime(d.signedAt)}: `,
+          h('a', { href: d.pdf, target: '_blank', rel: 'noopener', 'data-action': 'signed-pdf' }, tx.signedPdf),
+          ' · ',
+          d.cms ? h('a', { href: d.cms, 'data-action': 'signed-cms' }, tx.signedCms) : null,
+          h('div', { class: 'hint', 'data-field': 'signed-sha256' }, tx.signHash(d.sha256)),
+        ),
+      ),
+    ),
+  );
 }

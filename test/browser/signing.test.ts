@@ -157,5 +157,14 @@ describe('the head signs the draft through NCALayer (Chromium, NCALayer simulato
     // The signature over the stored PDF: verified detached against the stored bytes, and attached (its content is those bytes).
     execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', path.join(dir, 'licence.p7s'), '-content', path.join(dir, 'licence.pdf'), '-CAfile', path.join(dir, 'root.pem'), '-purpose', 'any', '-out', path.join(dir, 'verified.pdf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     expect(sha256(new Uint8Array(fs.readFileSync(path.join(dir, 'verified.pdf'))))).toBe(sha256(previewed));
+
+    // The case page lists the signed document; its link serves exactly the signed bytes.
+    await page.goto(`${t.url}/instances/${instanceId}`);
+    await pageReady(page);
+    const link = page.locator(`[data-signed-document="${document.id}"] a[data-action="signed-pdf"]`);
+    expect(await link.count()).toBe(1);
+    const served = await page.evaluate(async (href) => Array.from(new Uint8Array(await (await fetch(href, { credentials: 'same-origin' })).arrayBuffer())), (await link.getAttribute('href'))!);
+    expect(sha256(new Uint8Array(served))).toBe(sha256(previewed));
+    await screenshot(page, 'signing-03-case');
   });
 });

@@ -357,6 +357,9 @@ export const en: Texts = {
   signCancelled: 'Signing was cancelled in NCALayer; the step stays open.',
   signUnreachable: (url: string) => `NCALayer does not answer (${url}). Start NCALayer and try again.`,
   signNcaLayerError: (message: string) => `NCALayer did not sign: ${message}`,
+  signedByPeople: 'Decisions signed with EDS',
+  signedPdf: 'The signed document (PDF)',
+  signedCms: 'The signature (CMS, .p7s)',
   signRefused: {
     'other-iin': 'The certificate chosen is not yours: its IIN is not the one recorded for you. Choose your own key.',
     revoked: 'The certificate chosen has been revoked (it is on the CA\'s revocation list). Sign with a valid key.',

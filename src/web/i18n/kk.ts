@@ -364,6 +364,9 @@ export const kk = {
   signCancelled: 'NCALayer-де қол қою тоқтатылды; қадам ашық күйінде қалды.',
   signUnreachable: (url: string) => `NCALayer жауап бермейді (${url}). NCALayer-ді іске қосып, қайталап көріңіз.`,
   signNcaLayerError: (message: string) => `NCALayer қол қоймады: ${message}`,
+  signedByPeople: 'ЭЦҚ-мен қол қойылған шешімдер',
+  signedPdf: 'Қол қойылған құжат (PDF)',
+  signedCms: 'Қолтаңба (CMS, .p7s)',
   signRefused: {
     'other-iin': 'Таңдалған сертификат сіздікі емес: ондағы ЖСН сізге тіркелген ЖСН-ге сәйкес келмейді. Өз кілтіңізді таңдаңыз.',
     revoked: 'Таңдалған сертификат кері қайтарылған (КТТ тізімінде). Жарамды кілтпен қол қойыңыз.',

@@ -358,6 +358,9 @@ export const ru: Texts = {
   signCancelled: 'Подписание в NCALayer отменено; шаг остаётся открытым.',
   signUnreachable: (url: string) => `NCALayer не отвечает (${url}). Запустите NCALayer и повторите.`,
   signNcaLayerError: (message: string) => `NCALayer не подписал: ${message}`,
+  signedByPeople: 'Решения, подписанные ЭЦП',
+  signedPdf: 'Подписанный документ (PDF)',
+  signedCms: 'Подпись (CMS, .p7s)',
   signRefused: {
     'other-iin': 'Выбранный сертификат не ваш: ИИН в нём не совпадает с ИИН, записанным за вами. Выберите свой ключ.',
     revoked: 'Выбранный сертификат отозван (в списке отозванных сертификатов). Подпишите действующим ключом.',

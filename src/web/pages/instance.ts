@@ -9,6 +9,7 @@ import { commentsSection } from '../collaboration';
 import { attachmentsSection } from '../attachments';
 import { diagramTexts, named, translationNote, translatedDiagram } from '../translations';
 import { eventWord, stateWord, timeLimitWords } from '../words';
+import { personSignaturesSection } from '../signing';
 
 /**
  * An instance: the diagram of its version with completed elements, the current element(s), the
@@ -85,6 +86,7 @@ export const instancePage: Page = async (root, params) => {
     h('section', { class: 'case-variables' }, h('h2', {}, tx.variables), variablesSection(instance.variables, catalogue, documents)),
     signedDocumentsSection(documents, catalogue),
     printLinks(instance.id, instance.variables, documents),
+    await personSignaturesSection(instance.id),
     instance.incidents?.length
       ? h('section', {}, h('h2', {}, tx.incidents), h('ul', {}, instance.incidents.map((i) => h('li', { 'data-incident': i.activityId }, `${i.activityId} (${i.handler}): ${i.message}`))), session.isAdmin() ? retryButton(instance.id) : null)
       : null,
