@@ -27,7 +27,8 @@ import { startTestHost, TestHost, tokenOf } from '../support/test-host';
  *   cockpit): GET /process-definition/statistics, GET /history/process-instance?unfinished=true paged,
  *   GET /process-instance/{id}, /history/process-instance/{id}, /process-instance/{id}/activity-instances
  *   (markers: nodes with a parentActivityInstanceId), /history/activity-instance, the variables,
- *   /history/task, /history/incident; the tasklist's history tab reads /history/user-operation;
+ *   /history/task, /history/incident and the runtime /incident (incident.js); the tasklist's
+ *   history tab reads /history/user-operation;
  * - components/TaskForm.jsx and TaskForm_helpers.js (GeneratedTaskForm): formKey null and no
  *   camundaFormRef mean a generated form; GET /task/{id}/rendered-form as text (cam-variable-name,
  *   cam-variable-type, required, labels, options) and GET /task/{id}/form-variables; a form with
@@ -239,6 +240,7 @@ describe('webapps-neo against /engine-rest', () => {
     expect(tasks.map((x) => x.taskDefinitionKey)).toEqual(expect.arrayContaining(['register-application', 'initial-check']));
     expect(tasks.find((x) => x.id === taskId)).toEqual(expect.objectContaining({ name: expect.any(String), startTime: expect.any(String), assignee: expect.anything() }));
     expect((await neo('GET', `/history/incident?processInstanceId=${instanceId}`, undefined, head)).body).toEqual([]);
+    expect((await neo('GET', `/incident?processInstanceId=${instanceId}`, undefined, head)).body).toEqual([]);
 
     // The task's history tab in the tasklist (load_task_chain, history_from_operations) sends the
     // task's executionId as processInstanceId (in Camunda a sequential task runs in the instance's own

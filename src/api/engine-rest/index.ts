@@ -23,6 +23,7 @@ import { engineExternalTaskRoutes } from './external-tasks';
 import { engineIdentityVerifyRoutes, engineUserRoutes } from './identity';
 import { engineRenderedFormRoutes } from './rendered-form';
 import { engineTaskCommentRoutes } from './task-comments';
+import { engineIncidentRoutes } from './incidents';
 import { engineUnsupportedRoutes, UNSUPPORTED } from './unsupported';
 import { engineRestOpenApiDocument } from './openapi-engine-rest';
 import { logUnhandledError } from '../../observability/request-log';
@@ -188,6 +189,7 @@ export function engineRestRoutes(host: HostContext, limiter?: SignInLimiter): Ro
   router.use(engineExternalTaskRoutes(host));
   router.use(engineRenderedFormRoutes(host));
   router.use(engineTaskCommentRoutes(host));
+  router.use(engineIncidentRoutes(host));
   router.use(engineUserRoutes(host));
   // Last of all: the parts of Camunda's API this server does not have, each with its reason.
   router.use(engineUnsupportedRoutes());

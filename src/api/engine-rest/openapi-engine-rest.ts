@@ -84,6 +84,14 @@ const SCHEMAS: Record<string, Json> = {
     },
     required: ['id', 'timestamp', 'operationType', 'entityType'],
   },
+  Incident: {
+    type: 'object',
+    properties: {
+      id: str(), processDefinitionId: str(), processInstanceId: str(), executionId: str(), incidentTimestamp: date(), incidentType: { const: 'failedJob' }, activityId: str(), failedActivityId: str(), causeIncidentId: str(), rootCauseIncidentId: str(),
+      configuration: nullableStr(), incidentMessage: nullableStr(), tenantId: { type: 'null' }, jobDefinitionId: { type: 'null' }, annotation: { type: 'null' },
+    },
+    required: ['id', 'processDefinitionId', 'processInstanceId', 'incidentTimestamp', 'incidentType', 'activityId', 'incidentMessage'],
+  },
   MessageCorrelation: { type: 'object', properties: { messageName: str(), businessKey: nullableStr(), processInstanceId: nullableStr(), correlationKeys: { type: 'object' }, processVariables: ref('Variables'), all: { type: 'boolean' }, resultEnabled: { type: 'boolean' } }, required: ['messageName'] },
   HistoryQuery: { type: 'object', description: "The query parameters of the matching GET as a JSON body (Camunda's POST query), with `sorting` as an array of { sortBy, sortOrder }" },
   ProcessDefinitionXml: obj({ id: str(), bpmn20Xml: str() }),
@@ -300,6 +308,8 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/history/user-operation', tag: 'History', summary: 'The same query as a JSON body', query: paging, body: 'HistoryQuery', ok: { status: 200, schema: 'UserOperation', array: true } },
   { method: 'get', path: '/history/user-operation/count', tag: 'History', summary: 'Number of results of the same query', ok: { status: 200, schema: 'Count' } },
   { method: 'post', path: '/history/user-operation/count', tag: 'History', summary: 'Number of results of the query body', body: 'HistoryQuery', ok: { status: 200, schema: 'Count' } },
+  { method: 'get', path: '/incident', tag: 'Incident', summary: 'Open incidents of the instances the caller may see (a failed step: type failedJob)', query: { incidentId: '', incidentType: '', processInstanceId: '', processDefinitionId: '', processDefinitionKey: '', activityId: '', failedActivityId: '', sortBy: 'incidentId, incidentMessage, incidentTimestamp, activityId, processInstanceId', sortOrder: '', ...paging }, ok: { status: 200, schema: 'Incident', array: true } },
+  { method: 'get', path: '/incident/count', tag: 'Incident', summary: 'Number of open incidents by the same query', ok: { status: 200, schema: 'Count' } },
   { method: 'post', path: '/message', tag: 'Message', summary: 'Message correlation: the reglaments wait for no message, so it is answered 400 RestException naming the message and the reason', body: 'MessageCorrelation', ok: { status: 400, description: 'RestException: no diagram waits for this message' }, errors: {} },
   { method: 'post', path: '/external-task/fetchAndLock', tag: 'External task', summary: 'Locks open external tasks of the topics for a worker (groups worker or admin), waiting up to asyncResponseTimeout', body: 'FetchAndLock', ok: { status: 200, schema: 'LockedExternalTask', array: true } },
   { method: 'get', path: '/external-task', tag: 'External task', summary: 'Open external tasks', query: { externalTaskId: '', topicName: '', workerId: '', processInstanceId: '', activityId: '', executionId: '', processDefinitionId: '', locked: '', notLocked: '', withRetriesLeft: '', noRetriesLeft: '', ...paging }, ok: { status: 200, schema: 'ExternalTask', array: true } },
