@@ -29,26 +29,31 @@ describe('signing the draft licence decision', () => {
   let taskId: string;
   const businessKey = 'SIGN-1';
 
-  beforeAll(async () => {
-    t = await startTestHost();
-    const started = await startApplication(t, KEY, { businessKey, starter: 'olga-office', channel: 'office', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'electronic' } });
+  /** An application up to the head's signing step, every step before it as the driver completes it; answers the instance and the task. */
+  async function atSigningStep(key: string): Promise<{ instanceId: string; taskId: string }> {
+    const started = await startApplication(t, KEY, { businessKey: key, starter: 'olga-office', channel: 'office', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'electronic' } });
     expect(started.status).toBe(201);
-    instanceId = started.body.id;
-    // Up to the head's signing step, every step as the driver completes it.
+    let signing: string | undefined;
     await completeToEnd(httpPort(t), {
       key: KEY,
-      businessKey,
-      instanceId,
+      businessKey: key,
+      instanceId: started.body.id,
       beforeComplete: async (task) => {
         if (task.taskDefinitionKey === 'sign-decision') {
-          taskId = task.id;
+          signing = task.id;
           throw new Stop();
         }
       },
     }).catch((error) => {
       if (!(error instanceof Stop)) throw error;
     });
-    expect(taskId).toBeDefined();
+    expect(signing).toBeDefined();
+    return { instanceId: started.body.id, taskId: signing! };
+  }
+
+  beforeAll(async () => {
+    t = await startTestHost();
+    ({ instanceId, taskId } = await atSigningStep(businessKey));
     expect((await t.call(HEAD, 'POST', `/tasks/${taskId}/claim`)).status).toBe(200);
   });
   afterAll(async () => t?.close());
@@ -179,5 +184,19 @@ describe('signing the draft licence decision', () => {
     const tampered = await (await fetch(url!)).text();
     expect(tampered).toContain('data-authentic="false"');
     expect(tampered).toContain('НЕ подлинный');
+  });
+
+  it('two signatures sent at once: one completes the step, the other is refused, and the stored CMS is the winner\'s', async () => {
+    const second = await atSigningStep('SIGN-2');
+    const draft = await fetchDraft(t.url, second.taskId, HEAD);
+    const credentials = credentialsOf(await signerCertificate(t.simulators.ca, HEAD));
+    const [a, b] = [await cmsOver(draft.bytes, credentials), await cmsOver(draft.bytes, credentials)];
+    const answers = await Promise.all([a, b].map((cms) => t.call(HEAD, 'POST', `/tasks/${second.taskId}/sign`, { cms })));
+    expect(answers.map((x) => x.status).sort()).toEqual([200, 409]);
+    const history = (await t.call('admin', 'GET', `/process-instances/${second.instanceId}/history`)).body as any[];
+    expect(history.filter((h) => h.type === 'document-signed')).toHaveLength(1);
+    const [document] = (await t.call(HEAD, 'GET', `/process-instances/${second.instanceId}/signatures`)).body;
+    const stored = Buffer.from(await (await fetch(`${t.url}${document.cms}`, { headers: { authorization: `Bearer token-of-${HEAD}` } })).arrayBuffer()).toString('base64');
+    expect(stored).toBe(answers[0].status === 200 ? a : b);
   });
 });
