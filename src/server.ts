@@ -27,8 +27,8 @@ async function main(): Promise<void> {
   const users = firstRunDemoUsers ? new UserDirectory([]) : UserDirectory.fromFile(usersFile);
   // External systems: configured base URLs, or local simulators for those not configured.
   const external = await externalSystemsForRun(config.externalSystems, { dataDir: config.dataDir, employees: users.list().map((u) => u.id) });
-  // With the CA simulated and no NCALAYER_URL, a local NCALayer simulator signs for the demo users (never in production).
-  const ncalayer = external.simulators && !process.env.NCALAYER_URL ? await NcaLayerSimulator.start() : undefined;
+  // The demo run (simulated systems, demo users, no NCALAYER_URL): a local NCALayer simulator signs for the demo users. Never in production.
+  const ncalayer = external.simulators && !config.usersFile && !process.env.NCALAYER_URL ? await NcaLayerSimulator.start() : undefined;
   if (ncalayer) config.ncalayerUrl = ncalayer.url;
   const host = await createHost({ config, users, handlers: createDefaultHandlers(external.adapters), signatures: external.adapters.eds, logger, awaitDeployment: true });
 
