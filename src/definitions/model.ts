@@ -105,6 +105,28 @@ export interface UserTaskModel extends ElementModel {
    * (POST /api/tasks/{id}/sign), never by a form.
    */
   signs?: string;
+  /**
+   * The `grantedIf` extension property (`<variable>=<value>`, a boolean or enum form field of an
+   * earlier step): where one step signs the act's result or its refusal, the `signs` kind is signed
+   * when the case's variable has that value (the service is granted), a refusal otherwise (also when
+   * no step set it, e.g. a refusal for incomplete documents). No expression is evaluated.
+   */
+  grantedIf?: { variable: string; value: string };
+}
+
+/** The kinds of document a signing step may sign (the result kinds documents/result-pdf.ts renders; a test keeps the two lists equal). */
+export const SIGNED_DOCUMENT_KINDS = ['licence', 'permit', 'certificate', 'attestat', 'notification', 'refusal'] as const;
+
+/**
+ * The kind a signing step signs in a case: `signs`, unless `grantedIf` does not hold for the case's
+ * variables, then the refusal. A boolean field's value is compared as the text true/false.
+ */
+export function signedKindOf(task: Pick<UserTaskModel, 'signs' | 'grantedIf'>, variables: Record<string, unknown>): string | undefined {
+  if (!task.signs) return undefined;
+  const condition = task.grantedIf;
+  if (!condition) return task.signs;
+  const value = variables[condition.variable];
+  return value !== undefined && value !== null && String(value) === condition.value ? task.signs : 'refusal';
 }
 
 /** `camunda:assignee` read: `${name}` names a variable, other text is a user id; undefined when empty or another expression. */
@@ -310,6 +332,8 @@ export function describeProcess(definitions: ModdleElement): ProcessModel {
       if (timeLimit !== undefined) userTask.timeLimit = timeLimit.trim();
       const signs = camundaPropertyValues(element, 'signs').find((value) => typeof value === 'string');
       if (signs !== undefined && signs.trim() !== '') userTask.signs = signs.trim();
+      const grantedIf = requiredIfCondition(camundaPropertyValues(element, 'grantedIf').find((value) => typeof value === 'string'));
+      if (grantedIf !== undefined) userTask.grantedIf = { variable: grantedIf.field, value: grantedIf.value };
       model.userTasks.set(base.id, userTask);
     } else if (is(element, 'bpmn:ServiceTask')) {
       const properties: Record<string, string> = {};

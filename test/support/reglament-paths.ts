@@ -67,6 +67,8 @@ export interface ReglamentPath {
    * instance-completed at the outcome. For paths whose tasks are all the top-level instance's.
    */
   audit?: boolean;
+  /** The documents people signed with EDS on the path, in order: [signing step, kind of document] (GET /process-instances/{id}/signatures). */
+  signed?: [task: string, kind: string][];
 }
 
 export interface ReglamentTable {
@@ -225,6 +227,10 @@ export class PathRunner {
     expect(await this.openTaskKeys('admin', businessKey)).toEqual([]);
     if (taskSteps(p.steps).length === 0) expect((await tasksOf(this.t, 'admin', businessKey, 'all')).items).toEqual([]);
     const history = p.audit || p.timersFired ? ((await this.t.call('admin', 'GET', `/process-instances/${id}/history`)).body as any[]) : [];
+    if (p.signed) {
+      const documents = (await this.t.call('admin', 'GET', `/process-instances/${id}/signatures`)).body as { taskDefinitionKey: string; kind: string; signed: boolean }[];
+      expect({ path: p.name, signed: documents.map((d) => [d.taskDefinitionKey, d.kind, d.signed]) }).toEqual({ path: p.name, signed: p.signed.map(([task, kind]) => [task, kind, true]) });
+    }
     if (p.timersFired) expect(history.filter((h) => h.type === 'timer-fired').map((h) => h.activityId)).toEqual(p.timersFired);
     if (p.timersNotArmed) {
       const timers = (await this.t.call('admin', 'GET', `/timers?processInstanceId=${id}`)).body as any[];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Request } from 'express';
 import { z } from 'zod';
 import { renderDocumentPdf, RESULT_KINDS, ResultDocumentFacts, ResultKind } from '../../documents/result-pdf';
+import { signedKindOf } from '../../definitions/model';
 import { checkSignedDraft, sha256Hex } from '../../documents/signing';
 import { assertMayActOnTask, maySeeCase } from '../../identity/access';
 import { User } from '../../identity/users';
@@ -49,8 +50,10 @@ async function signingTask(host: HostContext, taskId: string, user: User): Promi
   const groups = await host.store.taskGroups(task.id);
   assertMayActOnTask(user, task, groups);
   const model = (await host.definitions.load(task.definitionId)).model.userTasks.get(task.taskDefinitionKey);
-  const signs = model?.signs;
-  if (!signs) throw new DomainError('conflict', 'NOT_A_SIGNING_STEP', `Step "${task.name ?? task.taskDefinitionKey}" has no document to sign`);
+  if (!model?.signs) throw new DomainError('conflict', 'NOT_A_SIGNING_STEP', `Step "${task.name ?? task.taskDefinitionKey}" has no document to sign`);
+  // A step that signs the result or its refusal (grantedIf) reads the outcome an earlier step recorded in the case.
+  const instance = model.grantedIf ? await host.store.instance(task.processInstanceId) : null;
+  const signs = signedKindOf(model, instance ? (JSON.parse(instance.variables) as Record<string, unknown>) : {})!;
   if (!(RESULT_KINDS as readonly string[]).includes(signs)) throw new DomainError('unprocessable', 'UNKNOWN_DOCUMENT_KIND', `Step "${task.taskDefinitionKey}" signs "${signs}", which is none of ${RESULT_KINDS.join(', ')}`);
   return { task, signs: signs as ResultKind };
 }

@@ -13,6 +13,7 @@ import formFields = require('./rules/form-fields');
 import formFieldNotProduced = require('./rules/form-field-not-produced');
 import noScript = require('./rules/no-script');
 import serviceTaskHandler = require('./rules/service-task-handler');
+import signingStep = require('./rules/signing-step');
 import startable = require('./rules/startable');
 import timeLimit = require('./rules/time-limit');
 import timer = require('./rules/timer');
@@ -39,6 +40,7 @@ export const reglamentRules: Readonly<Record<string, RuleFactory>> = {
   'form-field-not-produced': formFieldNotProduced,
   'call-activity-target': callActivityTarget,
   'no-script': noScript,
+  'signing-step': signingStep,
   timer,
   startable,
   act,

@@ -47,6 +47,7 @@ const TABLE: Omit<ReglamentTable, 'key'> = {
       steps: prepared('issue', { refusalGroundsFound: false }),
       outcome: 'licence-issued',
       variables: { variant: 'issue', decision: 'issued', resultKind: 'licence', ...text('elicenseRequestNumber', 'licenceNumber', 'resultDocument') },
+      signed: [['sign-result', 'licence']] as [string, string][],
     },
     ...[...GROUP_A.slice(1), ...GROUP_B].map((variant) => ({
       name: reissued(variant),
@@ -55,6 +56,7 @@ const TABLE: Omit<ReglamentTable, 'key'> = {
       steps: prepared(variant, { refusalGroundsFound: false }),
       outcome: 'licence-reissued',
       variables: { variant, decision: 'issued', resultKind: 'licence', ...text('resultDocument') },
+      signed: [['sign-result', 'licence']] as [string, string][],
     })),
     ...['issue', 'reissue-entrepreneur'].map((variant) => ({
       name: `portal: motivated refusal under para. 10 of the Standard, case ${variant} (condition 3 -> process 6)`,
@@ -63,6 +65,8 @@ const TABLE: Omit<ReglamentTable, 'key'> = {
       steps: prepared(variant, { refusalGroundsFound: true, refusalReason: REFUSAL_REASON }),
       outcome: 'refused-standard-grounds',
       variables: { decision: 'refused', resultKind: 'refusal', refusalReason: REFUSAL_REASON },
+      // The head signs the motivated refusal the executor prepared (grantedIf refusalGroundsFound=false does not hold), not a licence.
+      signed: [['sign-result', 'refusal']] as [string, string][],
     })),
     {
       name: 'portal: documents incomplete -> written refusal of further consideration, signed by the head (condition 3 -> process 6)',
@@ -75,6 +79,7 @@ const TABLE: Omit<ReglamentTable, 'key'> = {
       ],
       outcome: 'refused-incomplete-documents',
       variables: { documentsComplete: false, decision: 'refused', resultKind: 'refusal' },
+      signed: [['sign-refusal-incomplete', 'refusal']],
     },
     ...PORTAL_REFUSALS.map((row) => ({ ...row, form: { variant: 'issue' } })),
   ],

@@ -15,6 +15,7 @@ const PATHS: ReglamentPath[] = [
     steps: [...RECEPTION, ['specialist', 'check-qualification', { qualificationMet: true }], ['head', 'sign-certificate']],
     outcome: 'certificate-issued',
     variables: { decision: 'issued', resultKind: 'certificate', ...text('elicenseRequestNumber', 'resultDocument') },
+    signed: [['sign-certificate', 'certificate']],
   },
   {
     name: 'portal: qualification requirements not met -> motivated refusal (condition 3 -> process 6)',
@@ -22,6 +23,8 @@ const PATHS: ReglamentPath[] = [
     steps: [...RECEPTION, ['specialist', 'check-qualification', { qualificationMet: false, refusalReason: 'Біліктілік талаптарына сәйкес келмейді' }], ['head', 'sign-certificate']],
     outcome: 'refused-qualification',
     variables: { decision: 'refused', resultKind: 'refusal' },
+    // The head signs the refusal the executor's check led to, not the certificate (grantedIf qualificationMet=true does not hold).
+    signed: [['sign-certificate', 'refusal']],
   },
   ...PORTAL_REFUSALS,
 ];

@@ -17,6 +17,7 @@ const PATHS: ReglamentPath[] = [
     form: { variant: 'issue', resultForm: 'electronic' },
     steps: [...INTAKE, COMPLETE, ['specialist', 'prepare-licence', ISSUED], ...SIGN],
     outcome: 'licence-issued',
+    signed: [['sign-decision', 'licence']],
   },
   {
     name: 'provider (E-licensing, GBD UL), re-issue, paper result -> licence issued',
@@ -24,6 +25,7 @@ const PATHS: ReglamentPath[] = [
     form: { variant: 'reissue', resultForm: 'paper' },
     steps: [...SCAN, ...INTAKE, COMPLETE, ['specialist', 'prepare-reissue', ISSUED], ...SIGN, ...OUTGOING],
     outcome: 'licence-issued',
+    signed: [['sign-decision', 'licence']],
   },
   {
     name: 'portal, duplicate, paper result, qualification not met (condition 4) -> motivated refusal',
@@ -31,6 +33,8 @@ const PATHS: ReglamentPath[] = [
     form: { variant: 'duplicate', resultForm: 'paper' },
     steps: [...INTAKE, COMPLETE, ['specialist', 'prepare-duplicate', { decision: 'refused', refusalReason: 'Біліктілік талаптарына сәйкес емес' }], ...SIGN, ...OUTGOING],
     outcome: 'refused-qualification',
+    // The head signs the motivated refusal (grantedIf decision=issued does not hold), not a licence.
+    signed: [['sign-decision', 'refusal']],
   },
   {
     name: 'provider, materials incomplete -> motivated refusal',
@@ -38,6 +42,8 @@ const PATHS: ReglamentPath[] = [
     form: { variant: 'issue', resultForm: 'electronic' },
     steps: [...SCAN, ...INTAKE, ...INCOMPLETE, ...SIGN],
     outcome: 'refused-incomplete-documents',
+    // No decision is recorded on this path: what the head signs is the refusal.
+    signed: [['sign-decision', 'refusal']],
   },
   ...intakeRefusals({ variant: 'issue', resultForm: 'electronic' }),
 ];

@@ -188,6 +188,19 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
       ['malformed', 'Act of process "malformed": "act.status" is "in-force" yet "act.repealedBy" is set'],
     ],
   },
+  'signing-step': {
+    'invalid.bpmn': () => [
+      ['unknown-kind', `Signing step "Sign" (unknown-kind) property signs "diploma" is no kind of document the server renders (${SIGNED_KINDS})`],
+      ['no-signs', 'Signing step "Sign" (no-signs) property grantedIf needs property signs: the kind signed when the service is granted'],
+      ['always-refusal', 'Signing step always-refusal signs a refusal on every path; property grantedIf "decision=issued" has nothing to choose'],
+      ['expression', `Signing step "Sign" (expression) property grantedIf must be <variable>=<value>, got "\${decision == 'issued'}"`],
+      ['undeclared', 'Signing step "Sign" (undeclared) property grantedIf names "outcome", which is no boolean or enum form field of another step of this process'],
+      ['text-field', 'Signing step "Sign" (text-field) property grantedIf names "refusalReason", which is no boolean or enum form field of another step of this process'],
+      ['wrong-boolean', 'Signing step "Sign" (wrong-boolean) property grantedIf compares boolean field "requirementsMet" with "no"; use true or false'],
+      ['wrong-enum', 'Signing step "Sign" (wrong-enum) property grantedIf compares enum field "decision" with "denied", which is none of its values'],
+      ['service-signs', 'Property signs on "Issue" (service-signs): only a user task is a signing step'],
+    ],
+  },
   startable: {
     'invalid-unstated.bpmn': () => [['unstated', unstated('unstated')]],
     'invalid-blank.bpmn': () => [['blank', unstated('blank')]],
@@ -196,6 +209,8 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
     ],
   },
 };
+
+const SIGNED_KINDS = 'licence, permit, certificate, attestat, notification, refusal';
 
 const KNOWN_ACT_PROPERTIES = 'act.body, act.body.ru, act.body.en, act.kind, act.number, act.date, act.registration, act.registrationDate, act.status, act.repealedBy, act.annex, act.amends, act.title, act.textFile';
 

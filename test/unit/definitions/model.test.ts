@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeProcess, executableProcesses, ProcessModel } from '../../../src/definitions/model';
+import { RESULT_KINDS } from '../../../src/documents/result-pdf';
+import { describeProcess, executableProcesses, ProcessModel, SIGNED_DOCUMENT_KINDS, signedKindOf } from '../../../src/definitions/model';
 import { parseBpmn } from '../../../src/definitions/parse';
 
 const FIXTURE = join(__dirname, '../../fixtures/lint/full/valid-licence.bpmn');
@@ -219,5 +220,33 @@ describe('form field properties and the assignee, as a modeler writes them (issu
     expect(conclude.assignee).toEqual({ variable: 'responsibleSpecialist' });
     expect(conclude.formFields[1]).toEqual({ id: 'text', type: 'string', required: false, requiredIf: { field: 'positive', value: 'false' } });
     expect(model.userTasks.get('scripted')!.assignee).toBeUndefined();
+  });
+});
+
+describe('the document a signing step signs', () => {
+  it('reads signs and grantedIf, and signs the refusal wherever the service is not granted', async () => {
+    const parsed = await parseBpmn(readFileSync(join(__dirname, '../../fixtures/lint/signing-step/valid.bpmn'), 'utf8'));
+    const model = describeProcess(parsed.definitions!);
+    const fixed = model.userTasks.get('sign-fixed')!;
+    const onBoolean = model.userTasks.get('sign-on-boolean')!;
+    const onEnum = model.userTasks.get('sign-on-enum')!;
+    expect(fixed).toMatchObject({ signs: 'licence' });
+    expect(fixed.grantedIf).toBeUndefined();
+    expect(onBoolean).toMatchObject({ signs: 'certificate', grantedIf: { variable: 'requirementsMet', value: 'true' } });
+    expect(onEnum).toMatchObject({ signs: 'licence', grantedIf: { variable: 'decision', value: 'issued' } });
+
+    expect(signedKindOf(fixed, { decision: 'refused' })).toBe('licence');
+    expect(signedKindOf(onBoolean, { requirementsMet: false })).toBe('refusal');
+    expect(signedKindOf(onBoolean, { requirementsMet: true })).toBe('certificate');
+    expect(signedKindOf(onEnum, { decision: 'refused' })).toBe('refusal');
+    expect(signedKindOf(onEnum, { decision: 'issued' })).toBe('licence');
+    // Nothing granted (no step recorded a decision, e.g. a refusal for incomplete documents): the refusal.
+    expect(signedKindOf(onEnum, {})).toBe('refusal');
+    expect(signedKindOf(onEnum, { decision: null })).toBe('refusal');
+    expect(signedKindOf(model.userTasks.get('check')!, { decision: 'refused' })).toBeUndefined();
+  });
+
+  it('knows exactly the kinds the server renders', () => {
+    expect([...SIGNED_DOCUMENT_KINDS]).toEqual([...RESULT_KINDS]);
   });
 });
