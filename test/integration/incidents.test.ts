@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { requiredValues } from '../support/form-values';
+import { signTask } from '../support/signing';
 import { startTestHost, TestHost } from '../support/test-host';
 
 /*
@@ -24,7 +25,10 @@ async function completeAll(t: TestHost, id: string, variables: Record<string, Re
     for (const task of tasks) {
       // The values given, and what else the step's form requires (the head's resolution and executor); a task assigned to the chosen executor is completed by them.
       const detail = (await t.call('admin', 'GET', `/tasks/${task.id}`)).body;
-      const res = await t.call(detail.assignee ?? 'admin', 'POST', `/tasks/${task.id}/complete`, { variables: requiredValues(detail.formFields, variables[task.taskDefinitionKey]) });
+      // The head signs the certificate (a signing step) with their own EDS over its draft.
+      const res = detail.signs
+        ? await signTask(t, t.simulators.ca, task.id, detail.assignee ?? t.userOf('head'))
+        : await t.call(detail.assignee ?? 'admin', 'POST', `/tasks/${task.id}/complete`, { variables: requiredValues(detail.formFields, variables[task.taskDefinitionKey]) });
       expect(res.status).toBe(200);
     }
   }
