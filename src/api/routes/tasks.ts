@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signedKindOf } from '../../definitions/model';
 import { assertMayActOnTask, mayActOnTask, mayDistributeTasks, visibleGroups } from '../../identity/access';
 import { formJsonSchema, withChoices } from '../../runtime/form-schema';
 import { User } from '../../identity/users';
@@ -72,7 +73,8 @@ export function taskRoutes(host: HostContext): ApiRoute[] {
           variables: instance ? JSON.parse(instance.variables) : {},
           formFields,
           formSchema: formJsonSchema(formFields),
-          signs: model?.signs,
+          // The kind this case's step signs: the refusal where grantedIf does not hold.
+          signs: model?.signs ? signedKindOf(model, instance ? (JSON.parse(instance.variables) as Record<string, unknown>) : {}) : undefined,
           ncalayerUrl: model?.signs ? host.ncalayerUrl : undefined,
         };
       },

@@ -39,6 +39,19 @@ describeReglament({ key: 'pm-organization-accreditation', applicant: { kind: 'le
     await r.expectCompletionRefused('specialist', task, { qualificationMet: 'иә' }, ['qualificationMet']);
   });
 
+  it('the signing step says which document this case signs: the refusal where the qualification is not met, the certificate where it is', async () => {
+    for (const [qualificationMet, kind] of [
+      [false, 'refusal'],
+      [true, 'certificate'],
+    ] as const) {
+      const businessKey = `${r.key}-signs-${kind}`;
+      const { id } = await r.start(r.path(ISSUED), businessKey);
+      await r.steps([...RECEPTION, ['specialist', 'check-qualification', qualificationMet ? { qualificationMet } : { qualificationMet, refusalReason: 'Біліктілік талаптарына сәйкес келмейді' }]], id, businessKey);
+      const task = await r.taskFor('head', 'sign-certificate', businessKey);
+      expect((await r.t.call(r.t.userOf('head'), 'GET', `/tasks/${task.id}`)).body).toMatchObject({ taskDefinitionKey: 'sign-certificate', signs: kind });
+    }
+  });
+
   it('rejects a start with a malformed IIN/BIN or a channel the reglament does not name', () =>
     r.expectStartRefused({ ...MALFORMED_START, applicantName: 'ЖШС «Жоба Менеджмент»' }, ['applicantIinBin', 'channel']));
 });
