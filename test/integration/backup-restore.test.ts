@@ -106,7 +106,8 @@ describe('online backup during load, restored on a second server', () => {
     const a = await startServer(envA);
     servers.push(a);
     const apiA = apiOf(a.url);
-    const portA: ReglamentPort = httpPort(apiA);
+    // With the server's address and the CA, the port signs a signing step as its user (the users file gives each an IIN).
+    const portA: ReglamentPort = httpPort({ ...apiA, url: a.url, simulators });
     const forms = new Map(await Promise.all(REGLAMENTS.map(async (key) => [key, await startFormOf(apiA, key)] as const)));
 
     const applications: Application[] = [];
@@ -138,7 +139,9 @@ describe('online backup during load, restored on a second server', () => {
           continue;
         }
         const task = await portA.view(tasks[0]);
-        await portA.complete(task.id, formValues(task.formFields), userOf(task.candidateGroups[0] ?? 'admin'));
+        const user = userOf(task.candidateGroups[0] ?? 'admin');
+        if ((task as { signs?: string }).signs) await portA.sign!(task.id, user);
+        else await portA.complete(task.id, formValues(task.formFields), user);
         answered.push({ taskId: task.id, at: Date.now() });
       }
     };
@@ -225,7 +228,7 @@ describe('online backup during load, restored on a second server', () => {
     }
 
     // Every application open in the backup is driven to its end on the second server.
-    const portB = httpPort(apiB);
+    const portB = httpPort({ ...apiB, url: b.url, simulators });
     const queue = [...running];
     const results: { businessKey: string; state: string }[] = [];
     await Promise.all(
