@@ -20,6 +20,7 @@ const PATHS: ReglamentPath[] = [
     form: { variant: 'registration', applicantKind: 'individual' },
     steps: [...INTAKE, COMPLETE, ['specialist', 'prepare-permit-individual', ISSUED], ...DECIDED],
     outcome: 'permit-issued',
+    signed: [['sign-decision', 'permit']],
   },
   {
     name: 'provider (E-licensing, GBD UL), legal entity, re-registration -> permit to store',
@@ -27,6 +28,7 @@ const PATHS: ReglamentPath[] = [
     form: REREGISTRATION,
     steps: [...SCAN, ...INTAKE, COMPLETE, ['specialist', 'prepare-permit-legal-entity', ISSUED], ...DECIDED],
     outcome: 'permit-issued',
+    signed: [['sign-decision', 'permit']],
   },
   {
     name: 'portal, legal entity, grounds not met (condition 4) -> motivated refusal',
@@ -34,6 +36,8 @@ const PATHS: ReglamentPath[] = [
     form: LEGAL_ENTITY,
     steps: [...INTAKE, COMPLETE, ['specialist', 'prepare-permit-legal-entity', { decision: 'refused', refusalReason: 'Негіздерге сәйкес емес' }], ...DECIDED],
     outcome: 'refused-qualification',
+    // The head signs the motivated refusal (grantedIf decision=issued does not hold), not a permit.
+    signed: [['sign-decision', 'refusal']],
   },
   {
     name: 'provider, materials incomplete -> motivated refusal',
@@ -41,6 +45,8 @@ const PATHS: ReglamentPath[] = [
     form: REREGISTRATION,
     steps: [...SCAN, ...INTAKE, ...INCOMPLETE, ...DECIDED],
     outcome: 'refused-incomplete-documents',
+    // No decision is recorded on this path: what the head signs is the refusal.
+    signed: [['sign-decision', 'refusal']],
   },
   ...intakeRefusals(LEGAL_ENTITY),
 ];
