@@ -25,34 +25,37 @@ const REFUSAL_MESSAGE = { ...REFUSED, ...ELECTRONIC, decision: 'refused', result
 /** Step 4 of each variant. */
 const CHECK = (variant: 'issue' | 'reissue' | 'duplicate', decision: Record<string, unknown>): TaskStep => ['specialist', `check-${variant}`, decision];
 const variantOf = (variant: string, kind: 'individual' | 'legal-entity' = 'individual') => ({ form: { variant }, applicant: { kind } });
+/** What the head signs at step 5 with their own EDS: the licence when condition 3 holds (grantedIf requirementsMet=true), the motivated refusal otherwise. */
+const SIGNED_LICENCE: ReglamentPath['signed'] = [['sign-result', 'licence']];
+const SIGNED_REFUSAL: ReglamentPath['signed'] = [['sign-result', 'refusal']];
 
 const PATHS: ReglamentPath[] = [
-  decidedAtSc('State corporation, issue of the licence (14 working days) -> licence issued at the State corporation', CHECK('issue', MET), 'licence-issued', variantOf('issue')),
-  decidedAtSc('State corporation, duplicate (1 working day) -> duplicate issued at the State corporation', CHECK('duplicate', MET), 'licence-issued', variantOf('duplicate', 'legal-entity')),
+  decidedAtSc('State corporation, issue of the licence (14 working days) -> licence issued at the State corporation', CHECK('issue', MET), 'licence-issued', { ...variantOf('issue'), signed: SIGNED_LICENCE }),
+  decidedAtSc('State corporation, duplicate (1 working day) -> duplicate issued at the State corporation', CHECK('duplicate', MET), 'licence-issued', { ...variantOf('duplicate', 'legal-entity'), signed: SIGNED_LICENCE }),
   decidedAtSc(
     'State corporation, re-issue (2 working days), requirements not met (condition 3) -> motivated refusal at the State corporation',
     CHECK('reissue', NOT_MET),
     'refused-requirements-not-met',
-    variantOf('reissue'),
+    { ...variantOf('reissue'), signed: SIGNED_REFUSAL },
   ),
-  decidedOnPortal(PORTAL, CHECK('reissue', MET), 'licence-issued', SEND, { ...variantOf('reissue', 'legal-entity'), variables: NOTIFIED }),
+  decidedOnPortal(PORTAL, CHECK('reissue', MET), 'licence-issued', SEND, { ...variantOf('reissue', 'legal-entity'), variables: NOTIFIED, signed: SIGNED_LICENCE }),
   decidedOnPortal(
     'portal, issue of the licence, requirements not met (condition 3, process 6) -> step 6 by the courier, refusal message in the personal cabinet',
     CHECK('issue', NOT_MET),
     'refused-requirements-not-met',
     SEND,
-    { ...variantOf('issue'), variables: REFUSAL_MESSAGE },
+    { ...variantOf('issue'), variables: REFUSAL_MESSAGE, signed: SIGNED_REFUSAL },
   ),
   decidedOnPortal(
     'portal, duplicate -> step 6 by the courier, notification of the place and date of receipt in the personal cabinet',
     CHECK('duplicate', MET),
     'licence-issued',
     SEND,
-    { ...variantOf('duplicate'), variables: NOTIFIED },
+    { ...variantOf('duplicate'), variables: NOTIFIED, signed: SIGNED_LICENCE },
   ),
   ...intakeRefusals({ variant: 'issue' }, { variant: 'reissue' }),
   // Last: it moves the host's clock a month on.
-  returnedToProvider(CHECK('issue', MET), { variant: 'issue' }),
+  { ...returnedToProvider(CHECK('issue', MET), { variant: 'issue' }), signed: SIGNED_LICENCE },
 ];
 
 describeReglament({ key: 'irregular-bus-transport-license', ...ACT_004, forbidden: { path: PORTAL }, paths: PATHS }, (r) => {
