@@ -13,15 +13,18 @@ const CHECK = (decision: Record<string, unknown>): TaskStep => ['specialist', 'c
 /** Step 6: the office sends the result on the portal too. */
 const SEND: TaskStep[] = [['office', 'send-result']];
 const LEGAL_ENTITY = { applicant: { kind: 'legal-entity' } } as const;
+/** What the head signs at step 5 with their own EDS: the certificate when condition 3 holds (grantedIf requirementsMet=true), the motivated refusal otherwise. */
+const SIGNED_CERTIFICATE: ReglamentPath['signed'] = [['sign-result', 'certificate']];
+const SIGNED_REFUSAL: ReglamentPath['signed'] = [['sign-result', 'refusal']];
 
 const PATHS: ReglamentPath[] = [
-  decidedAtSc('State corporation, documents meet the requirements -> certificate issued at the State corporation', CHECK(MET), 'certificate-issued'),
-  decidedAtSc('State corporation, requirements not met (condition 3) -> motivated refusal issued at the State corporation', CHECK(NOT_MET), 'refused-requirements-not-met', LEGAL_ENTITY),
-  decidedOnPortal(PORTAL, CHECK(MET), 'certificate-issued', SEND, LEGAL_ENTITY),
-  decidedOnPortal('portal, requirements not met (condition 3, process 6) -> refusal in the personal cabinet', CHECK(NOT_MET), 'refused-requirements-not-met', SEND),
+  decidedAtSc('State corporation, documents meet the requirements -> certificate issued at the State corporation', CHECK(MET), 'certificate-issued', { signed: SIGNED_CERTIFICATE }),
+  decidedAtSc('State corporation, requirements not met (condition 3) -> motivated refusal issued at the State corporation', CHECK(NOT_MET), 'refused-requirements-not-met', { ...LEGAL_ENTITY, signed: SIGNED_REFUSAL }),
+  decidedOnPortal(PORTAL, CHECK(MET), 'certificate-issued', SEND, { ...LEGAL_ENTITY, signed: SIGNED_CERTIFICATE }),
+  decidedOnPortal('portal, requirements not met (condition 3, process 6) -> refusal in the personal cabinet', CHECK(NOT_MET), 'refused-requirements-not-met', SEND, { signed: SIGNED_REFUSAL }),
   ...intakeRefusals({}, {}),
   // Last: it moves the host's clock a month on.
-  returnedToProvider(CHECK(MET)),
+  { ...returnedToProvider(CHECK(MET)), signed: SIGNED_CERTIFICATE },
 ];
 
 describeReglament({ key: 'intl-technical-inspection-certificate', ...ACT_004, forbidden: { path: PORTAL }, paths: PATHS }, (r) => {
