@@ -27,14 +27,18 @@ const EXPERTISE: TaskStep[] = [COMPLETE, MEDICAL_OK, TRAINING_OK];
 const CERTIFICATE: TaskStep[] = [...EXPERTISE, ISSUE, ['specialist', 'prepare-certificate'], ['department-head', 'sign-certificate']];
 const REASON = 'Стандарттың 9-1-тармағы';
 const REFUSAL: TaskStep[] = [['specialist', 'prepare-refusal', { refusalReason: REASON }], ['department-head', 'sign-refusal']];
+/** What the head of department signs with their own EDS on each path (signs = certificate, signs = refusal). */
+const SIGNED_CERTIFICATE: ReglamentPath['signed'] = [['sign-certificate', 'certificate']];
+const SIGNED_REFUSAL: ReglamentPath['signed'] = [['sign-refusal', 'refusal']];
 
 const PATHS: ReglamentPath[] = [
-  { name: 'portal (diagram 1) -> certificate delivered electronically', channel: 'portal', steps: [...ROUTING, ...CERTIFICATE], outcome: 'certificate-issued' },
+  { name: 'portal (diagram 1) -> certificate delivered electronically', channel: 'portal', steps: [...ROUTING, ...CERTIFICATE], outcome: 'certificate-issued', signed: SIGNED_CERTIFICATE },
   {
     name: 'provider through E-licensing (diagram 2) -> certificate delivered electronically',
     channel: 'provider',
     steps: [...SCAN, ...OFFICE, ...ROUTING, ...CERTIFICATE],
     outcome: 'certificate-issued',
+    signed: SIGNED_CERTIFICATE,
   },
   {
     name: 'State corporation -> certificate issued at the State corporation',
@@ -42,30 +46,35 @@ const PATHS: ReglamentPath[] = [
     applicant: { kind: 'individual' },
     steps: [...SC_INTAKE, ...OFFICE, ...ROUTING, ...CERTIFICATE, ...SC_ISSUE],
     outcome: 'certificate-issued',
+    signed: SIGNED_CERTIFICATE,
   },
   {
     name: 'State corporation, application incomplete (procedure 5) -> refusal issued at the State corporation',
     channel: 'state-corporation',
     steps: [...SC_INTAKE, ...OFFICE, ...ROUTING, ['specialist', 'check-completeness', { documentsComplete: false }], ...REFUSAL, ...SC_ISSUE],
     outcome: 'refused-incomplete-documents',
+    signed: SIGNED_REFUSAL,
   },
   {
     name: 'portal, medical requirements not met (procedure 6) -> refusal delivered electronically',
     channel: 'portal',
     steps: [...ROUTING, COMPLETE, ['inspector-medicine', 'medical-expertise', { medicalRequirementsMet: false }], ...REFUSAL],
     outcome: 'refused-medical-requirements',
+    signed: SIGNED_REFUSAL,
   },
   {
     name: 'provider, training-centre requirements not met (procedure 7) -> refusal delivered electronically',
     channel: 'provider',
     steps: [...SCAN, ...OFFICE, ...ROUTING, COMPLETE, MEDICAL_OK, ['inspector-training-center', 'training-center-expertise', { trainingCenterRequirementsMet: false }], ...REFUSAL],
     outcome: 'refused-training-center-requirements',
+    signed: SIGNED_REFUSAL,
   },
   {
     name: 'portal, inspector on aviation personnel refuses (procedures 8-9) -> refusal delivered electronically',
     channel: 'portal',
     steps: [...ROUTING, ...EXPERTISE, ['inspector-personnel', 'personnel-decision', { personnelDecision: 'refuse', refusalReason: REASON }], ...REFUSAL],
     outcome: 'refused-personnel-decision',
+    signed: SIGNED_REFUSAL,
   },
   INTAKE_REFUSALS.authorization('portal: authorization refused (condition 1, process 2)'),
   INTAKE_REFUSALS.eds('portal: EDS not confirmed (condition 2, process 5)', 'revoked'),
