@@ -107,26 +107,42 @@ export interface UserTaskModel extends ElementModel {
   signs?: string;
   /**
    * The `grantedIf` extension property (`<variable>=<value>`, a boolean or enum form field of an
-   * earlier step): where one step signs the act's result or its refusal, the `signs` kind is signed
-   * when the case's variable has that value (the service is granted), a refusal otherwise (also when
-   * no step set it, e.g. a refusal for incomplete documents). No expression is evaluated.
+   * earlier step; several such conditions joined by `;` must all hold): where one step signs the
+   * act's result or its refusal, the `signs` kind is signed when the case's variables have those
+   * values (the service is granted), a refusal otherwise (also when no step set one, e.g. a refusal
+   * for incomplete documents). No expression is evaluated.
    */
-  grantedIf?: { variable: string; value: string };
+  grantedIf?: { variable: string; value: string }[];
+}
+
+/**
+ * Joins the conditions of `grantedIf`. A variable name is an identifier and the enum values the
+ * conditions compare with are checked by reglament/signing-step, so `;` never splits a condition.
+ */
+export const GRANTED_IF_SEPARATOR = ';';
+
+/**
+ * The conditions of a `grantedIf` text, in order; undefined when any of them is not
+ * `<variable>=<value>` (an empty one included), so a half-read property never decides a document.
+ */
+export function grantedIfConditions(value: string | undefined): { field: string; value: string }[] | undefined {
+  if (value === undefined) return undefined;
+  const conditions = value.split(GRANTED_IF_SEPARATOR).map((part) => requiredIfCondition(part));
+  return conditions.every((condition) => condition !== undefined) ? (conditions as { field: string; value: string }[]) : undefined;
 }
 
 /** The kinds of document a signing step may sign (the result kinds documents/result-pdf.ts renders; a test keeps the two lists equal). */
 export const SIGNED_DOCUMENT_KINDS = ['licence', 'permit', 'certificate', 'attestat', 'notification', 'refusal'] as const;
 
 /**
- * The kind a signing step signs in a case: `signs`, unless `grantedIf` does not hold for the case's
- * variables, then the refusal. A boolean field's value is compared as the text true/false.
+ * The kind a signing step signs in a case: `signs`, unless a condition of `grantedIf` does not hold
+ * for the case's variables, then the refusal. A boolean field's value is compared as the text true/false.
  */
 export function signedKindOf(task: Pick<UserTaskModel, 'signs' | 'grantedIf'>, variables: Record<string, unknown>): string | undefined {
   if (!task.signs) return undefined;
-  const condition = task.grantedIf;
-  if (!condition) return task.signs;
-  const value = variables[condition.variable];
-  return value !== undefined && value !== null && String(value) === condition.value ? task.signs : 'refusal';
+  const conditions = task.grantedIf ?? [];
+  const holds = conditions.every(({ variable, value }) => variables[variable] !== undefined && variables[variable] !== null && String(variables[variable]) === value);
+  return holds ? task.signs : 'refusal';
 }
 
 /** `camunda:assignee` read: `${name}` names a variable, other text is a user id; undefined when empty or another expression. */
@@ -332,8 +348,8 @@ export function describeProcess(definitions: ModdleElement): ProcessModel {
       if (timeLimit !== undefined) userTask.timeLimit = timeLimit.trim();
       const signs = camundaPropertyValues(element, 'signs').find((value) => typeof value === 'string');
       if (signs !== undefined && signs.trim() !== '') userTask.signs = signs.trim();
-      const grantedIf = requiredIfCondition(camundaPropertyValues(element, 'grantedIf').find((value) => typeof value === 'string'));
-      if (grantedIf !== undefined) userTask.grantedIf = { variable: grantedIf.field, value: grantedIf.value };
+      const grantedIf = grantedIfConditions(camundaPropertyValues(element, 'grantedIf').find((value) => typeof value === 'string'));
+      if (grantedIf !== undefined) userTask.grantedIf = grantedIf.map(({ field, value }) => ({ variable: field, value }));
       model.userTasks.set(base.id, userTask);
     } else if (is(element, 'bpmn:ServiceTask')) {
       const properties: Record<string, string> = {};

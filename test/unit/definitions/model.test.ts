@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULT_KINDS } from '../../../src/documents/result-pdf';
-import { describeProcess, executableProcesses, ProcessModel, SIGNED_DOCUMENT_KINDS, signedKindOf } from '../../../src/definitions/model';
+import { describeProcess, executableProcesses, grantedIfConditions, ProcessModel, SIGNED_DOCUMENT_KINDS, signedKindOf } from '../../../src/definitions/model';
 import { parseBpmn } from '../../../src/definitions/parse';
 
 const FIXTURE = join(__dirname, '../../fixtures/lint/full/valid-licence.bpmn');
@@ -232,8 +232,10 @@ describe('the document a signing step signs', () => {
     const onEnum = model.userTasks.get('sign-on-enum')!;
     expect(fixed).toMatchObject({ signs: 'licence' });
     expect(fixed.grantedIf).toBeUndefined();
-    expect(onBoolean).toMatchObject({ signs: 'certificate', grantedIf: { variable: 'requirementsMet', value: 'true' } });
-    expect(onEnum).toMatchObject({ signs: 'licence', grantedIf: { variable: 'decision', value: 'issued' } });
+    const onBoth = model.userTasks.get('sign-on-both')!;
+    expect(onBoolean).toMatchObject({ signs: 'certificate', grantedIf: [{ variable: 'requirementsMet', value: 'true' }] });
+    expect(onEnum).toMatchObject({ signs: 'licence', grantedIf: [{ variable: 'decision', value: 'issued' }] });
+    expect(onBoth).toMatchObject({ signs: 'licence', grantedIf: [{ variable: 'requirementsMet', value: 'true' }, { variable: 'decision', value: 'issued' }] });
 
     expect(signedKindOf(fixed, { decision: 'refused' })).toBe('licence');
     expect(signedKindOf(onBoolean, { requirementsMet: false })).toBe('refusal');
@@ -244,6 +246,23 @@ describe('the document a signing step signs', () => {
     expect(signedKindOf(onEnum, {})).toBe('refusal');
     expect(signedKindOf(onEnum, { decision: null })).toBe('refusal');
     expect(signedKindOf(model.userTasks.get('check')!, { decision: 'refused' })).toBeUndefined();
+
+    // Several conditions: the signs document only where every one holds.
+    expect(signedKindOf(onBoth, { requirementsMet: true, decision: 'issued' })).toBe('licence');
+    expect(signedKindOf(onBoth, { requirementsMet: false, decision: 'issued' })).toBe('refusal');
+    expect(signedKindOf(onBoth, { requirementsMet: true, decision: 'refused' })).toBe('refusal');
+    expect(signedKindOf(onBoth, { requirementsMet: true })).toBe('refusal');
+  });
+
+  it('reads no grantedIf where one of its conditions is malformed, so no half of it decides', () => {
+    expect(grantedIfConditions('testPassed=true;attestatGranted=true')).toEqual([
+      { field: 'testPassed', value: 'true' },
+      { field: 'attestatGranted', value: 'true' },
+    ]);
+    expect(grantedIfConditions(' decision = issued ')).toEqual([{ field: 'decision', value: 'issued' }]);
+    expect(grantedIfConditions('requirementsMet=true;')).toBeUndefined();
+    expect(grantedIfConditions('requirementsMet=true;${decision}')).toBeUndefined();
+    expect(grantedIfConditions(undefined)).toBeUndefined();
   });
 
   it('knows exactly the kinds the server renders', () => {

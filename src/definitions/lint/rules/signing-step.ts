@@ -1,13 +1,15 @@
 /**
  * reglament/signing-step: a signing step is declared so that the server can always tell which
  * document its person signs. `signs` (extension property of a user task) names a kind of document
- * the server renders; `grantedIf` (`<variable>=<value>`: the `signs` document when it holds, the
- * refusal otherwise) is allowed only beside a `signs` that is not itself the refusal, and names a boolean or enum form field of another step of the process
- * with a value that field can take (true/false, or one of the enum's ids). Either property on any
- * other element is an error: only a user task is completed by a person's signature.
+ * the server renders; `grantedIf` (`<variable>=<value>`, or several joined by `;`: the `signs`
+ * document when all hold, the refusal otherwise) is allowed only beside a `signs` that is not itself
+ * the refusal, and each condition names a boolean or enum form field of another step of the process
+ * (each field once) with a value that field can take (true/false, or one of the enum's ids, none of
+ * which may hold the separator). Either property on any other element is an error: only a user task
+ * is completed by a person's signature.
  */
 import { allFlowElements, camundaPropertyValues, formFieldsOf, is, isAny, list, processOf } from '../../bpmn-utils';
-import { requiredIfCondition, SIGNED_DOCUMENT_KINDS } from '../../model';
+import { GRANTED_IF_SEPARATOR, requiredIfCondition, SIGNED_DOCUMENT_KINDS } from '../../model';
 import type { ModdleElement, Reporter, RuleDefinition } from '../types';
 
 const PROPERTIES = ['signs', 'grantedIf'] as const;
@@ -50,19 +52,29 @@ function signingStep(): RuleDefinition {
       return;
     }
     if (signs === 'refusal') reporter.report(node.id, `Signing step ${label} signs a refusal on every path; property grantedIf "${text}" has nothing to choose`);
-    const condition = requiredIfCondition(text);
-    if (!condition) {
-      reporter.report(node.id, `Signing step ${label} property grantedIf must be <variable>=<value>, got "${text}"`);
-      return;
-    }
-    const field = otherFields(node).get(condition.field);
-    const type = field && typeof field.type === 'string' ? field.type : undefined;
-    if (!field || (type !== 'boolean' && type !== 'enum')) {
-      reporter.report(node.id, `Signing step ${label} property grantedIf names "${condition.field}", which is no boolean or enum form field of another step of this process`);
-    } else if (type === 'boolean' && condition.value !== 'true' && condition.value !== 'false') {
-      reporter.report(node.id, `Signing step ${label} property grantedIf compares boolean field "${condition.field}" with "${condition.value}"; use true or false`);
-    } else if (type === 'enum' && !list(field.values).some((v) => v.id === condition.value)) {
-      reporter.report(node.id, `Signing step ${label} property grantedIf compares enum field "${condition.field}" with "${condition.value}", which is none of its values`);
+    const fields = otherFields(node);
+    const named = new Set<string>();
+    for (const part of text.split(GRANTED_IF_SEPARATOR)) {
+      const condition = requiredIfCondition(part);
+      const where = `Signing step ${label} property grantedIf condition "${part.trim()}"`;
+      if (!condition) {
+        reporter.report(node.id, `${where} must be <variable>=<value> (several joined by "${GRANTED_IF_SEPARATOR}")`);
+        continue;
+      }
+      // A field named twice either repeats itself or contradicts itself; neither says what the head signs.
+      if (named.has(condition.field)) reporter.report(node.id, `${where} names "${condition.field}" again; name each field once`);
+      named.add(condition.field);
+      const field = fields.get(condition.field);
+      const type = field && typeof field.type === 'string' ? field.type : undefined;
+      if (!field || (type !== 'boolean' && type !== 'enum')) {
+        reporter.report(node.id, `${where} names "${condition.field}", which is no boolean or enum form field of another step of this process`);
+      } else if (type === 'boolean' && condition.value !== 'true' && condition.value !== 'false') {
+        reporter.report(node.id, `${where} compares boolean field "${condition.field}" with "${condition.value}"; use true or false`);
+      } else if (type === 'enum' && list(field.values).some((v) => String(v.id ?? '').includes(GRANTED_IF_SEPARATOR))) {
+        reporter.report(node.id, `${where} compares enum field "${condition.field}", whose values hold "${GRANTED_IF_SEPARATOR}" (the separator of conditions); rename them`);
+      } else if (type === 'enum' && !list(field.values).some((v) => v.id === condition.value)) {
+        reporter.report(node.id, `${where} compares enum field "${condition.field}" with "${condition.value}", which is none of its values`);
+      }
     }
   }
   return { check };
