@@ -40,6 +40,7 @@ const PATHS: ReglamentPath[] = [
     outcome: 'attestat-issued',
     variables: { testDate: TEST_DATE, decision: 'issued', resultKind: 'attestat', ...text('elicenseRequestNumber', 'resultDocument') },
     timersFired: ['testing-time-reached'],
+    signed: [['sign-attestat-or-refusal', 'attestat']],
   },
   {
     name: 'portal: testing failed -> refused after the testing (step 7-8 motivated refusal)',
@@ -47,6 +48,7 @@ const PATHS: ReglamentPath[] = [
     steps: tested({ testPassed: false }, { attestatGranted: false, refusalReason: 'Тестілеуден өтпеді' }),
     outcome: 'refused-after-testing',
     variables: { decision: 'refused', resultKind: 'refusal' },
+    signed: [['sign-attestat-or-refusal', 'refusal']],
   },
   {
     name: "portal: testing passed, the executor's step-7 conclusion refuses on another ground of para 10 of the Standard -> refused after the testing",
@@ -54,6 +56,8 @@ const PATHS: ReglamentPath[] = [
     steps: tested({ testPassed: true }, { attestatGranted: false, refusalReason: 'Стандарттың 10-тармағы: ұсынылған құжаттардағы деректердің анық еместігі анықталды' }),
     outcome: 'refused-after-testing',
     variables: { testPassed: true, attestatGranted: false, decision: 'refused', resultKind: 'refusal' },
+    // The testing was passed, but the executor's conclusion refuses: the head signs the refusal (grantedIf attestatGranted=true does not hold).
+    signed: [['sign-attestat-or-refusal', 'refusal']],
   },
   {
     name: 'portal: testing failed, the step-7 form says attestat -> still refused (a failed testing is a ground of refusal)',
@@ -61,6 +65,8 @@ const PATHS: ReglamentPath[] = [
     steps: tested({ testPassed: false }, { attestatGranted: true }),
     outcome: 'refused-after-testing',
     variables: { testPassed: false, decision: 'refused', resultKind: 'refusal' },
+    // The step-7 form says attestat, yet the testing failed: the head signs the refusal the case delivers (grantedIf testPassed=true does not hold).
+    signed: [['sign-attestat-or-refusal', 'refusal']],
   },
   {
     name: 'portal: refused before testing (step 3, portal condition 3 -> process 6)',
@@ -74,6 +80,8 @@ const PATHS: ReglamentPath[] = [
     outcome: 'refused-before-testing',
     variables: { decision: 'refused', resultKind: 'refusal' },
     timersNotArmed: ['testing-time-reached'],
+    // Step 4's schedule or refusal is signed as a form (no schedule kind is rendered), and step 8 is never reached.
+    signed: [],
   },
   ...PORTAL_REFUSALS,
 ];
