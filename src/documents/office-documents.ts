@@ -7,7 +7,7 @@
  */
 import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
-import { actWording, DocumentLanguage, documentDateTime, font, ResultDocumentFacts, TITLES, verificationQrPng, Writer } from './result-pdf';
+import { actWording, DocumentLanguage, documentDateTime, font, ResultDocumentFacts, TITLES, verificationQrPng, Writer, writeResultFields } from './result-pdf';
 
 export const OFFICE_DOCUMENTS = ['cover-letter', 'paper-copy'] as const;
 export type OfficeDocument = (typeof OFFICE_DOCUMENTS)[number];
@@ -38,11 +38,6 @@ const LABELS = {
     seal: 'М.О.',
     paperCopy: 'ҚАҒАЗ КӨШІРМЕ',
     paperCopyNote: 'Электрондық цифрлық қолтаңбамен қол қойылған электрондық құжаттың қағаз тасығыштағы көшірмесі; қызмет беруші басшысының қолымен және мөрімен куәландырылады.',
-    number: 'Нөмірі',
-    date: 'Берілген күні',
-    applicant: 'Қызмет алушы',
-    service: 'Мемлекеттік көрсетілетін қызмет',
-    reason: 'Бас тарту себебі',
     signer: 'Электрондық түпнұсқаға қол қойған',
     signedAt: 'Қол қойылған уақыты',
     certified: 'Көшірме дұрыс',
@@ -66,11 +61,6 @@ const LABELS = {
     seal: 'М.П.',
     paperCopy: 'БУМАЖНАЯ КОПИЯ',
     paperCopyNote: 'Копия на бумажном носителе электронного документа, подписанного электронной цифровой подписью; заверяется подписью и печатью руководителя услугодателя.',
-    number: 'Номер',
-    date: 'Дата выдачи',
-    applicant: 'Услугополучатель',
-    service: 'Государственная услуга',
-    reason: 'Причина отказа',
     signer: 'Электронный оригинал подписан',
     signedAt: 'Время подписания',
     certified: 'Копия верна',
@@ -125,17 +115,7 @@ function drawPaperCopy(page: PDFPage, f: PDFFont, w: Writer, facts: OfficeDocume
   const labels = LABELS[language];
   w.text(labels.paperCopy, 10, { center: true, gray: true });
   w.gap(4);
-  w.text(TITLES[language][facts.kind], 16, { center: true });
-  w.gap(12);
-  w.field(labels.service, `«${facts.serviceTitle}»`);
-  w.field(labels.number, facts.number);
-  w.field(labels.registration, facts.registrationNumber);
-  w.field(labels.date, documentDateTime(facts.issuedAt));
-  w.field(labels.applicant, facts.applicant.name);
-  w.field(labels.iinBin, facts.applicant.iinBin);
-  if (facts.kind === 'refusal') w.field(labels.reason, facts.refusalReason);
-  w.gap();
-  w.text(`${labels.basis}: ${actWording(language, facts.serviceTitle, facts.act)}`, 10);
+  writeResultFields(w, facts, language);
   w.gap();
   const signer = [facts.signer.commonName, facts.signer.organization].filter(Boolean).join(', ');
   w.field(labels.signer, signer || undefined);

@@ -205,12 +205,9 @@ export async function renderDocumentPdf(pages: readonly { facts: ResultDocumentF
   return doc.save({ useObjectStreams: false });
 }
 
-function drawResultPage(doc: PDFDocument, f: PDFFont, qr: PDFImage, facts: ResultDocumentFacts, language: DocumentLanguage): void {
+/** The result's title and facts down to the act it rests on: the same on the result and on its paper copy. */
+export function writeResultFields(w: Writer, facts: ResultDocumentFacts, language: DocumentLanguage): void {
   const labels = LABELS[language];
-  const page = doc.addPage([595.28, 841.89]);
-  const margin = 56;
-  const w = new Writer(page, f, margin, page.getWidth() - 2 * margin, page.getHeight() - margin);
-
   w.text(TITLES[language][facts.kind], 16, { center: true });
   w.gap(12);
   w.field(labels.service, `«${facts.serviceTitle}»`);
@@ -222,6 +219,15 @@ function drawResultPage(doc: PDFDocument, f: PDFFont, qr: PDFImage, facts: Resul
   if (facts.kind === 'refusal') w.field(labels.reason, facts.refusalReason);
   w.gap();
   w.text(`${labels.basis}: ${actWording(language, facts.serviceTitle, facts.act)}`, 10);
+}
+
+function drawResultPage(doc: PDFDocument, f: PDFFont, qr: PDFImage, facts: ResultDocumentFacts, language: DocumentLanguage): void {
+  const labels = LABELS[language];
+  const page = doc.addPage([595.28, 841.89]);
+  const margin = 56;
+  const w = new Writer(page, f, margin, page.getWidth() - 2 * margin, page.getHeight() - margin);
+
+  writeResultFields(w, facts, language);
   w.gap();
   const signer = [facts.signer.commonName, facts.signer.organization, facts.signer.iinBin && `${labels.iinBin} ${facts.signer.iinBin}`].filter(Boolean).join(', ');
   w.field(labels.signer, signer || undefined);
