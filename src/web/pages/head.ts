@@ -1,4 +1,5 @@
 import type { Lateness, LatenessEntry } from '../../api/schemas/resources';
+import type { ProcessFigures, StepFigures } from '../../reports/sla-report';
 import { activeIds, api, Definition, Instance, session } from '../api';
 import { addMarker, addOverlay, showDiagram } from '../diagram';
 import { clear, h } from '../dom';
@@ -7,27 +8,9 @@ import { navigate, Page } from '../router';
 import { diagramTexts, named, originalTitle, say, textsOfAll, translationNote, translatedDiagram } from '../translations';
 import { groupsWords, timeLimitWords } from '../words';
 
-interface StepFigures {
-  taskDefinitionKey: string;
-  name: string | null;
-  timeLimit: string | null;
-  completed: number;
-  withinLimit: number | null;
-  completedOverLimit: number | null;
-  open: number;
-  openOverLimit: number | null;
-  openAtRisk: number | null;
-  withLimit: number;
-  overLimitShare: number | null;
-  medianWorkingMinutes: number | null;
-  p90WorkingMinutes: number | null;
-  limitWorkingMinutes: number | null;
-  medianShareOfLimit: number | null;
-  p90ShareOfLimit: number | null;
-}
-
+/** The report's figures as GET /api/reports/sla sends them (src/reports/sla-report.ts makes them). */
 interface SlaReport {
-  processes: { processDefinitionKey: string; completed: number; withinLimit: number; withLimit: number; steps: StepFigures[] }[];
+  processes: ProcessFigures[];
 }
 
 /**
