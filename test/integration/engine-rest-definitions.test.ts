@@ -154,7 +154,7 @@ describe('process definitions on /engine-rest', () => {
     const started = await camunda('olga-office', 'POST', '/process-definition/er-application:1/submit-form', { businessKey: 'ER-SUBMIT-1', variables: { applicantName: { value: 'Aigerim', type: 'String' }, urgent: { value: true, type: 'Boolean' } } });
     expect(started).toEqual({
       status: 200,
-      body: { links: [{ method: 'GET', href: expect.stringMatching(/\/engine-rest\/process-instance\/[\w-]+$/), rel: 'self' }], id: expect.any(String), definitionId: 'er-application:1', businessKey: 'ER-SUBMIT-1', caseInstanceId: null, ended: false, suspended: false, tenantId: null },
+      body: { links: [{ method: 'GET', href: expect.stringMatching(/\/engine-rest\/process-instance\/[\w-]+$/), rel: 'self' }], id: expect.any(String), definitionId: 'er-application:1', definitionKey: 'er-application', businessKey: 'ER-SUBMIT-1', caseInstanceId: null, ended: false, suspended: false, tenantId: null },
     });
     const variables = (await camunda('olga-office', 'GET', `/process-instance/${started.body.id}/variables`)).body;
     expect(variables).toMatchObject({ applicantName: { type: 'String', value: 'Aigerim' }, urgent: { type: 'Boolean', value: true } });

@@ -16,7 +16,7 @@ import { CamundaError } from './camunda-error';
 import { engineTaskRoutes } from './tasks';
 import { engineFilterRoutes } from './filters';
 import { engineDefinitionRoutes, presentDefinition } from './process-definitions';
-import { engineInstanceRoutes } from './process-instances';
+import { engineInstanceRoutes, presentRuntimeInstance } from './process-instances';
 import { engineHistoryRoutes } from './history';
 import { engineMessageRoutes } from './messages';
 import { engineExternalTaskRoutes } from './external-tasks';
@@ -292,16 +292,7 @@ async function startInstance(host: HostContext, req: Request, row: DefinitionRow
     throw new CamundaError(400, 'InvalidRequestException', (err as Error).message);
   }
   const instance = await host.runtime.start(row.key, { businessKey: body.businessKey || null, variables }, req.user!, exact ? { definitionId: row.id } : {});
-  return {
-    links: [{ method: 'GET', href: `${baseUrl(req)}/process-instance/${instance.id}`, rel: 'self' }],
-    id: instance.id,
-    definitionId: instance.definitionId,
-    businessKey: instance.businessKey,
-    caseInstanceId: null,
-    ended: instance.state !== 'running',
-    suspended: false,
-    tenantId: null,
-  };
+  return presentRuntimeInstance(req, instance);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { DefinitionRow } from '../../persistence/api-store';
 import { HostContext } from '../context';
 import { CamundaError, camundaRefusal, invalidRequest } from './camunda-error';
 import { flag, list, notFound, pageOf, Params, refuseParams, sortingOf, str } from './query-params';
+import { presentRuntimeInstance } from './process-instances';
 import { camundaVariablesToPlain } from './variables';
 import { scopeOf } from './visibility';
 
@@ -268,16 +269,7 @@ export function engineDefinitionRoutes(host: HostContext): Router {
       } catch (err) {
         throw camundaRefusal(err);
       }
-      res.json({
-        links: [{ method: 'GET', href: `${(req.app.locals.publicUrl as () => string)()}${req.baseUrl}/process-instance/${instance.id}`, rel: 'self' }],
-        id: instance.id,
-        definitionId: instance.definitionId,
-        businessKey: instance.businessKey,
-        caseInstanceId: null,
-        ended: instance.state !== 'running',
-        suspended: false,
-        tenantId: null,
-      });
+      res.json(presentRuntimeInstance(req, instance));
     });
   }
 
