@@ -132,7 +132,7 @@ export class Step {
   }
 
   /** Creates an instance of `loaded` and runs it to its first wait. */
-  async start(loaded: LoadedDefinition, input: { id?: string; businessKey: string | null; variables: Variables; parent?: CallerLink }): Promise<WorkingInstance> {
+  async start(loaded: LoadedDefinition, input: { id?: string; businessKey: string | null; variables: Variables; parent?: CallerLink & { inputs: Variables } }): Promise<WorkingInstance> {
     const now = this.deps.clock.now();
     const row: InstanceRow = {
       id: input.id ?? randomUUID(),
@@ -162,7 +162,7 @@ export class Step {
     const working = new WorkingInstance(row, null, [], [], []);
     this.instances.set(row.id, working);
     this.uow.instances.set(row.id, { row, expectedRev: null });
-    this.uow.history.push(historyRow(now, row.id, 'instance-started', null, null, this.user.id, { processDefinitionKey: row.processDefinitionKey, version: row.version, businessKey: row.businessKey, variables: input.variables, parentInstanceId: row.parentInstanceId }));
+    this.uow.history.push(historyRow(now, row.id, 'instance-started', null, null, this.user.id, { processDefinitionKey: row.processDefinitionKey, version: row.version, businessKey: row.businessKey, ...startedWith(input.variables, input.parent?.inputs), parentInstanceId: row.parentInstanceId }));
     await this.advance(working, { kind: 'start', variables: input.variables });
     return working;
   }
@@ -260,7 +260,7 @@ export class Step {
         id: deterministicId('call', row.id, row.rev, activity.id, earlierCalls),
         businessKey: row.businessKey,
         variables: { ...callerVariables, ...inputs },
-        parent: { instanceId: row.id, activityId: activity.id, executionId: activity.executionId, rootKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey },
+        parent: { instanceId: row.id, activityId: activity.id, executionId: activity.executionId, rootKey: row.rootProcessDefinitionKey ?? row.processDefinitionKey, inputs },
       });
     }
   }
@@ -308,4 +308,16 @@ export class Step {
     }
     return current;
   }
+}
+
+/**
+ * What an instance's `instance-started` row records of its variables: a top-level instance's all (the
+ * start form's); a called instance's only its call's inputs, and the names of the caller's variables
+ * it started with: their values were the caller's, and a copy of them (the applicant's signed request
+ * among them) in every called flow's start was most of its bytes (docs/performance.md). /engine-rest
+ * dates those variables from the start.
+ */
+function startedWith(variables: Variables, inputs: Variables | undefined): { variables: Variables; inherited?: string[] } {
+  if (!inputs) return { variables };
+  return { variables: inputs, inherited: Object.keys(variables).filter((name) => !Object.hasOwn(inputs, name)) };
 }

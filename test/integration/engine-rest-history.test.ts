@@ -402,6 +402,22 @@ describe('process instances and history on /engine-rest', () => {
     expect(await ok('bota-other-bodies', 'GET', `/history/variable-instance?processInstanceId=${main}`)).toEqual([]);
   });
 
+  it('lists a called instance’s variables, those it had from its caller created at its start, though its history keeps no copy of them', async () => {
+    const variables = await ok('olga-office', 'GET', `/history/variable-instance?processInstanceId=${review}`);
+    expect(variables.map((v: { name: string }) => v.name)).toEqual(['amount', 'applicantName', 'approved', 'checked']);
+    const [started] = await ok('olga-office', 'GET', `/history/process-instance?processInstanceId=${review}`);
+    const created = (name: string) => variables.find((v: { name: string }) => v.name === name).createTime as string;
+    for (const name of ['amount', 'applicantName', 'approved']) expect({ name, created: created(name) }).toEqual({ name, created: started.startTime });
+    expect(created('checked') > started.startTime).toBe(true);
+    // Issue 19 point 5: the called flow's start records what it received of its own (no camunda:in
+    // here) and the names it had from its caller, not a second copy of the caller's values.
+    const history = (await t.call('admin', 'GET', `/process-instances/${review}/history`)).body;
+    const start = history.find((h: { type: string }) => h.type === 'instance-started');
+    expect(start.data.variables).toEqual({});
+    expect(start.data.inherited.sort()).toEqual(['amount', 'applicantName', 'approved']);
+    expect(JSON.stringify(start)).not.toContain('Aigerim');
+  });
+
   it('lists the user operations on the instance’s tasks, newest first, by instance or by a task’s execution', async () => {
     const operations = await ok('olga-office', 'GET', `/history/user-operation?processInstanceId=${main}&sortBy=timestamp&sortOrder=desc`);
     expect(operations).toEqual([

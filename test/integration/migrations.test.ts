@@ -33,7 +33,7 @@ describe('schema migrations', () => {
     const opened = await Promise.all([openDatabase(options), openDatabase(options), openDatabase(options)]);
     try {
       const rows = await opened[0].query('SELECT name FROM migrations');
-      expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763900000000', 'TimerLeases1763910000000', 'TaskListOrder1763920000000', 'TaskGroupCounts1763930000000', 'TaskRisk1763947000000', 'Cases1763960000000', 'LawInForce1764900000000', 'WebSessions1765020000000', 'AssignmentComments1765100000000', 'Attachments1765300000000', 'TaskFilters1765500000000', 'ExternalTasks1796441063932', 'SigningDrafts1796441099129', 'CompactStorage1796441303500']);
+      expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763900000000', 'TimerLeases1763910000000', 'TaskListOrder1763920000000', 'TaskGroupCounts1763930000000', 'TaskRisk1763947000000', 'Cases1763960000000', 'LawInForce1764900000000', 'WebSessions1765020000000', 'AssignmentComments1765100000000', 'Attachments1765300000000', 'TaskFilters1765500000000', 'ExternalTasks1796441063932', 'SigningDrafts1796441099129', 'CompactStorage1796441303500', 'CalledStarts1796452010524']);
     } finally {
       await Promise.all(opened.map((d) => d.destroy()));
     }
@@ -70,6 +70,48 @@ describe('schema migrations', () => {
       await db.getRepository(InstanceEntity).update({ id: 'running' }, { engineState: '{"next":true}', variables: '{}' });
       expect(await db.query(`SELECT typeof(engineState) AS t FROM process_instances WHERE id = 'running'`)).toEqual([{ t: 'blob' }]);
       expect(await db.getRepository(InstanceEntity).findOneByOrFail({ id: 'running' })).toMatchObject({ engineState: '{"next":true}', variables: '{}' });
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('CalledStarts1796452010524 keeps of a called instance\'s stored start only its call\'s inputs and the names it had from its caller', async () => {
+    const options = target();
+    const before = migrations.slice(0, migrations.findIndex((m) => m.name === 'CalledStarts1796452010524'));
+    if (options.databaseUrl) {
+      const admin = await new DataSource({ type: 'postgres', url: options.databaseUrl }).initialize();
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+      await admin.destroy();
+    }
+    const old = options.databaseUrl
+      ? new DataSource({ type: 'postgres', url: options.databaseUrl, schema: options.schema, extra: { options: `-c search_path=${options.schema}` }, migrations: before, entities: [] })
+      : new DataSource({ type: 'sqlite', database: options.sqliteFile, migrations: before, entities: [] });
+    await old.initialize();
+    await old.runMigrations({ transaction: 'all' });
+    const p = (n: number) => (options.databaseUrl ? `$${n}` : '?');
+    const instance = (id: string, parent: string | null) =>
+      old.query(`INSERT INTO process_instances ("id", "definitionId", "processDefinitionKey", "version", "state", "variables", "activeActivities", "startedAt", "rev", "parentInstanceId", "parentActivityId") VALUES (${p(1)}, 'p:1', 'p', 1, 'running', '{}', '[]', '2026-01-01T00:00:00.000Z', 0, ${p(2)}, ${p(3)})`, [id, parent, parent ? 'call' : null]);
+    const history = (instanceId: string, type: string, activityId: string | null, data: unknown) =>
+      old.query(`INSERT INTO history ("processInstanceId", "at", "type", "activityId", "data") VALUES (${p(1)}, '2026-01-01T00:00:00.000Z', ${p(2)}, ${p(3)}, ${p(4)})`, [instanceId, type, activityId, JSON.stringify(data)]);
+    const callerVariables = { signedRequest: 'MII'.repeat(500), applicantName: 'ТОО «Мақта»' };
+    await instance('caller', null);
+    await instance('child', 'caller');
+    await instance('orphan', 'nobody');
+    await history('caller', 'instance-started', null, { processDefinitionKey: 'p', variables: callerVariables, parentInstanceId: null });
+    await history('caller', 'call-started', 'call', { calledElement: 'c', inputs: { resultKind: 'licence' } });
+    await history('child', 'instance-started', null, { processDefinitionKey: 'c', variables: { ...callerVariables, resultKind: 'licence' }, parentInstanceId: 'caller' });
+    await history('orphan', 'instance-started', null, { processDefinitionKey: 'c', variables: callerVariables, parentInstanceId: 'nobody' });
+    await old.destroy();
+
+    const db = await openDatabase(options);
+    try {
+      const rows: { processInstanceId: string; data: string }[] = await db.query(`SELECT "processInstanceId", "data" FROM history WHERE "type" = 'instance-started' ORDER BY "id"`);
+      expect(rows.map((r) => [r.processInstanceId, JSON.parse(r.data)])).toEqual([
+        ['caller', { processDefinitionKey: 'p', variables: callerVariables, parentInstanceId: null }],
+        ['child', { processDefinitionKey: 'c', variables: { resultKind: 'licence' }, parentInstanceId: 'caller', inherited: ['signedRequest', 'applicantName'] }],
+        // No call-started row to say which were inputs: left as it was.
+        ['orphan', { processDefinitionKey: 'c', variables: callerVariables, parentInstanceId: 'nobody' }],
+      ]);
     } finally {
       await db.destroy();
     }

@@ -355,7 +355,9 @@ export function engineHistoryRoutes(host: HostContext): Router {
     for (const row of history) {
       const data = row.data ? (JSON.parse(row.data) as Record<string, unknown>) : {};
       const set = (row.type === 'instance-started' || row.type === 'task-completed' ? data.variables : row.type === 'service-completed' ? data.output : undefined) as Record<string, unknown> | undefined;
-      for (const name of Object.keys(set ?? {})) if (!times.has(name)) times.set(name, row.at);
+      // A called instance's start names the variables it had from its caller beside its own inputs.
+      const inherited = row.type === 'instance-started' && Array.isArray(data.inherited) ? (data.inherited as string[]) : [];
+      for (const name of [...Object.keys(set ?? {}), ...inherited]) if (!times.has(name)) times.set(name, row.at);
     }
     return times;
   }
