@@ -37,6 +37,9 @@ export interface ResultDocumentFacts {
   registrationNumber?: string;
   applicant: { name?: string; iinBin?: string };
   refusalReason?: string;
+  /** A notification of testing (expert-attestation step 4): when (ISO) and where the recipient sits the test. */
+  testDate?: string;
+  testPlace?: string;
   /** When the result was formed (ISO). */
   issuedAt: string;
   signer: { commonName?: string; organization?: string; iinBin?: string };
@@ -75,6 +78,8 @@ const LABELS = {
     applicant: 'Қызмет алушы',
     iinBin: 'ЖСН/БСН',
     reason: 'Бас тарту себебі',
+    testDate: 'Тест тапсыру күні мен уақыты',
+    testPlace: 'Тест тапсыру орны',
     basis: 'Негіз',
     signer: 'Электрондық цифрлық қолтаңбамен қол қойған',
     signedAt: 'Қол қойылған уақыты',
@@ -89,6 +94,8 @@ const LABELS = {
     applicant: 'Услугополучатель',
     iinBin: 'ИИН/БИН',
     reason: 'Причина отказа',
+    testDate: 'Дата и время тестирования',
+    testPlace: 'Место тестирования',
     basis: 'Основание',
     signer: 'Подписано электронной цифровой подписью',
     signedAt: 'Время подписания',
@@ -217,6 +224,11 @@ export function writeResultFields(w: Writer, facts: ResultDocumentFacts, languag
   w.field(labels.applicant, facts.applicant.name);
   w.field(labels.iinBin, facts.applicant.iinBin);
   if (facts.kind === 'refusal') w.field(labels.reason, facts.refusalReason);
+  if (facts.kind === 'notification') {
+    // The recipient comes at a local hour: say the offset, so the hour cannot be read in another zone.
+    w.field(labels.testDate, facts.testDate && DateTime.fromISO(facts.testDate, { zone: 'utc' }).setZone('Asia/Almaty').toFormat("dd.MM.yyyy HH:mm '(UTC'Z')'"));
+    w.field(labels.testPlace, facts.testPlace);
+  }
   w.gap();
   w.text(`${labels.basis}: ${actWording(language, facts.serviceTitle, facts.act)}`, 10);
 }

@@ -80,6 +80,8 @@ async function draftFacts(host: HostContext, instance: InstanceRow, kind: Result
     registrationNumber: text(variables.registrationNumber) ?? root.businessKey ?? undefined,
     applicant: { name: text(variables.applicantName), iinBin: text(variables.applicantIinBin) },
     refusalReason: text(variables.refusalReason),
+    testDate: text(variables.testDate),
+    testPlace: text(variables.testPlace),
     issuedAt: now.toISOString(),
     signer: {},
     verifyUrl,

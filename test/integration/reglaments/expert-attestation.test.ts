@@ -1,4 +1,6 @@
+import { pdfText } from '../../support/pdf-text';
 import { describeReglament, PathStep, ReglamentPath, TaskStep, text, TimerStep } from '../../support/reglament-paths';
+import { fetchDraft } from '../../support/signing';
 import { PORTAL_REFUSALS, RECEPTION, START } from './act-003';
 
 /*
@@ -19,7 +21,8 @@ const TEST_DATE = (() => {
   return at.toISOString();
 })();
 
-const SCHEDULED: TaskStep = ['specialist', 'form-test-schedule', { admittedToTesting: true, testDate: TEST_DATE, testPlace: 'Ақтөбе қ., Әбілқайыр хан д-лы, 40, 305-кабинет' }];
+const TEST_PLACE = 'Ақтөбе қ., Әбілқайыр хан д-лы, 40, 305-кабинет';
+const SCHEDULED: TaskStep = ['specialist', 'form-test-schedule', { admittedToTesting: true, testDate: TEST_DATE, testPlace: TEST_PLACE }];
 const ADMITTED: TaskStep[] = [...RECEPTION, SCHEDULED, ['head', 'sign-schedule-or-refusal'], ['specialist', 'give-notification-or-refusal']];
 /** Nothing happens before the scheduled time: no task for anyone, the instance waits at the timer alone. */
 const TESTING_TIME: TimerStep = { timer: 'testing-time-reached', shows: { timerType: 'timeDate', dueAt: TEST_DATE }, activeActivities: ['testing-time-reached'], openWhileWaiting: [] };
@@ -31,6 +34,9 @@ const tested = (passed: Record<string, unknown>, result: Record<string, unknown>
   ['head', 'sign-attestat-or-refusal'],
 ];
 
+/** Step 4 of every admitted path: the head signs the notification of the date and place of testing. */
+const NOTIFIED: [string, string] = ['sign-schedule-or-refusal', 'notification'];
+
 const ISSUED = 'portal: attestat issued after the testing at the scheduled date';
 const PATHS: ReglamentPath[] = [
   {
@@ -40,7 +46,7 @@ const PATHS: ReglamentPath[] = [
     outcome: 'attestat-issued',
     variables: { testDate: TEST_DATE, decision: 'issued', resultKind: 'attestat', ...text('elicenseRequestNumber', 'resultDocument') },
     timersFired: ['testing-time-reached'],
-    signed: [['sign-attestat-or-refusal', 'attestat']],
+    signed: [NOTIFIED, ['sign-attestat-or-refusal', 'attestat']],
   },
   {
     name: 'portal: testing failed -> refused after the testing (step 7-8 motivated refusal)',
@@ -48,7 +54,7 @@ const PATHS: ReglamentPath[] = [
     steps: tested({ testPassed: false }, { attestatGranted: false, refusalReason: 'Тестілеуден өтпеді' }),
     outcome: 'refused-after-testing',
     variables: { decision: 'refused', resultKind: 'refusal' },
-    signed: [['sign-attestat-or-refusal', 'refusal']],
+    signed: [NOTIFIED, ['sign-attestat-or-refusal', 'refusal']],
   },
   {
     name: "portal: testing passed, the executor's step-7 conclusion refuses on another ground of para 10 of the Standard -> refused after the testing",
@@ -57,7 +63,7 @@ const PATHS: ReglamentPath[] = [
     outcome: 'refused-after-testing',
     variables: { testPassed: true, attestatGranted: false, decision: 'refused', resultKind: 'refusal' },
     // The testing was passed, but the executor's conclusion refuses: the head signs the refusal (grantedIf attestatGranted=true does not hold).
-    signed: [['sign-attestat-or-refusal', 'refusal']],
+    signed: [NOTIFIED, ['sign-attestat-or-refusal', 'refusal']],
   },
   {
     name: 'portal: testing failed, the step-7 form says attestat -> still refused (a failed testing is a ground of refusal)',
@@ -66,7 +72,7 @@ const PATHS: ReglamentPath[] = [
     outcome: 'refused-after-testing',
     variables: { testPassed: false, decision: 'refused', resultKind: 'refusal' },
     // The step-7 form says attestat, yet the testing failed: the head signs the refusal the case delivers (grantedIf testPassed=true does not hold).
-    signed: [['sign-attestat-or-refusal', 'refusal']],
+    signed: [NOTIFIED, ['sign-attestat-or-refusal', 'refusal']],
   },
   {
     name: 'portal: refused before testing (step 3, portal condition 3 -> process 6)',
@@ -80,8 +86,8 @@ const PATHS: ReglamentPath[] = [
     outcome: 'refused-before-testing',
     variables: { decision: 'refused', resultKind: 'refusal' },
     timersNotArmed: ['testing-time-reached'],
-    // Step 4's schedule or refusal is signed as a form (no schedule kind is rendered), and step 8 is never reached.
-    signed: [],
+    // Step 4 signs the motivated refusal (grantedIf admittedToTesting=true does not hold), and step 8 is never reached.
+    signed: [['sign-schedule-or-refusal', 'refusal']],
   },
   ...PORTAL_REFUSALS,
 ];
@@ -95,6 +101,37 @@ describeReglament({ key: 'expert-attestation', clockStart: START, forbidden: { p
     const task = await r.taskFor('specialist', 'form-test-schedule', businessKey);
     await r.expectCompletionRefused('specialist', task, {}, ['admittedToTesting']);
     await r.expectCompletionRefused('specialist', task, { admittedToTesting: true, testDate: 'келесі жұма' }, ['testDate']);
+  });
+
+  it('the notification the head signs at step 4 names the test date and time (UTC+5), the place, the applicant, the registration number and the act, in Kazakh and Russian', async () => {
+    const businessKey = `${r.key}-notification`;
+    const { id } = await r.start(r.path(ISSUED), businessKey);
+    await r.steps([...RECEPTION, SCHEDULED], id, businessKey);
+    const task = await r.taskFor('head', 'sign-schedule-or-refusal', businessKey);
+    const draft = await fetchDraft(r.t.url, task.id, r.t.userOf('head'));
+    expect(draft.status).toBe(200);
+    const textOf = (await pdfText(draft.bytes)).replace(/\s+/g, ' ');
+    const variables = (await r.t.call('admin', 'GET', `/process-instances/${id}`)).body.variables;
+    // TEST_DATE is 05:00 UTC: 10:00 the same day in Kazakhstan.
+    const at = new Date(TEST_DATE);
+    const local = `${String(at.getUTCDate()).padStart(2, '0')}.${String(at.getUTCMonth() + 1).padStart(2, '0')}.${at.getUTCFullYear()} 10:00 (UTC+5)`;
+    for (const phrase of [
+      'ХАБАРЛАМА',
+      `Тест тапсыру күні мен уақыты: ${local}`,
+      `Тест тапсыру орны: ${TEST_PLACE}`,
+      'Ақтөбе облысы әкімдігі',
+      'УВЕДОМЛЕНИЕ',
+      'Акимат Актюбинской области',
+      `Дата и время тестирования: ${local}`,
+      `Место тестирования: ${TEST_PLACE}`,
+      String(variables.applicantName),
+      String(variables.applicantIinBin),
+      // A portal application has no office registration number: the draft names the application by its business key.
+      `Өтініштің тіркеу нөмірі: ${businessKey}`,
+      `Регистрационный номер заявления: ${businessKey}`,
+    ])
+      expect({ phrase, found: textOf.includes(phrase) }).toEqual({ phrase, found: true });
+    expect(textOf).not.toContain('МЕМЛЕКЕТТІК ҚЫЗМЕТ КӨРСЕТУДЕН ДӘЛЕЛДІ БАС ТАРТУ');
   });
 
   it("step 7 refuses a completion without the executor's conclusion (attestat or refusal)", async () => {
