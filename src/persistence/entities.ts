@@ -240,13 +240,13 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     owner: { type: 'varchar', length: 100, nullable: true },
     delegationState: { type: 'varchar', length: 12, nullable: true },
   },
+  // Its index serves an instance's tasks too (no index of processInstanceId alone).
   uniques: [{ name: 'uq_task_execution', columns: ['processInstanceId', 'executionId'] }],
   indices: [
     { name: 'ix_task_state_due', columns: ['state', 'due'] },
     { name: 'ix_task_state_due_sort', columns: ['state', 'dueSort', 'created', 'id'] },
     { name: 'ix_task_state_created', columns: ['state', 'created', 'id'] },
     { name: 'ix_task_state_assignee', columns: ['state', 'assignee'] },
-    { name: 'ix_task_instance', columns: ['processInstanceId'] },
     { name: 'ix_task_state_warned_risk', columns: ['state', 'warnedAt', 'riskFrom'] },
   ],
 });

@@ -33,7 +33,7 @@ describe('schema migrations', () => {
     const opened = await Promise.all([openDatabase(options), openDatabase(options), openDatabase(options)]);
     try {
       const rows = await opened[0].query('SELECT name FROM migrations');
-      expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763900000000', 'TimerLeases1763910000000', 'TaskListOrder1763920000000', 'TaskGroupCounts1763930000000', 'TaskRisk1763947000000', 'Cases1763960000000', 'LawInForce1764900000000', 'WebSessions1765020000000', 'AssignmentComments1765100000000', 'Attachments1765300000000', 'TaskFilters1765500000000', 'ExternalTasks1796441063932', 'SigningDrafts1796441099129', 'CompactStorage1796441303500', 'CalledStarts1796452010524']);
+      expect(rows.map((r: { name: string }) => r.name)).toEqual(['InitialSchema1763900000000', 'TimerLeases1763910000000', 'TaskListOrder1763920000000', 'TaskGroupCounts1763930000000', 'TaskRisk1763947000000', 'Cases1763960000000', 'LawInForce1764900000000', 'WebSessions1765020000000', 'AssignmentComments1765100000000', 'Attachments1765300000000', 'TaskFilters1765500000000', 'ExternalTasks1796441063932', 'SigningDrafts1796441099129', 'CompactStorage1796441303500', 'CalledStarts1796452010524', 'TaskInstanceIndex1796452185905']);
     } finally {
       await Promise.all(opened.map((d) => d.destroy()));
     }
@@ -112,6 +112,18 @@ describe('schema migrations', () => {
         // No call-started row to say which were inputs: left as it was.
         ['orphan', { processDefinitionKey: 'c', variables: callerVariables, parentInstanceId: 'nobody' }],
       ]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('serve an instance\'s tasks from the unique (processInstanceId, executionId) index once ix_task_instance is gone (sqlite plan)', async () => {
+    const options = target();
+    if (options.databaseUrl) return; // The plan is sqlite's; PostgreSQL's unique constraint has its index too.
+    const db = await openDatabase(options);
+    try {
+      const plan: { detail: string }[] = await db.query(`EXPLAIN QUERY PLAN SELECT * FROM tasks WHERE "processInstanceId" = ?`, ['x']);
+      expect(plan.map((p) => p.detail)).toEqual([expect.stringMatching(/^SEARCH tasks USING INDEX sqlite_autoindex_tasks_\d \(processInstanceId=\?\)$/)]);
     } finally {
       await db.destroy();
     }

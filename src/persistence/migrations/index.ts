@@ -13,6 +13,7 @@ import { ExternalTasks1796441063932 } from './1796441063932-external-tasks';
 import { SigningDrafts1796441099129 } from './1796441099129-signing-drafts';
 import { CompactStorage1796441303500 } from './1796441303500-compact-storage';
 import { CalledStarts1796452010524 } from './1796452010524-called-starts';
+import { TaskInstanceIndex1796452185905 } from './1796452185905-task-instance-index';
 
 /** Every schema migration, oldest first; the host runs the pending ones at start. */
-export const migrations = [InitialSchema1763900000000, TimerLeases1763910000000, TaskListOrder1763920000000, TaskGroupCounts1763930000000, TaskRisk1763947000000, Cases1763960000000, LawInForce1764900000000, WebSessions1765020000000, AssignmentComments1765100000000, Attachments1765300000000, TaskFilters1765500000000, ExternalTasks1796441063932, SigningDrafts1796441099129, CompactStorage1796441303500, CalledStarts1796452010524];
+export const migrations = [InitialSchema1763900000000, TimerLeases1763910000000, TaskListOrder1763920000000, TaskGroupCounts1763930000000, TaskRisk1763947000000, Cases1763960000000, LawInForce1764900000000, WebSessions1765020000000, AssignmentComments1765100000000, Attachments1765300000000, TaskFilters1765500000000, ExternalTasks1796441063932, SigningDrafts1796441099129, CompactStorage1796441303500, CalledStarts1796452010524, TaskInstanceIndex1796452185905];
