@@ -116,14 +116,14 @@ function callHandler(parts: HandlerBridgeParts, activity: any, topic: string | u
       resume(() => {
         const produced = output ?? {};
         Object.assign(activity.environment.variables, produced);
-        run.events.push({ at: parts.now(), type: 'service-completed', activityId: activity.id, activityName: activity.name, data: { handler: topic, output: produced } });
+        run.events.push({ at: parts.now(), type: 'service-completed', activityId: activity.id, data: { handler: topic, output: produced } });
         callback(null, produced);
       }),
     (err: unknown) =>
       resume(() => {
         if (err instanceof BusinessError) {
           Object.assign(activity.environment.variables, err.variables, { lastErrorCode: err.code, lastErrorMessage: err.message });
-          run.events.push({ at: parts.now(), type: 'business-error', activityId: activity.id, activityName: activity.name, data: { handler: topic, code: err.code, message: err.message } });
+          run.events.push({ at: parts.now(), type: 'business-error', activityId: activity.id, data: { handler: topic, code: err.code, message: err.message } });
           const bpmnError = Object.assign(new Error(err.message), { code: err.code, name: 'BusinessError' });
           callback(bpmnError);
           return;

@@ -13,7 +13,8 @@ import { ArmedTimer } from './step';
 export function createStepListener(scope: () => RunScope, guard: RunawayGuard, now: () => Date): EventEmitter {
   const listener = new EventEmitter();
   listener.on('activity.end', (api: any) => {
-    scope().events.push({ at: now(), type: 'activity-end', activityId: api.id, activityName: api.name, data: { type: api.type } });
+    // No name or type: the history reads both from the deployed definition (runtime/history.ts).
+    scope().events.push({ at: now(), type: 'activity-end', activityId: api.id });
     if (api.type === 'bpmn:EndEvent') scope().lastEndEvent = api.id;
   });
   listener.on('activity.start', (api: any) => guard.count(scope(), api.id));

@@ -57,8 +57,8 @@ export interface ActiveActivity {
 export interface StepEvent {
   at: Date;
   type: 'activity-end' | 'flow-taken' | 'service-completed' | 'business-error';
+  /** An element of the deployed definition, whose name and type the history reads from there. */
   activityId: string;
-  activityName?: string;
   data?: Record<string, unknown>;
 }
 

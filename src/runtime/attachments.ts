@@ -87,7 +87,7 @@ export class Attachments {
       uploadedBy: user.id,
       uploadedAt: now.toISOString(),
     };
-    const history = historyRow(now, instance.id, 'attachment-added', task.taskDefinitionKey, task.name, user.id, { attachmentId: row.id, taskId: task.id, name, mediaType: row.mediaType, size: row.size, sha256: row.sha256 });
+    const history = historyRow(now, instance.id, 'attachment-added', task.taskDefinitionKey, user.id, { attachmentId: row.id, taskId: task.id, name, mediaType: row.mediaType, size: row.size, sha256: row.sha256 });
     if (!(await this.options.records.add(row, file.content, history))) {
       throw conflict(`Task ${task.id} was completed or taken by someone else while the file was sent; nothing was stored`);
     }

@@ -123,7 +123,7 @@ export class CalendarCorrections {
         due,
         riskFrom,
         timer: timer ? { id: timer.id, previousDueAt: timer.dueAt } : null,
-        history: historyRow(now, task.processInstanceId, 'due-date-recomputed', task.taskDefinitionKey, task.name, null, { taskId: task.id, timerId: timer?.id ?? null, previousDue: task.due, due, timeLimit: task.timeLimit, calendarVersion: version }),
+        history: historyRow(now, task.processInstanceId, 'due-date-recomputed', task.taskDefinitionKey, null, { taskId: task.id, timerId: timer?.id ?? null, previousDue: task.due, due, timeLimit: task.timeLimit, calendarVersion: version }),
       });
     }
     const written = await this.store.applyMoves(moves);

@@ -51,16 +51,16 @@ export function externalTasksAfterStep(input: {
       endedAt: null,
     };
     changes.newExternalTasks.push(row);
-    changes.history.push(historyRow(now, instance.id, 'external-task-created', wait.activityId, null, null, { externalTaskId: row.id, topicName: wait.topic }));
+    changes.history.push(historyRow(now, instance.id, 'external-task-created', wait.activityId, null, { externalTaskId: row.id, topicName: wait.topic }));
   }
   for (const task of input.openExternalTasks) {
     if (!waiting.has(task.executionId)) {
       changes.externalTaskTransitions.push({ id: task.id, patch: { state: 'cancelled', endedAt: at } });
-      changes.history.push(historyRow(now, instance.id, 'external-task-cancelled', task.activityId, null, null, { externalTaskId: task.id }));
+      changes.history.push(historyRow(now, instance.id, 'external-task-cancelled', task.activityId, null, { externalTaskId: task.id }));
     } else if (input.resumed && task.retries === 0) {
       // Camunda: setting retries again resolves the incident; here the admin's retry of the incident does.
       changes.externalTaskTransitions.push({ id: task.id, patch: { retries: null, workerId: null, lockExpirationTime: null } });
-      changes.history.push(historyRow(now, instance.id, 'external-task-revived', task.activityId, null, null, { externalTaskId: task.id }));
+      changes.history.push(historyRow(now, instance.id, 'external-task-revived', task.activityId, null, { externalTaskId: task.id }));
     }
   }
   return changes;
@@ -71,7 +71,7 @@ export function externalTaskReported(task: ExternalTaskRow, result: ExternalResu
   const data = result.kind === 'complete' ? { externalTaskId: task.id, workerId: result.workerId, variables: result.variables } : { externalTaskId: task.id, workerId: result.workerId, code: result.code, message: result.message, variables: result.variables };
   return {
     externalTaskTransitions: [{ id: task.id, workerId: result.workerId, patch: { state: 'completed', endedAt: now.toISOString() } }],
-    history: [historyRow(now, task.processInstanceId, result.kind === 'complete' ? 'external-task-completed' : 'external-task-bpmn-error', task.activityId, null, userId, data)],
+    history: [historyRow(now, task.processInstanceId, result.kind === 'complete' ? 'external-task-completed' : 'external-task-bpmn-error', task.activityId, userId, data)],
   };
 }
 
@@ -90,6 +90,6 @@ export function externalTaskIncident(input: { task: ExternalTaskRow; workerId: s
   return {
     externalTaskTransitions: [{ id: task.id, workerId: input.workerId, patch: { retries: 0, errorMessage: input.message, errorDetails: input.details, lockExpirationTime: input.lockExpirationTime ?? task.lockExpirationTime } }],
     incidents: [incident],
-    history: [historyRow(now, task.processInstanceId, existing ? 'incident-retry-failed' : 'incident-created', task.activityId, null, input.userId, { incidentId: incident.id, handler: task.topicName, message: input.message, attempts: incident.attempts, externalTaskId: task.id, workerId: input.workerId })],
+    history: [historyRow(now, task.processInstanceId, existing ? 'incident-retry-failed' : 'incident-created', task.activityId, input.userId, { incidentId: incident.id, handler: task.topicName, message: input.message, attempts: incident.attempts, externalTaskId: task.id, workerId: input.workerId })],
   };
 }

@@ -189,7 +189,7 @@ export class ExternalTasks {
     const lockExpirationTime = new Date(now.getTime() + report.retryTimeout).toISOString();
     const message = report.errorMessage ?? `Worker ${workerId} reported a failure`;
     if (report.retries > 0) {
-      const history = historyRow(now, task.processInstanceId, 'external-task-failed', task.activityId, null, user.id, { externalTaskId: id, workerId, message, retries: report.retries, retryTimeout: report.retryTimeout });
+      const history = historyRow(now, task.processInstanceId, 'external-task-failed', task.activityId, user.id, { externalTaskId: id, workerId, message, retries: report.retries, retryTimeout: report.retryTimeout });
       if (!(await this.options.store.changeHeld(id, workerId, { retries: report.retries, errorMessage: report.errorMessage, errorDetails: report.errorDetails, lockExpirationTime }, history))) throw await this.gone(id, what);
       return;
     }
@@ -220,7 +220,7 @@ export class ExternalTasks {
   /** Frees the task for any worker (Camunda's unlock asks no worker id). */
   async unlock(id: string, user: User): Promise<void> {
     const task = await this.open(id);
-    const history = historyRow(this.options.clock.now(), task.processInstanceId, 'external-task-unlocked', task.activityId, null, user.id, { externalTaskId: id, workerId: task.workerId });
+    const history = historyRow(this.options.clock.now(), task.processInstanceId, 'external-task-unlocked', task.activityId, user.id, { externalTaskId: id, workerId: task.workerId });
     if (!(await this.options.store.changeHeld(id, null, { workerId: null, lockExpirationTime: null }, history))) throw notFoundExternal(id);
     this.wake.emit('tasks');
   }

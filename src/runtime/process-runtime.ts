@@ -155,7 +155,7 @@ export class ProcessRuntime {
       if (signed) {
         // One transaction: the signature, the completion and its history row are stored together or not at all.
         step.uow.signatures.push(signed.signature);
-        step.uow.history.push(historyRow(this.options.clock.now(), instance.row.id, 'document-signed', current.task.taskDefinitionKey, current.task.name, user.id, signed.history));
+        step.uow.history.push(historyRow(this.options.clock.now(), instance.row.id, 'document-signed', current.task.taskDefinitionKey, user.id, signed.history));
       }
       await this.options.store.commit(step.uow);
       return { ...current.task, state: 'completed', completedAt, completedBy: user.id, processInstanceState: instance.row.state, outcome: instance.row.outcome };
@@ -168,7 +168,7 @@ export class ProcessRuntime {
     if (task.state !== 'open') throw conflict(`Task ${taskId} is already ${task.state}`);
     if (task.assignee === user.id) return task;
     if (task.assignee) throw conflict(`Task ${taskId} is already claimed by ${task.assignee}`);
-    const claimed = await this.options.store.claimTask(taskId, user.id, historyRow(this.options.clock.now(), task.processInstanceId, 'task-claimed', task.taskDefinitionKey, task.name, user.id, { taskId }));
+    const claimed = await this.options.store.claimTask(taskId, user.id, historyRow(this.options.clock.now(), task.processInstanceId, 'task-claimed', task.taskDefinitionKey, user.id, { taskId }));
     if (!claimed) throw conflict(`Task ${taskId} was claimed or completed by someone else`);
     return { ...task, assignee: user.id };
   }
@@ -179,7 +179,7 @@ export class ProcessRuntime {
     if (task.state !== 'open') throw conflict(`Task ${taskId} is already ${task.state}`);
     if (!task.assignee) return task;
     assertMayUnclaim(user, task);
-    const released = await this.options.store.unclaimTask(taskId, task.assignee, historyRow(this.options.clock.now(), task.processInstanceId, 'task-unclaimed', task.taskDefinitionKey, task.name, user.id, { taskId }));
+    const released = await this.options.store.unclaimTask(taskId, task.assignee, historyRow(this.options.clock.now(), task.processInstanceId, 'task-unclaimed', task.taskDefinitionKey, user.id, { taskId }));
     if (!released) throw conflict(`Task ${taskId} changed meanwhile; reload it`);
     return { ...task, assignee: null };
   }
@@ -228,7 +228,7 @@ export class ProcessRuntime {
 
   private async moveHolders(task: TaskRow, change: HolderChange | null, user: User): Promise<TaskRow> {
     if (!change) return task;
-    const history = historyRow(this.options.clock.now(), task.processInstanceId, change.type, task.taskDefinitionKey, task.name, user.id, change.data);
+    const history = historyRow(this.options.clock.now(), task.processInstanceId, change.type, task.taskDefinitionKey, user.id, change.data);
     if (!(await this.options.store.moveHolders(task.id, holdersOf(task), change.next, history))) throw conflict(`Task ${task.id} changed meanwhile; reload it`);
     return { ...task, ...change.next };
   }

@@ -56,7 +56,7 @@ export function taskCompletion(input: { open: TaskWithGroups; pendingTimers: rea
   return {
     taskTransitions: [{ id: task.id, expectedState: 'open', groups, patch: { state: 'completed', completedAt: input.now.toISOString(), completedBy: input.userId, assignee: task.assignee ?? input.userId } }],
     timerTransitions: dueTimerEnds(task.id, input.pendingTimers),
-    history: [historyRow(input.now, task.processInstanceId, 'task-completed', task.taskDefinitionKey, task.name, input.userId, { taskId: task.id, variables: input.variables })],
+    history: [historyRow(input.now, task.processInstanceId, 'task-completed', task.taskDefinitionKey, input.userId, { taskId: task.id, variables: input.variables })],
   };
 }
 
@@ -77,7 +77,7 @@ export function incidentsAfterStep(input: { instance: InstanceRow; outcome: Step
   for (const incident of openIncidents) {
     if (outcome.incident?.activityId === incident.activityId) continue;
     incidents.push({ ...incident, resolvedAt: now, resolvedBy: input.userId, updatedAt: now });
-    history.push(historyRow(input.now, instance.id, 'incident-resolved', incident.activityId, null, input.userId, { incidentId: incident.id }));
+    history.push(historyRow(input.now, instance.id, 'incident-resolved', incident.activityId, input.userId, { incidentId: incident.id }));
   }
   if (outcome.incident) {
     const { activityId, handler, message } = outcome.incident;
@@ -86,7 +86,7 @@ export function incidentsAfterStep(input: { instance: InstanceRow; outcome: Step
       ? { ...existing, message, attempts: existing.attempts + 1, updatedAt: now }
       : { id: randomUUID(), processInstanceId: instance.id, processDefinitionKey: instance.processDefinitionKey, activityId, handler, message, attempts: 1, createdAt: now, updatedAt: now, resolvedAt: null, resolvedBy: null };
     incidents.push(incident);
-    history.push(historyRow(input.now, instance.id, existing ? 'incident-retry-failed' : 'incident-created', activityId, null, null, { incidentId: incident.id, handler, message, attempts: incident.attempts }));
+    history.push(historyRow(input.now, instance.id, existing ? 'incident-retry-failed' : 'incident-created', activityId, null, { incidentId: incident.id, handler, message, attempts: incident.attempts }));
   }
   return { incidents, history };
 }
@@ -142,14 +142,14 @@ export function tasksAfterStep(input: {
     changes.newTasks.push({ row: task, groups: candidateGroups });
     // The legal limit is a host timer too: when it passes with the task still open, the task escalates.
     if (task.due) changes.newTimers.push(newTimer(instance, { kind: 'task-due', activityId: activity.id, executionId: task.id, timerType: 'timeLimit', timerValue: timeLimit, dueAt: task.due }, now));
-    changes.history.push(historyRow(now, instance.id, 'task-created', activity.id, task.name, null, { taskId: task.id, candidateGroups, due: task.due, timeLimit, ...(task.assignee ? { assignee: task.assignee } : {}) }));
+    changes.history.push(historyRow(now, instance.id, 'task-created', activity.id, null, { taskId: task.id, candidateGroups, due: task.due, timeLimit, ...(task.assignee ? { assignee: task.assignee } : {}) }));
   }
   const stillWaiting = new Set(waiting.map((a) => a.executionId));
   for (const { task, groups } of input.openTasks) {
     if (stillWaiting.has(task.executionId)) continue;
     changes.taskTransitions.push({ id: task.id, expectedState: 'open', groups, patch: { state: 'cancelled', completedAt: now.toISOString() } });
     changes.timerTransitions.push(...dueTimerEnds(task.id, input.pendingTimers));
-    changes.history.push(historyRow(now, instance.id, 'task-cancelled', task.taskDefinitionKey, task.name, null, { taskId: task.id }));
+    changes.history.push(historyRow(now, instance.id, 'task-cancelled', task.taskDefinitionKey, null, { taskId: task.id }));
   }
   return changes;
 }
@@ -193,12 +193,12 @@ export function timersAfterStep(input: {
     changes.newTimers.push(
       newTimer(instance, { kind: 'event', activityId: timer.activityId, executionId: timer.executionId, timerType: timer.timerType ?? 'timer', timerValue: timer.timeDuration ?? timer.expireAt?.toISOString() ?? null, dueAt: due.toISOString() }, now),
     );
-    changes.history.push(historyRow(now, instance.id, 'timer-created', timer.activityId, null, null, { dueAt: due.toISOString(), timeDuration: timer.timeDuration }));
+    changes.history.push(historyRow(now, instance.id, 'timer-created', timer.activityId, null, { dueAt: due.toISOString(), timeDuration: timer.timeDuration }));
   }
   for (const timer of input.pendingEventTimers) {
     if (waiting.has(timer.executionId)) continue;
     changes.timerTransitions.push({ id: timer.id, patch: { state: 'cancelled', firedAt: null } });
-    changes.history.push(historyRow(now, instance.id, 'timer-cancelled', timer.activityId, null, null, { timerId: timer.id }));
+    changes.history.push(historyRow(now, instance.id, 'timer-cancelled', timer.activityId, null, { timerId: timer.id }));
   }
   return changes;
 }
@@ -207,7 +207,7 @@ export function timersAfterStep(input: {
 export function timerFired(timer: TimerRow, now: Date): Changes {
   return {
     timerTransitions: [{ id: timer.id, patch: { state: 'fired', firedAt: now.toISOString() } }],
-    history: [historyRow(now, timer.processInstanceId, 'timer-fired', timer.activityId, null, null, { timerId: timer.id, dueAt: timer.dueAt })],
+    history: [historyRow(now, timer.processInstanceId, 'timer-fired', timer.activityId, null, { timerId: timer.id, dueAt: timer.dueAt })],
   };
 }
 

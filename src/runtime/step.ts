@@ -128,7 +128,7 @@ export class Step {
 
   /** Records a history row of the operation (e.g. the retry that started it). */
   record(instanceId: string, type: string, data?: unknown): void {
-    this.uow.history.push(historyRow(this.deps.clock.now(), instanceId, type, null, null, this.user.id, data));
+    this.uow.history.push(historyRow(this.deps.clock.now(), instanceId, type, null, this.user.id, data));
   }
 
   /** Creates an instance of `loaded` and runs it to its first wait. */
@@ -162,7 +162,7 @@ export class Step {
     const working = new WorkingInstance(row, null, [], [], []);
     this.instances.set(row.id, working);
     this.uow.instances.set(row.id, { row, expectedRev: null });
-    this.uow.history.push(historyRow(now, row.id, 'instance-started', null, null, this.user.id, { processDefinitionKey: row.processDefinitionKey, version: row.version, businessKey: row.businessKey, ...startedWith(input.variables, input.parent?.inputs), parentInstanceId: row.parentInstanceId }));
+    this.uow.history.push(historyRow(now, row.id, 'instance-started', null, this.user.id, { processDefinitionKey: row.processDefinitionKey, version: row.version, businessKey: row.businessKey, ...startedWith(input.variables, input.parent?.inputs), parentInstanceId: row.parentInstanceId }));
     await this.advance(working, { kind: 'start', variables: input.variables });
     return working;
   }
@@ -231,8 +231,7 @@ export class Step {
     this.apply(working, externalTasksAfterStep({ instance: updated, outcome, openExternalTasks: working.openExternalTasks, knownExecutions: working.externalExecutions, resumed: command.kind === 'resume', now }));
 
     if (outcome.ended) {
-      const endName = outcome.outcome ? (loaded.model.endEvents.get(outcome.outcome)?.name ?? null) : null;
-      this.uow.history.push(historyRow(now, row.id, 'instance-completed', outcome.outcome, endName, null, { outcome: outcome.outcome }));
+      this.uow.history.push(historyRow(now, row.id, 'instance-completed', outcome.outcome, null, { outcome: outcome.outcome }));
       if (row.parentInstanceId) await this.resumeCaller(working, outcome.variables);
       return;
     }
@@ -251,7 +250,7 @@ export class Step {
       const called = await this.deps.definitions.load((await this.deps.definitions.inForce(calledKey, new Date(this.rootOf(updated).startedAt))).id);
       const callerVariables = JSON.parse(working.row.variables) as Variables;
       const inputs = callInputs(call.inputs, callerVariables, activity.id);
-      this.uow.history.push(historyRow(this.deps.clock.now(), row.id, 'call-started', activity.id, activity.name ?? null, null, { calledElement: calledKey, inputs }));
+      this.uow.history.push(historyRow(this.deps.clock.now(), row.id, 'call-started', activity.id, null, { calledElement: calledKey, inputs }));
       // Derived from what the step started from (the caller's committed revision), so a step re-run
       // after a crash calls the same child, and the systems it calls see the same request id.
       const earlierCalls = [...this.uow.instances.values()].filter((i) => i.row.parentInstanceId === row.id && i.row.parentActivityId === activity.id).length;
@@ -277,7 +276,7 @@ export class Step {
     caller.assertRunning();
     const childModel = (await this.deps.definitions.load(row.definitionId)).model;
     const errorCode = row.outcome ? childModel.endEvents.get(row.outcome)?.errorCode : undefined;
-    this.uow.history.push(historyRow(this.deps.clock.now(), caller.row.id, 'call-completed', row.parentActivityId, null, null, { childInstanceId: row.id, outcome: row.outcome, errorCode }));
+    this.uow.history.push(historyRow(this.deps.clock.now(), caller.row.id, 'call-completed', row.parentActivityId, null, { childInstanceId: row.id, outcome: row.outcome, errorCode }));
     const target = { engineState: caller.row.engineState!, activityId: row.parentActivityId!, executionId: row.parentExecutionId!, variables };
     if (errorCode) {
       const message = childModel.endEvents.get(row.outcome!)?.name ?? errorCode;

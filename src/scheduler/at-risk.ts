@@ -16,7 +16,7 @@ export function atRiskWarning(task: TaskRow, notified: string, now: Date): Chang
   if (!task.due || task.due <= at) return warned;
   return {
     ...warned,
-    history: [historyRow(now, task.processInstanceId, 'task-at-risk', task.taskDefinitionKey, task.name, null, { taskId: task.id, due: task.due, riskFrom: task.riskFrom, timeLimit: task.timeLimit, notified })],
+    history: [historyRow(now, task.processInstanceId, 'task-at-risk', task.taskDefinitionKey, null, { taskId: task.id, due: task.due, riskFrom: task.riskFrom, timeLimit: task.timeLimit, notified })],
     notifications: [
       {
         id: randomUUID(),

@@ -23,7 +23,7 @@ export function escalation(timer: TimerRow, overdue: { task: TaskRow; notified: 
   return {
     ...fired,
     taskTransitions: [{ id: task.id, expectedState: 'open-not-escalated', patch: { escalatedAt: at } }],
-    history: [historyRow(now, task.processInstanceId, 'task-overdue', task.taskDefinitionKey, task.name, null, { taskId: task.id, due: task.due, timeLimit: task.timeLimit, notified })],
+    history: [historyRow(now, task.processInstanceId, 'task-overdue', task.taskDefinitionKey, null, { taskId: task.id, due: task.due, timeLimit: task.timeLimit, notified })],
     notifications: [
       {
         id: randomUUID(),

@@ -139,7 +139,7 @@ describe('task assignment', () => {
     it('the store moves a holder only from what was read: a stale compare-and-set changes and records nothing', async () => {
       const task = await officeTask('office-user');
       const store = new SqlInstanceStore(t.host.dataSource);
-      const entry = (to: string) => historyRow(new Date(), task.instanceId, 'task-taken-back', 'first', null, 'admin', { taskId: task.id, to });
+      const entry = (to: string) => historyRow(new Date(), task.instanceId, 'task-taken-back', 'first', 'admin', { taskId: task.id, to });
       const read = { assignee: 'office-user', owner: null, delegationState: null };
       const [first, second] = await Promise.all([
         store.moveHolders(task.id, read, { ...read, assignee: 'office-user-2' }, entry('office-user-2')),

@@ -1,5 +1,6 @@
 import type { LoadedDefinition } from '../../definitions/definition-service';
 import type { HistoryRow, IncidentRow, InstanceRow, TaskRow } from '../../persistence/api-store';
+import { withElementNames } from '../../runtime/history';
 
 /**
  * Camunda's activity instances of one process instance, derived from what the host stores: the
@@ -69,7 +70,8 @@ export function activityInstancesOf(instance: InstanceRow, loaded: LoadedDefinit
   const tasksById = new Map(facts.tasks.map((t) => [t.id, t]));
   const calledByActivity = new Map<string, InstanceRow[]>();
   for (const child of facts.called) calledByActivity.set(child.parentActivityId ?? '', [...(calledByActivity.get(child.parentActivityId ?? '') ?? []), child]);
-  const startedRow = facts.history.find((r) => r.type === 'instance-started');
+  const history = withElementNames(facts.history, loaded.model);
+  const startedRow = history.find((r) => r.type === 'instance-started');
   const result: ActivityInstance[] = [];
 
   const takeStart = (activityId: string): { at: string; rowId: number } | undefined => pendingStarts.get(activityId)?.shift();
@@ -100,7 +102,7 @@ export function activityInstancesOf(instance: InstanceRow, loaded: LoadedDefinit
     return child ? { ...entry, calledProcessInstanceId: child.id, executionId: child.parentExecutionId ?? entry.executionId } : entry;
   };
 
-  for (const row of facts.history) {
+  for (const row of history) {
     if (row.type === 'flow-taken' && row.activityId) {
       const target = elementOf(loaded, row.activityId)?.targetRef?.id as string | undefined;
       if (target) pendingStarts.set(target, [...(pendingStarts.get(target) ?? []), { at: row.at, rowId: row.id! }]);

@@ -27,7 +27,7 @@ export async function commentableTask(host: HostContext, id: string, user: User)
 export async function storeComment(host: HostContext, instance: InstanceRow, task: { id: string; taskDefinitionKey: string; name: string | null } | null, text: string, user: User): Promise<CommentRow> {
   const now = host.clock.now();
   const comment: CommentRow = { id: randomUUID(), processInstanceId: instance.id, rootInstanceId: instance.rootInstanceId ?? instance.id, taskId: task?.id ?? null, userId: user.id, at: now.toISOString(), text };
-  const history = historyRow(now, instance.id, 'comment-added', task?.taskDefinitionKey ?? null, task?.name ?? null, user.id, { commentId: comment.id, taskId: comment.taskId, text });
+  const history = historyRow(now, instance.id, 'comment-added', task?.taskDefinitionKey ?? null, user.id, { commentId: comment.id, taskId: comment.taskId, text });
   await host.store.addComment(comment, history);
   return comment;
 }

@@ -7,6 +7,7 @@ import type { InstanceRow } from '../../persistence/api-store';
 import { HostContext } from '../context';
 import { notFound } from '../errors';
 import { presentHistory, presentIncident, presentInstance } from '../presenters';
+import { withElementNames } from '../../runtime/history';
 import { ApiRoute, route } from '../route-table';
 import { caseScopeOf } from './cases';
 import { flag, oneOf, paging, text } from '../schemas/query';
@@ -156,8 +157,9 @@ export function instanceRoutes(host: HostContext): ApiRoute[] {
       async handle({ params, user }) {
         const row = await visibleInstance(params.id, user);
         // The users a step chose (a users-of-group field) by name, as a case's viewers see its tasks' holders.
-        const choices = new Set([...(await host.definitions.load(row.definitionId)).model.userTasks.values()].flatMap((t) => t.formFields.filter((f) => f.choices).map((f) => f.id)));
-        return (await host.store.history(row.id)).map((entry) => {
+        const { model } = await host.definitions.load(row.definitionId);
+        const choices = new Set([...model.userTasks.values()].flatMap((t) => t.formFields.filter((f) => f.choices).map((f) => f.id)));
+        return withElementNames(await host.store.history(row.id), model).map((entry) => {
           const presented = presentHistory(entry);
           const named = presented.user ? { ...presented, userName: host.users.nameOf(presented.user) } : presented;
           const variables = entry.type === 'task-completed' ? ((presented.data as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) : {};
