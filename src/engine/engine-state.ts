@@ -43,7 +43,10 @@ export async function stateWithoutSource(engine: any): Promise<unknown> {
   if (engineVersion === undefined) {
     const full = await engine.getState();
     engineVersion = full.engineVersion;
-    for (const definition of full.definitions ?? []) delete definition.source;
+    for (const definition of full.definitions ?? []) {
+      delete definition.source;
+      withoutDefinitionVariables(definition);
+    }
     return full;
   }
   return executionStateWithoutSource(engine);
@@ -57,6 +60,19 @@ export function executionStateWithoutSource(engine: any): unknown {
     stopped: execution.stopped,
     engineVersion,
     environment: execution.environment.getState(),
-    definitions: execution.definitions.map((definition: any) => definition.getState()),
+    definitions: execution.definitions.map((definition: any) => withoutDefinitionVariables(definition.getState())),
   };
+}
+
+/**
+ * bpmn-elements keeps the variables in the definition's environment and again in each process's, and
+ * a recovered process takes the definition's, then its own over them: its own are all of them (it got
+ * the definition's at its start and only adds), so the definition's copy (the applicant's signed
+ * request again) is left out of the state. Recovery is bpmn-elements' own in every version of this
+ * server, so a state without the copy reads the same in the previous one (a rolling upgrade), and a
+ * state with it, as that version wrote it, reads as before.
+ */
+function withoutDefinitionVariables(state: any): any {
+  if (state?.environment?.variables) state.environment.variables = {};
+  return state;
 }
