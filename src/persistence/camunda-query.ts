@@ -7,6 +7,7 @@
  */
 import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { HistoryEntity, HistoryRow, IncidentEntity, IncidentRow, InstanceEntity, InstanceRow, TaskEntity, TaskRow, TimerEntity, TimerRow } from './entities';
+import { unfoldFlows } from './history-flows';
 import type { CaseVisibility } from './case-query';
 import type { Page } from './queries';
 
@@ -251,7 +252,7 @@ export async function instanceActivityFacts(dataSource: DataSource, instanceId: 
     dataSource.getRepository(TimerEntity).find({ where: { processInstanceId: instanceId, state: 'pending' }, order: { createdAt: 'ASC', id: 'ASC' } }),
     dataSource.getRepository(IncidentEntity).find({ where: { processInstanceId: instanceId }, order: { createdAt: 'ASC', id: 'ASC' } }),
   ]);
-  return { history, tasks: tasks.map(({ dueSort: _dueSort, ...r }) => r), called, timers, incidents };
+  return { history: unfoldFlows(history), tasks: tasks.map(({ dueSort: _dueSort, ...r }) => r), called, timers, incidents };
 }
 
 /** Instances by id (the variables of several at once). */

@@ -1,5 +1,6 @@
 import { Brackets, DataSource, In } from 'typeorm';
 import { HistoryEntity, HistoryRow, InstanceEntity, InstanceRow, TaskEntity, TaskGroupCountEntity, TaskGroupEntity, TaskRow } from './entities';
+import { unfoldFlows } from './history-flows';
 
 export interface Page {
   firstResult: number;
@@ -142,5 +143,5 @@ export async function queryInstances(dataSource: DataSource, filter: InstanceFil
 }
 
 export async function instanceHistory(dataSource: DataSource, instanceId: string): Promise<HistoryRow[]> {
-  return dataSource.getRepository(HistoryEntity).find({ where: { processInstanceId: instanceId }, order: { id: 'ASC' } });
+  return unfoldFlows(await dataSource.getRepository(HistoryEntity).find({ where: { processInstanceId: instanceId }, order: { id: 'ASC' } }));
 }

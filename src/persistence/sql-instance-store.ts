@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, IsNull, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../errors';
 import { DUE_SORT_NONE, HistoryEntity, HistoryRow, IncidentEntity, IncidentRow, InstanceEntity, InstanceRow, NotificationEntity, TaskEntity, TaskGroupEntity, TaskRow, TimerEntity, TimerRow } from './entities';
+import { foldFlows } from './history-flows';
 import { IncidentFilter, InstanceAggregate, InstanceStore, RiskStore, TaskHolderState, TaskWithGroups, TimerFilter, TimerStore } from './instance-store';
 import { TaskTransition, UnitOfWork } from './unit-of-work';
 import { writeTransaction } from './write-lock';
@@ -246,7 +247,7 @@ async function writeUnitOfWork(manager: EntityManager, uow: UnitOfWork): Promise
     const result = await manager.createQueryBuilder().update(SigningDraftEntity).set(signature).where('"taskId" = :taskId AND cms IS NULL', { taskId }).execute();
     if (!result.affected) throw new DomainError('conflict', 'ALREADY_SIGNED', `The document of task ${taskId} is already signed, or was never shown`);
   }
-  if (uow.history.length > 0) await manager.getRepository(HistoryEntity).insert(uow.history);
+  if (uow.history.length > 0) await manager.getRepository(HistoryEntity).insert(foldFlows(uow.history));
 }
 
 /** Moves a group's open-task counter by `n`, creating it at `n` (an upsert: the two dialects spell their parameters differently). */
