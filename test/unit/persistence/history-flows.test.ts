@@ -20,6 +20,28 @@ describe('flows taken in the history', () => {
     expect(unfoldFlows(stored)).toEqual(written);
   });
 
+  it.each<[string, HistoryRow[], HistoryRow[]]>([
+    [
+      'a task’s end and flows in its completion',
+      [row('task-completed', 'x', undefined, { userId: 'u', data: '{"taskId":"t"}' }), end('x', '2026-12-05T10:00:00.001Z'), flow('f1', '2026-12-05T10:00:00.001Z'), flow('f2', '2026-12-05T10:00:00.131Z')],
+      [row('task-completed', 'x', undefined, { userId: 'u', data: '{"taskId":"t","end":[1,"f1",["f2",130]]}' })],
+    ],
+    [
+      'a service’s end in its answer, the next gateway’s end a row with its flows',
+      [row('service-completed', 's', undefined, { data: '{"handler":"h","output":{}}' }), end('s'), flow('f1'), end('g'), flow('f2', LATER)],
+      [row('service-completed', 's', undefined, { data: '{"handler":"h","output":{},"end":[0,"f1"]}' }), end('g', undefined, { data: '{"flows":[["f2",130]]}' })],
+    ],
+    ['a called flow’s return and the call’s end', [row('call-completed', 'c', undefined, { data: '{"childInstanceId":"k"}' }), end('c')], [row('call-completed', 'c', undefined, { data: '{"childInstanceId":"k","end":[0]}' })]],
+    [
+      'an end event’s end in its instance’s completion',
+      [end('done'), row('instance-completed', 'done', LATER, { data: '{"outcome":"done"}' })],
+      [row('instance-completed', 'done', LATER, { data: '{"outcome":"done","endedBefore":130}' })],
+    ],
+  ])('%s: stored in one row, read back as written', (_name, written, stored) => {
+    expect(foldFlows(written)).toEqual(stored);
+    expect(unfoldFlows(stored)).toEqual(written);
+  });
+
   it.each<[string, HistoryRow[]]>([
     ['a flow after another kind of row', [row('call-completed', 'call'), flow('f1')]],
     ['a flow after another instance’s end', [end('a'), flow('f1', undefined, { processInstanceId: 'other' })]],
@@ -27,6 +49,11 @@ describe('flows taken in the history', () => {
     ['a flow after an end with empty data', [end('a', undefined, { data: '{}' }), flow('f1')]],
     ['a flow after an end whose data is no object', [end('a', undefined, { data: '[1]' }), flow('f1')]],
     ['a flow after a flow kept as a row', [end('a'), flow('f0', undefined, { userId: 'u' }), flow('f1')]],
+    ['another element’s end after a completion', [row('task-completed', 'x', undefined, { data: '{"taskId":"t"}' }), end('y')]],
+    ['an end with data after a completion', [row('service-completed', 's', undefined, { data: '{"handler":"h"}' }), end('s', undefined, { data: '{"type":"bpmn:ServiceTask"}' })]],
+    ['a completion after another element’s end', [end('a', undefined, { data: '{"type":"bpmn:Task"}' }), row('instance-completed', 'done', undefined, { data: '{"outcome":"done"}' })]],
+    ['a completion with empty data after its end', [end('done'), row('instance-completed', 'done', undefined, { data: '{}' })]],
+    ['a completion after an end of another instance', [end('done'), row('instance-completed', 'done', undefined, { processInstanceId: 'other', data: '{"outcome":"done"}' })]],
   ])('%s: stored as it is', (_name, written) => {
     const stored = foldFlows(written);
     expect(stored).toEqual(written);
