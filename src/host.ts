@@ -20,6 +20,7 @@ import { SqlWebSessionStore } from './persistence/session-store';
 import { SqlAttachmentStore } from './persistence/attachment-store';
 import { Attachments } from './runtime/attachments';
 import { SqlSigningDraftStore } from './persistence/signing-draft-store';
+import { SignaturesInStep } from './runtime/signatures-in-step';
 import { CalendarCorrections } from './runtime/calendar-corrections';
 import { Clock, systemClock } from './clock';
 import { SqlInstanceStore } from './persistence/sql-instance-store';
@@ -81,6 +82,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   await calendar.start(config.calendarFile);
   const definitions = new DefinitionService(new SqlDefinitionStore(dataSource), handlers, () => clock.now(), calendarInForce?.zone);
   const externalTopics = new Set(config.externalTaskTopics ?? []);
+  const signingDrafts = new SqlSigningDraftStore(dataSource);
+  const signaturesInStep = new SignaturesInStep();
   // A worker may set only what the topic's handler declares it produces: a topic no handler registers has no such list.
   const unknownTopics = [...externalTopics].filter((topic) => !handlers.get(topic));
   if (unknownTopics.length > 0) throw new Error(`EXTERNAL_TASK_TOPICS names ${unknownTopics.join(', ')}, which no handler registers (known: ${handlers.names().join(', ')})`);
@@ -94,16 +97,22 @@ export async function createHost(options: HostOptions): Promise<Host> {
     timeoutMs: config.stepTimeoutMs,
     onStep: options.onStep,
     telemetry: ops.telemetry,
+    signedDocuments: {
+      async lastSigned(rootInstanceId, kind) {
+        const draft = await signingDrafts.lastSigned(rootInstanceId, kind, (taskId) => signaturesInStep.of(taskId));
+        return draft && { id: draft.id, kind: draft.kind, taskDefinitionKey: draft.taskDefinitionKey, cms: draft.cms!, signerIin: draft.signerIin, signedAt: draft.signedAt };
+      },
+    },
   });
   // Each commit wakes workers waiting for external tasks (the service is made below, on the runtime over this store).
   const committed: { to?: ExternalTasks } = {};
   const store = new SqlInstanceStore(dataSource, (uow) => committed.to?.committed(uow));
-  const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates, groups: options.users });
+  const runtime = new ProcessRuntime({ store, definitions, steps, clock, dueDates, groups: options.users, signaturesInStep });
   const externalTasks = new ExternalTasks({ store: new SqlExternalTaskStore(dataSource), runtime, handlers, clock, topics: externalTopics });
   committed.to = externalTasks;
   const scheduler = new TimerScheduler({ store, runtime, definitions, clock, leases: new SqlTimerLeases(dataSource) });
   const translations = new DiagramTranslations(definitions, new TranslationFiles(config.processesDir));
-  const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, sessions: new SqlWebSessionStore(dataSource), handlers, clock, attachments: new Attachments({ records: new SqlAttachmentStore(dataSource), instances: store, clock, maxBytes: config.attachmentMaxBytes }), signingDrafts: new SqlSigningDraftStore(dataSource), ncalayerUrl: config.ncalayerUrl, signatures: options.signatures, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
+  const context: HostContext = { store: apiStore(dataSource), definitions, translations, runtime, scheduler, calendar, users: options.users, sessions: new SqlWebSessionStore(dataSource), handlers, clock, attachments: new Attachments({ records: new SqlAttachmentStore(dataSource), instances: store, clock, maxBytes: config.attachmentMaxBytes }), signingDrafts, ncalayerUrl: config.ncalayerUrl, signatures: options.signatures, workingMinutes: (a, b) => dueDates.workingMinutes?.(a, b) ?? (b.getTime() - a.getTime()) / 60000 };
   context.externalTasks = externalTasks;
   const servers: http.Server[] = [];
   const pollMs = options.timerPollMs ?? config.timerPollMs;

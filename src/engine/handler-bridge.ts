@@ -1,5 +1,5 @@
 import { DomainError } from '../errors';
-import { BusinessError, HandlerRegistry, Variables } from '../handlers/registry';
+import { BusinessError, HandlerRegistry, SignedDocuments, Variables } from '../handlers/registry';
 import { userVariables } from './process-variables';
 import { EngineExtension } from './engine-factory';
 import { isStackOverflow, RunScope, Snapshot, StepAborted } from './run-scope';
@@ -15,6 +15,8 @@ export interface HandlerBridgeParts {
   guard: RunawayGuard;
   /** Topics served by external workers (EXTERNAL_TASK_TOPICS): their service tasks wait instead of calling the handler. */
   externalTopics?: ReadonlySet<string>;
+  /** The host's port to the documents people signed, handed to every handler. */
+  signedDocuments?: SignedDocuments;
 }
 
 /**
@@ -107,6 +109,7 @@ function callHandler(parts: HandlerBridgeParts, activity: any, topic: string | u
       activityName: activity.name,
       variables: userVariables(activity.environment.variables),
       now: parts.now(),
+      signedDocuments: parts.signedDocuments,
     });
   } catch (error) {
     work = Promise.reject(error);

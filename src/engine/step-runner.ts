@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { DomainError } from '../errors';
-import { HandlerRegistry } from '../handlers/registry';
+import { HandlerRegistry, SignedDocuments } from '../handlers/registry';
 import { EngineCache } from './engine-cache';
 import { createEngine } from './engine-factory';
 import { postponedActivities, processVariables, snapshotOf, stateWithoutSource } from './engine-state';
@@ -42,6 +42,8 @@ export interface StepRunnerOptions {
   telemetry?: StepTelemetry;
   /** EXTERNAL_TASK_TOPICS: service tasks of these topics wait for external workers instead of running their handler. */
   externalTopics?: ReadonlySet<string>;
+  /** The documents people signed, as handlers read them (result.form delivers the authorised person's). */
+  signedDocuments?: SignedDocuments;
 }
 
 /** An engine of one instance, with the listener and run it reports to. */
@@ -187,7 +189,7 @@ export class StepRunner {
       sourceContext,
       extensions: {
         assignTaskVariables,
-        serviceHandlers: serviceHandlers({ handlers: this.options.handlers, now, scope: scopeNow, snapshot: () => snapshotOf(live.engine, live.scope), guard: this.guard, externalTopics: this.options.externalTopics }),
+        serviceHandlers: serviceHandlers({ handlers: this.options.handlers, now, scope: scopeNow, snapshot: () => snapshotOf(live.engine, live.scope), guard: this.guard, externalTopics: this.options.externalTopics, signedDocuments: this.options.signedDocuments }),
       },
       onScriptRefused: (error) => (live.scope.failure ??= new DomainError('unprocessable', 'SCRIPT_REFUSED', `${error.message}; nothing was stored`, { elementId: error.elementId })),
     });

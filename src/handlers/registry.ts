@@ -24,6 +24,26 @@ export interface HandlerContext {
   properties: Readonly<Record<string, string>>;
   variables: Readonly<Variables>;
   now: Date;
+  /** The documents people of the application signed at its signing steps (the host's port; absent where no host runs the step). */
+  signedDocuments?: SignedDocuments;
+}
+
+/** A document a person signed with their own EDS at a signing step whose task was completed with it. */
+export interface PersonSignedDocument {
+  /** The document's id (its verification URL's second part). */
+  id: string;
+  kind: string;
+  taskDefinitionKey: string;
+  /** Base64 DER of the signer's CMS, the PDF attached. */
+  cms: string;
+  signerIin: string | null;
+  signedAt: string | null;
+}
+
+/** Reads the documents people signed; the host implements it over its database (handlers import no persistence). */
+export interface SignedDocuments {
+  /** The last document of `kind` signed in the application `rootInstanceId` (its called flows' included), or null. */
+  lastSigned(rootInstanceId: string, kind: string): Promise<PersonSignedDocument | null>;
 }
 
 export type Handler = (context: HandlerContext) => Promise<Variables | void>;

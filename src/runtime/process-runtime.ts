@@ -8,6 +8,7 @@ import { IncidentRow, InstanceRow, InstanceState, TaskRow, TimerRow } from '../p
 import { isUniqueViolation } from '../persistence/errors';
 import { IncidentFilter, InstanceStore, TaskWithGroups } from '../persistence/instance-store';
 import type { SignatureWrite } from '../persistence/unit-of-work';
+import { SignaturesInStep } from './signatures-in-step';
 import { caseYear, formatCaseNumber, givenCaseNumber } from './case-number';
 import { deterministicId } from './deterministic-id';
 import { validateChoices, validateVariables } from './form-validation';
@@ -26,6 +27,8 @@ export interface ProcessRuntimeOptions {
   dueDates: DueDateCalculator;
   /** Who is in a group now: a users-of-group form field takes one of them. */
   groups: GroupMembers;
+  /** Where a completion's signature is visible to the handlers of its own step (see SignaturesInStep). */
+  signaturesInStep?: SignaturesInStep;
 }
 
 /** A completed task, with the state its instance is left in (the answer needs no second read). */
@@ -151,7 +154,8 @@ export class ProcessRuntime {
       if (signature && !form?.signs) throw new DomainError('conflict', 'NOT_A_SIGNING_STEP', `Step "${current.task.name ?? current.task.taskDefinitionKey}" has no document to sign`);
       const signed = signature ? await signature.check(current.task) : undefined;
 
-      const completedAt = await step.completeTask(instance, current, (variables ?? {}) as Variables);
+      const run = () => step.completeTask(instance, current, (variables ?? {}) as Variables);
+      const completedAt = this.options.signaturesInStep ? await this.options.signaturesInStep.during(signed?.signature, run) : await run();
       if (signed) {
         // One transaction: the signature, the completion and its history row are stored together or not at all.
         step.uow.signatures.push(signed.signature);

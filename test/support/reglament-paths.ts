@@ -10,7 +10,8 @@ import {
 } from './reglament-driver';
 import type { CertificateCase, PrepareApplicantOptions } from './simulators';
 import { requiredValues } from './form-values';
-import { startTestHost, TEST_USERS, TestHost } from './test-host';
+import { startTestHost, TEST_USERS, TestHost, tokenOf } from './test-host';
+import { parseCms } from '../../src/crypto/cms';
 import { signTask } from './signing';
 
 /*
@@ -231,6 +232,7 @@ export class PathRunner {
       const documents = (await this.t.call('admin', 'GET', `/process-instances/${id}/signatures`)).body as { taskDefinitionKey: string; kind: string; signed: boolean }[];
       expect({ path: p.name, signed: documents.map((d) => [d.taskDefinitionKey, d.kind, d.signed]) }).toEqual({ path: p.name, signed: p.signed.map(([task, kind]) => [task, kind, true]) });
     }
+    await this.expectResultSignedBy(p, id, instance.variables);
     if (p.timersFired) expect(history.filter((h) => h.type === 'timer-fired').map((h) => h.activityId)).toEqual(p.timersFired);
     if (p.timersNotArmed) {
       const timers = (await this.t.call('admin', 'GET', `/timers?processInstanceId=${id}`)).body as any[];
@@ -248,6 +250,24 @@ export class PathRunner {
       expect(history[0].type).toBe('instance-started');
       expect(history[history.length - 1]).toMatchObject({ type: 'instance-completed', activityId: p.outcome });
     }
+  }
+
+  /**
+   * Who signed the electronic result the recipient got (egov-result-delivery's resultDocument): the
+   * person who signed the case's last document of the delivered kind at a signing step, exactly that
+   * CMS; the provider's server key (a JSON result) only when no person signed a document of that kind.
+   */
+  async expectResultSignedBy(p: ReglamentPath, id: string, variables: Record<string, unknown>): Promise<void> {
+    if (typeof variables.resultDocument !== 'string') return;
+    const documents = (await this.t.call('admin', 'GET', `/process-instances/${id}/signatures`)).body as { id: string; kind: string; signed: boolean; cms: string | null }[];
+    const person = documents.filter((d) => d.signed && d.kind === variables.resultKind).pop();
+    const content = Buffer.from(parseCms(new Uint8Array(Buffer.from(variables.resultDocument, 'base64'))).content);
+    if (!person) {
+      expect({ path: p.name, resultKind: variables.resultKind, content: JSON.parse(content.toString('utf8')).kind }).toEqual({ path: p.name, resultKind: variables.resultKind, content: variables.resultKind });
+      return;
+    }
+    const cms = await fetch(`${this.t.url}${person.cms}`, { headers: { authorization: `Bearer ${tokenOf('admin')}` } });
+    expect({ path: p.name, personSigned: Buffer.from(await cms.arrayBuffer()).toString('base64') === variables.resultDocument }).toEqual({ path: p.name, personSigned: true });
   }
 
   async run(p: ReglamentPath, businessKey: string): Promise<void> {

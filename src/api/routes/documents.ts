@@ -58,6 +58,18 @@ async function factsOf(host: HostContext, row: InstanceRow, result: StoredResult
   };
 }
 
+/**
+ * The token a printed result's QR code carries: for a result the authorised person signed, the id of
+ * that signed document (the one its own PDF already prints); for the system's, the SHA-256 of its CMS.
+ */
+async function resultToken(host: HostContext, row: InstanceRow, result: StoredResult): Promise<string> {
+  if (result.pdf) {
+    const signed = (await host.signingDrafts.ofApplication(row.rootInstanceId ?? row.id)).find((d) => d.cms && Buffer.from(d.cms, 'base64').equals(Buffer.from(result.der)));
+    if (signed) return `${row.id}.${signed.id}`;
+  }
+  return verificationToken(row.id, result);
+}
+
 export function documentRoutes(host: HostContext): ApiRoute[] {
   async function visibleInstance(id: string, user: User): Promise<InstanceRow> {
     const row = await host.store.instance(id);
@@ -70,7 +82,8 @@ export function documentRoutes(host: HostContext): ApiRoute[] {
     route({
       method: 'get',
       path: '/process-instances/:id/documents/:kind.pdf',
-      summary: "The case's signed result as a printable PDF (Kazakh or Russian) with the signer, the signing time and a QR code of its verification page",
+      summary:
+        "The case's signed result as a printable PDF with the signer, the signing time and a QR code of its verification page: the PDF the authorised person signed, exactly its bytes (its Kazakh and Russian pages; lang changes nothing), or, for a result the system certified, rendered in Kazakh or Russian",
       params: documentParams,
       query: z.object({ lang: oneOf(DOCUMENT_LANGUAGES, 'kk', 'The language of the document: kk (default) or ru') }),
       responses: { 200: { description: 'The PDF', mediaType: 'application/pdf' } },
@@ -79,9 +92,9 @@ export function documentRoutes(host: HostContext): ApiRoute[] {
         const variables = JSON.parse(row.variables) as Record<string, unknown>;
         const result = storedResult(variables);
         if (!result || result.data.kind !== params.kind) throw notFound(`Process instance "${params.id}" has no signed ${params.kind}`);
-        const url = verificationUrl(publicUrlOf(req), verificationToken(row.id, result));
-        const pdf = await renderResultPdf(await factsOf(host, row, result, query.lang, url, variables.resultForm === 'paper'), query.lang);
-        const base = `${(row.businessKey ?? row.id).replace(/[^A-Za-z0-9._-]+/g, '_')}-${params.kind}-${query.lang}.pdf`;
+        // A result the authorised person signed is that PDF, byte for byte (both languages in one; its QR code names the signed document).
+        const pdf = result.pdf ?? (await renderResultPdf(await factsOf(host, row, result, query.lang, verificationUrl(publicUrlOf(req), verificationToken(row.id, result)), variables.resultForm === 'paper'), query.lang));
+        const base = `${(row.businessKey ?? row.id).replace(/[^A-Za-z0-9._-]+/g, '_')}-${params.kind}${result.pdf ? '' : `-${query.lang}`}.pdf`;
         res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="${base}"`);
         res.send(Buffer.from(pdf));
       },
@@ -102,7 +115,7 @@ export function documentRoutes(host: HostContext): ApiRoute[] {
         const outgoingNumber = typeof variables.outgoingNumber === 'string' ? variables.outgoingNumber : undefined;
         // Only a result that goes out on paper has a cover letter and a paper copy: asked for on paper, or registered as outgoing.
         if (!outgoingNumber && variables.resultForm !== 'paper') throw notFound(`Process instance "${params.id}" sends no paper result`);
-        const url = verificationUrl(publicUrlOf(req), verificationToken(row.id, result));
+        const url = verificationUrl(publicUrlOf(req), await resultToken(host, row, result));
         const facts = await factsOf(host, row, result, query.lang, url, true);
         const registeredAt = typeof variables.outgoingRegisteredAt === 'string' ? variables.outgoingRegisteredAt : undefined;
         const pdf = await renderOfficeDocumentPdf(params.document, { ...facts, provider: result.signer.organization, outgoing: outgoingNumber && registeredAt ? { number: outgoingNumber, registeredAt } : undefined }, query.lang);
@@ -163,6 +176,7 @@ export function verificationPage(host: HostContext, options: { limit?: number; w
         const status = personal.authentic ? PAGE_TEXT.authentic : `${PAGE_TEXT.notAuthentic}. ${personal.message === CHANGED ? PAGE_TEXT.changed : PAGE_TEXT.badSignature}`;
         const rows: [string, string | undefined][] = [
           [PAGE_TEXT.kind, personal.draft.kind],
+          [PAGE_TEXT.number, personal.number],
           [PAGE_TEXT.date, personal.draft.signedAt ? documentDateTime(personal.draft.signedAt) : undefined],
           [PAGE_TEXT.signer, personal.signerName],
         ];
@@ -199,20 +213,25 @@ export function verificationPage(host: HostContext, options: { limit?: number; w
  * What the verification page says of a signed document its QR code names: authentic when the stored
  * CMS verifies (chain, validity, revocation) and carries exactly the stored PDF bytes.
  */
-export async function signedDocumentAuthenticity(host: HostContext, instanceId: string, documentId: string): Promise<{ found: false } | { found: true; authentic: boolean; draft: SigningDraftRow; message?: string; signerName?: string }> {
+export async function signedDocumentAuthenticity(host: HostContext, instanceId: string, documentId: string): Promise<{ found: false } | { found: true; authentic: boolean; draft: SigningDraftRow; number?: string; message?: string; signerName?: string }> {
   const draft = await host.signingDrafts.byId(documentId);
   if (!draft || !draft.cms || (draft.rootInstanceId !== instanceId && draft.processInstanceId !== instanceId)) return { found: false };
   const task = await host.store.task(draft.taskId);
   if (task?.state !== 'completed') return { found: false };
+  // The number the document was drawn with: the licence's (E-licensing gives it before the signature) or the refusal's.
+  const root = await host.store.instance(draft.rootInstanceId);
+  const variables = root ? (JSON.parse(root.variables) as Record<string, unknown>) : {};
+  const numberOf = (name: string) => (typeof variables[name] === 'string' ? (variables[name] as string) : undefined);
+  const number = draft.kind === 'refusal' ? numberOf('refusalNumber') : (numberOf('licenceNumber') ?? numberOf('refusalNumber'));
   const pdf = new Uint8Array(Buffer.from(draft.pdf, 'base64'));
   let content: Uint8Array;
   try {
     content = parseCms(new Uint8Array(Buffer.from(draft.cms, 'base64'))).content;
   } catch {
-    return { found: true, authentic: false, draft, message: 'the stored signature is not a CMS' };
+    return { found: true, authentic: false, draft, number, message: 'the stored signature is not a CMS' };
   }
-  if (sha256Hex(pdf) !== draft.sha256 || !Buffer.from(content).equals(Buffer.from(pdf))) return { found: true, authentic: false, draft, message: CHANGED };
-  if (!host.signatures) return { found: true, authentic: false, draft, message: 'no EDS verifier is configured' };
+  if (sha256Hex(pdf) !== draft.sha256 || !Buffer.from(content).equals(Buffer.from(pdf))) return { found: true, authentic: false, draft, number, message: CHANGED };
+  if (!host.signatures) return { found: true, authentic: false, draft, number, message: 'no EDS verifier is configured' };
   const verdict = await (await host.signatures.verifier()).verify(draft.cms, undefined, host.clock.now());
-  return { found: true, authentic: verdict.valid, draft, message: verdict.message, signerName: verdict.subject?.commonName };
+  return { found: true, authentic: verdict.valid, draft, number, message: verdict.message, signerName: verdict.subject?.commonName };
 }

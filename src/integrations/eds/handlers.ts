@@ -23,18 +23,25 @@ const verifyRequest =
   };
 
 /**
- * result.sign: the result document (licence, certificate, refusal ...) as JSON, signed with the
- * provider's key as CMS with the content attached (base64 in `resultDocument`); the project's
- * verifier and `openssl cms -verify` both verify it. It always signs: a `resultDocument` already
- * set is no reason to skip (it may be an earlier delivery's, or not a document at all). A re-run
- * after a crash signs again; cabinet.notify then keeps the document the recipient already holds.
+ * result.form: the electronic result the recipient gets. When a person of the provider signed, at a
+ * signing step of the application, a document of the kind delivered (`resultKind`), the result is
+ * exactly that CMS (the PDF they saw, attached): the act has the authorised person certify it with
+ * their own EDS, and no server key signs over or beside it. Only a result the act gives to the
+ * system (an intake check's automated refusal, a notification no person signs) is formed here as
+ * JSON and signed with the provider's key (CMS, content attached; the project's verifier and
+ * `openssl cms -verify` both verify it). It always forms anew: a `resultDocument` already set may be
+ * an earlier delivery's. A re-run after a crash gives the same person-signed document, or signs
+ * again; cabinet.notify then keeps the document the recipient already holds.
  */
-const signResult =
+const formResult =
   (eds: EdsService): HandlerRegistration['handler'] =>
   async (context) => {
     const { variables, now, instanceId } = context;
+    const kind = stringVar(variables, 'resultKind');
+    const signed = kind && context.signedDocuments ? await context.signedDocuments.lastSigned(context.rootInstanceId ?? instanceId, kind) : null;
+    if (signed) return { resultDocument: signed.cms, resultSignedAt: signed.signedAt ?? now.toISOString() };
     const document = {
-      kind: stringVar(variables, 'resultKind') ?? null,
+      kind: kind ?? null,
       decision: stringVar(variables, 'decision') ?? null,
       service: serviceKeyOf(context) ?? context.processDefinitionKey,
       applicant: { iinBin: stringVar(variables, 'applicantIinBin') ?? null, name: stringVar(variables, 'applicantName') ?? null, kind: stringVar(variables, 'applicantKind') ?? null },
@@ -53,6 +60,6 @@ const signResult =
 export function edsHandlers(eds: EdsService): HandlerRegistration[] {
   return [
     { name: 'eds.verify-request', description: "Verifies the request's EDS: CMS signature, chain, validity, CRL revocation, IIN/BIN", handler: verifyRequest(eds), produces: ['edsValid', 'edsFailure', 'edsMessage', 'edsSubject', 'edsSignedAt'] },
-    { name: 'result.sign', description: "Signs the result document with the provider's EDS (CMS)", handler: signResult(eds), produces: ['resultDocument', 'resultSignedAt'] },
+    { name: 'result.form', description: "The result the authorised person signed with EDS at a signing step, or else formed and signed with the provider's EDS (CMS)", handler: formResult(eds), produces: ['resultDocument', 'resultSignedAt'] },
   ];
 }

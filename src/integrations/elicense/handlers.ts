@@ -54,9 +54,11 @@ const recordDecision =
 
 /**
  * licence.issue: forms the licence (certificate, duplicate, re-registered licence) with the number
- * E-licensing assigns to the application's request; the decision is recorded as issued first (the
- * head has signed it), so the delivery's elicense.record-decision later meets the same number.
- * Idempotent by the application, like every E-licensing call here.
+ * E-licensing assigns to the application's request; the decision is recorded as issued first, so
+ * the delivery's elicense.record-decision later meets the same number. Where the head signs the
+ * licence, the diagram runs this before the signing step: the head signs in E-licensing the licence
+ * it has formed, with its number (003 step 4). Idempotent by the application, like every E-licensing
+ * call here.
  */
 const issueLicence =
   (elicense: ElicenseAdapter): Handler =>

@@ -6,8 +6,9 @@ import { completeToEnd, httpPort, startApplication } from '../../support/reglame
 import { startTestHost, TestHost } from '../../support/test-host';
 
 /*
- * The documents the office issues (issue 17, point 5): a finished cotton licence printed as a PDF in
- * Kazakh and in Russian (text read back with a PDF text extractor, the QR code decoded from the
+ * The documents the office issues (issue 17, point 5): a finished cotton licence the system certified
+ * (a duplicate: no step 7 signature by the head, line 125; a licence the head signed prints as the
+ * very PDF they signed, see person-signed-result.test.ts) printed as a PDF in Kazakh and in Russian (text read back with a PDF text extractor, the QR code decoded from the
  * image inside the PDF), and the public page the QR code leads to, which says authentic, and not
  * authentic once one byte of the stored signed document has changed.
  */
@@ -25,7 +26,7 @@ describe('the printed licence and its verification page', () => {
 
   beforeAll(async () => {
     t = await startTestHost();
-    const started = await startApplication(t, KEY, { businessKey: 'PRINT-1', starter: 'olga-office', channel: 'office', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'paper' } });
+    const started = await startApplication(t, KEY, { businessKey: 'PRINT-1', starter: 'olga-office', channel: 'office', applicant: { kind: 'legal-entity' }, form: { variant: 'duplicate', resultForm: 'paper' } });
     expect(started.status).toBe(201);
     const done = await completeToEnd(httpPort(t), { key: KEY, businessKey: 'PRINT-1', instanceId: started.body.id });
     expect(done).toMatchObject({ state: 'completed', outcome: 'licence-issued' });

@@ -73,7 +73,7 @@ describe('information-system handlers', () => {
     const d1 = (await run('elicense.record-decision', decided, ctx))!;
     expect(d1.licenceNumber).toMatch(/^KZ-LIC-/);
     expect(await run('elicense.record-decision', decided, ctx)).toEqual(d1);
-    const signed = (await run('result.sign', { ...decided, ...d1 }, ctx))!;
+    const signed = (await run('result.form', { ...decided, ...d1 }, ctx))!;
     const verifier = new EdsVerifier({ trustedRoots: [sims.ca.root], crls: new CrlCache(crlFetcher()) });
     const check = await verifier.verify(signed.resultDocument, undefined, now);
     expect(check.valid).toBe(true);
@@ -88,7 +88,7 @@ describe('information-system handlers', () => {
 
     // A crash after the notification and before the step's commit: the re-run signs again (a new
     // ECDSA signature, another signing time) and the instance must keep the document the recipient got.
-    const resigned = (await run('result.sign', { ...decided, ...d1 }, { ...ctx, now: new Date(now.getTime() + 60_000) }))!;
+    const resigned = (await run('result.form', { ...decided, ...d1 }, { ...ctx, now: new Date(now.getTime() + 60_000) }))!;
     expect(resigned.resultDocument).not.toBe(signed.resultDocument);
     const again = (await run('cabinet.notify', { ...decided, ...resigned }, { ...ctx, activityId: 'send-to-cabinet', properties: { notice: 'result' } }))!;
     expect(again).toEqual({ notificationId: n1.notificationId, resultDocument: signed.resultDocument });

@@ -18,7 +18,7 @@ const PROCESS_KEYS = ['known-process'];
 /** Variable -> who produces it, as HandlerRegistry.producers() gives it. */
 const PRODUCED = new Map([
   ['registrationNumber', ['registry.assign-number']],
-  ['resultDocument', ['cabinet.notify', 'result.sign']],
+  ['resultDocument', ['cabinet.notify', 'result.form']],
   ['lastErrorCode', ['the host (BPMN error of a handler)']],
 ]);
 
@@ -167,7 +167,7 @@ const EXPECTED: Record<string, Record<string, () => Expected>> = {
   'form-field-not-produced': {
     'invalid.bpmn': () => [
       ['start', 'Form field "registrationNumber" is a variable that handler registry.assign-number produces; a form may not set it (rename the field)'],
-      ['formalise', 'Form field "resultDocument" is a variable that handlers cabinet.notify, result.sign produce; a form may not set it (rename the field)'],
+      ['formalise', 'Form field "resultDocument" is a variable that handlers cabinet.notify, result.form produce; a form may not set it (rename the field)'],
       ['formalise', 'Form field "lastErrorCode" is a variable that the host (BPMN error of a handler) produces; a form may not set it (rename the field)'],
     ],
   },

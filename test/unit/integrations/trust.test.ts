@@ -110,12 +110,40 @@ describe('a handler never skips its work because its output is already set', () 
     expect(out).toMatchObject(expected);
   });
 
-  it('result.sign signs the result when resultDocument already holds a text, with the service of the application', async () => {
-    const out = (await run('result.sign', { ...APPLICANT, decision: 'issued', resultKind: 'licence', resultDocument: 'any text', serviceKey: 'weapon-registration' }))!;
+  it('result.form signs the result when resultDocument already holds a text, with the service of the application', async () => {
+    const out = (await run('result.form', { ...APPLICANT, decision: 'issued', resultKind: 'licence', resultDocument: 'any text', serviceKey: 'weapon-registration' }))!;
     expect(out.resultDocument).not.toBe('any text');
     const signed = JSON.parse(Buffer.from(parseCms(Buffer.from(String(out.resultDocument), 'base64')).content).toString('utf8'));
     expect(signed).toMatchObject({ kind: 'licence', decision: 'issued', service: 'cotton-warehouse-license', instanceId: CHILD });
     expect(out.resultSignedAt).toBe(now.toISOString());
+  });
+});
+
+describe('result.form delivers what the authorised person signed', () => {
+  const HEAD_CMS = 'MIIB-the-heads-cms';
+  const signedDocuments = (kinds: Record<string, string>) => ({
+    asked: [] as [string, string][],
+    async lastSigned(root: string, kind: string) {
+      this.asked.push([root, kind]);
+      return kinds[kind] ? { id: 'a'.repeat(64), kind, taskDefinitionKey: 'sign-decision', cms: kinds[kind], signerIin: '870101300123', signedAt: '2025-03-14T04:00:00.000Z' } : null;
+    },
+  });
+
+  it("gives exactly the head's CMS of the delivered kind, with its signing time, and signs nothing", async () => {
+    const port = signedDocuments({ licence: HEAD_CMS });
+    const out = await run('result.form', { ...APPLICANT, decision: 'issued', resultKind: 'licence' }, { signedDocuments: port });
+    expect(out).toEqual({ resultDocument: HEAD_CMS, resultSignedAt: '2025-03-14T04:00:00.000Z' });
+    // The application's documents, not the called flow's alone.
+    expect(port.asked).toEqual([[ROOT, 'licence']]);
+  });
+
+  it.each([
+    ['a person signed only another kind (a licence, the notification delivered)', { licence: HEAD_CMS }, 'notification'],
+    ['no person signed anything (an automated refusal)', {}, 'refusal'],
+  ])('signs with the provider key when %s', async (_case, kinds, resultKind) => {
+    const out = (await run('result.form', { ...APPLICANT, decision: 'refused', resultKind }, { signedDocuments: signedDocuments(kinds) }))!;
+    expect(out.resultDocument).not.toBe(HEAD_CMS);
+    expect(JSON.parse(Buffer.from(parseCms(Buffer.from(String(out.resultDocument), 'base64')).content).toString('utf8'))).toMatchObject({ kind: resultKind });
   });
 });
 
@@ -125,7 +153,7 @@ describe('handlers declare what they produce', () => {
       expect.arrayContaining(['registrationNumber', 'registeredAt', 'licenceNumber', 'refusalNumber', 'elicenseRequestNumber', 'elicenseDecision', 'scReceiptNumber', 'resultDocument', 'resultSignedAt', 'notificationId', 'paymentConfirmed', 'edsValid', 'employeeAuthorized', 'applicantFound', 'lastErrorCode', 'lastErrorMessage']),
     );
     expect(handlers.producedVariables()).not.toContain('refusalReason');
-    expect(handlers.producersOf('resultDocument')).toEqual(['cabinet.notify', 'result.sign']);
+    expect(handlers.producersOf('resultDocument')).toEqual(['cabinet.notify', 'result.form']);
     expect(handlers.producersOf('lastErrorCode')).toEqual(['the host (BPMN error of a handler)']);
   });
 
