@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { InstanceEntity } from '../../src/persistence/entities';
+import { SigningDraftEntity } from '../../src/persistence/signing-draft-entity';
 import { kk } from '../../src/web/i18n/kk';
 import { pdfQrCode } from '../support/pdf-qr';
 import { pdfText } from '../support/pdf-text';
@@ -12,7 +12,8 @@ import { ensureWebBuild, launchBrowser, pageReady, screenshot, signIn } from './
  * finished cotton-warehouse licence the office follows the print link (the PDF fetched with the
  * page's session), reads the PDF's text (the E-licensing number, the applicant), decodes its QR code,
  * opens the verification page it leads to and sees "authentic"; after one byte of the stored signed
- * document changed, the same page says not authentic. A case without a signed result has no print link.
+ * document (the CMS the head made at step 7, which is the delivered result) changed, the same page says
+ * not authentic. A case without a signed result has no print link.
  */
 const KEY = 'cotton-warehouse-license';
 const OFFICE = 'office-user';
@@ -99,12 +100,13 @@ describe('the office prints the licence and its QR code verifies it (Chromium)',
     expect(await page.locator('body').textContent()).toContain(String(variables.licenceNumber));
     await screenshot(page, 'documents-02-verify-authentic');
 
-    const repository = t.host.dataSource.getRepository(InstanceEntity);
-    const row = (await repository.findOneBy({ id: caseId }))!;
-    const stored = JSON.parse(row.variables);
-    const der = Buffer.from(stored.resultDocument, 'base64');
+    // The head signed the licence at step 7: the QR code names that signed document, whose stored CMS changes here.
+    const repository = t.host.dataSource.getRepository(SigningDraftEntity);
+    const row = (await repository.findOneBy({ rootInstanceId: caseId, kind: 'licence' }))!;
+    expect(row.cms).toBe(variables.resultDocument);
+    const der = Buffer.from(row.cms!, 'base64');
     der[Math.floor(der.length / 2)] ^= 0x01;
-    await repository.update({ id: caseId }, { variables: JSON.stringify({ ...stored, resultDocument: der.toString('base64') }) });
+    await repository.update({ taskId: row.taskId }, { cms: der.toString('base64') });
 
     await page.goto(url!);
     expect(await verdict.getAttribute('data-authentic')).toBe('false');
