@@ -11,7 +11,6 @@ describe('flows taken in the history', () => {
   it.each<[string, HistoryRow[], (string | null)[]]>([
     ['a flow after its element’s end', [end('start'), flow('f1'), row('task-created', 'review', undefined, { data: '{"taskId":"t"}' })], [null, '{"flows":["f1"]}', null]],
     ['a gateway’s flows, one taken later', [end('gw'), flow('f1'), flow('f2', LATER)], ['{"flows":["f1",["f2",130]]}']],
-    ['each end its own flows', [end('a'), flow('f1'), end('b'), flow('f2')], ['{"flows":["f1"]}', '{"flows":["f2"]}']],
     ['an end that keeps its data (a row written with the element type)', [end('a', undefined, { data: '{"type":"bpmn:Task"}' }), flow('f1')], ['{"type":"bpmn:Task","flows":["f1"]}']],
   ])('%s: stored in the end row, read back as written', (_name, written, storedData) => {
     const stored = foldFlows(written);
@@ -27,9 +26,15 @@ describe('flows taken in the history', () => {
       [row('task-completed', 'x', undefined, { userId: 'u', data: '{"taskId":"t","end":[1,"f1",["f2",130]]}' })],
     ],
     [
-      'a service’s end in its answer, the next gateway’s end a row with its flows',
+      'a service’s end in its answer, the next gateway’s end and flows after it',
       [row('service-completed', 's', undefined, { data: '{"handler":"h","output":{}}' }), end('s'), flow('f1'), end('g'), flow('f2', LATER)],
-      [row('service-completed', 's', undefined, { data: '{"handler":"h","output":{},"end":[0,"f1"]}' }), end('g', undefined, { data: '{"flows":[["f2",130]]}' })],
+      [row('service-completed', 's', undefined, { data: '{"handler":"h","output":{},"end":[0,"f1"],"then":[[0,"g",["f2",130]]]}' })],
+    ],
+    ['each end its own flows', [end('a'), flow('f1'), end('b', LATER), flow('f2', LATER)], [end('a', undefined, { data: '{"flows":["f1"],"then":[[130,"b","f2"]]}' })]],
+    [
+      'the start event’s end after the start, the next element’s end that is no completion’s after a completion',
+      [row('instance-started', null, undefined, { userId: 'u', data: '{"variables":{}}' }), end('start'), flow('f1'), row('task-completed', 'x', LATER, { userId: 'u', data: '{"taskId":"t"}' }), end('y', LATER)],
+      [row('instance-started', null, undefined, { userId: 'u', data: '{"variables":{},"then":[[0,"start","f1"]]}' }), row('task-completed', 'x', LATER, { userId: 'u', data: '{"taskId":"t","then":[[0,"y"]]}' })],
     ],
     ['a called flow’s return and the call’s end', [row('call-completed', 'c', undefined, { data: '{"childInstanceId":"k"}' }), end('c')], [row('call-completed', 'c', undefined, { data: '{"childInstanceId":"k","end":[0]}' })]],
     [
@@ -49,7 +54,9 @@ describe('flows taken in the history', () => {
     ['a flow after an end with empty data', [end('a', undefined, { data: '{}' }), flow('f1')]],
     ['a flow after an end whose data is no object', [end('a', undefined, { data: '[1]' }), flow('f1')]],
     ['a flow after a flow kept as a row', [end('a'), flow('f0', undefined, { userId: 'u' }), flow('f1')]],
-    ['another element’s end after a completion', [row('task-completed', 'x', undefined, { data: '{"taskId":"t"}' }), end('y')]],
+    ['an end after a row whose data is no object', [row('task-completed', 'x', undefined, { data: '"t"' }), end('x')]],
+    ['an end of another instance', [row('task-completed', 'x', undefined, { data: '{"taskId":"t"}' }), end('x', undefined, { processInstanceId: 'other' })]],
+    ['a flow before any end', [row('task-completed', 'x', undefined, { data: '{"taskId":"t"}' }), flow('f1')]],
     ['an end with data after a completion', [row('service-completed', 's', undefined, { data: '{"handler":"h"}' }), end('s', undefined, { data: '{"type":"bpmn:ServiceTask"}' })]],
     ['a completion after another element’s end', [end('a', undefined, { data: '{"type":"bpmn:Task"}' }), row('instance-completed', 'done', undefined, { data: '{"outcome":"done"}' })]],
     ['a completion with empty data after its end', [end('done'), row('instance-completed', 'done', undefined, { data: '{}' })]],
