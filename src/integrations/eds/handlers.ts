@@ -61,5 +61,7 @@ export function edsHandlers(eds: EdsService): HandlerRegistration[] {
   return [
     { name: 'eds.verify-request', description: "Verifies the request's EDS: CMS signature, chain, validity, CRL revocation, IIN/BIN", handler: verifyRequest(eds), produces: ['edsValid', 'edsFailure', 'edsMessage', 'edsSubject', 'edsSignedAt'] },
     { name: 'result.form', description: "The result the authorised person signed with EDS at a signing step, or else formed and signed with the provider's EDS (CMS)", handler: formResult(eds), produces: ['resultDocument', 'resultSignedAt'] },
+    // The topic's former name: instances of a delivery flow deployed before the rename still reach it.
+    { name: 'result.sign', description: 'Former name of result.form (diagrams deployed before it was renamed)', handler: formResult(eds), produces: ['resultDocument', 'resultSignedAt'] },
   ];
 }

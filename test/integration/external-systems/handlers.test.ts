@@ -95,6 +95,16 @@ describe('information-system handlers', () => {
     expect(sims.cabinet.of(applicant.applicantIinBin)).toHaveLength(1);
   });
 
+  it('result.sign, the former name of result.form, still forms the result for delivery flows deployed before the rename', async () => {
+    const applicant = await sim.prepareApplicant({ certificate: 'none' });
+    const decided = { ...applicant, decision: 'refused', resultKind: 'refusal', refusalReason: 'Құжаттар толық емес' };
+    const out = (await run('result.sign', decided, { instanceId: 'inst-former-topic' }))!;
+    const verifier = new EdsVerifier({ trustedRoots: [sims.ca.root], crls: new CrlCache(crlFetcher()) });
+    const check = await verifier.verify(out.resultDocument, undefined, now);
+    expect(check.valid).toBe(true);
+    expect(JSON.parse(check.content!)).toMatchObject({ kind: 'refusal', decision: 'refused', refusalReason: 'Құжаттар толық емес' });
+  });
+
   it('a system that stays down makes the handler fail with ExternalSystemUnavailableError; after a restart the retry has no duplicate effect', async () => {
     const applicant = await sim.prepareApplicant({ certificate: 'none' });
     await sim.stop('elicense');

@@ -153,7 +153,7 @@ describe('handlers declare what they produce', () => {
       expect.arrayContaining(['registrationNumber', 'registeredAt', 'licenceNumber', 'refusalNumber', 'elicenseRequestNumber', 'elicenseDecision', 'scReceiptNumber', 'resultDocument', 'resultSignedAt', 'notificationId', 'paymentConfirmed', 'edsValid', 'employeeAuthorized', 'applicantFound', 'lastErrorCode', 'lastErrorMessage']),
     );
     expect(handlers.producedVariables()).not.toContain('refusalReason');
-    expect(handlers.producersOf('resultDocument')).toEqual(['cabinet.notify', 'result.form']);
+    expect(handlers.producersOf('resultDocument')).toEqual(['cabinet.notify', 'result.form', 'result.sign']);
     expect(handlers.producersOf('lastErrorCode')).toEqual(['the host (BPMN error of a handler)']);
   });
 
