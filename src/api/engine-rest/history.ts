@@ -4,6 +4,7 @@ import type { HistoryRow, IncidentRow, InstanceRow, TaskRow } from '../../persis
 import { HostContext } from '../context';
 import { ActivityInstance, activityInstancesOf } from './activities';
 import { invalidRequest } from './camunda-error';
+import { incidentsOf } from './incidents';
 import { camundaInstant, date, flag, list, pageOf, Params, queryOf, refuseParams, sortingOf, str } from './query-params';
 import { typedVariable } from './tasks';
 import { scopeOf, visibleInstance } from './visibility';
@@ -459,23 +460,8 @@ export function engineHistoryRoutes(host: HostContext): Router {
     const sort = sortingOf(params, INCIDENT_SORT, { by: 'id', order: 'asc' });
     const open = flag(params, 'open');
     const resolved = flag(params, 'resolved');
-    const type = str(params, 'incidentType');
-    if (flag(params, 'deleted') === true || (type !== undefined && type !== 'failedJob') || (open === true && resolved === true)) return { items: [], total: 0 };
-    const activity = str(params, 'activityId');
-    const failedActivity = str(params, 'failedActivityId');
-    if (activity !== undefined && failedActivity !== undefined && activity !== failedActivity) return { items: [], total: 0 };
-    const result = await host.store.camundaIncidents({
-      visibility: await scopeOf(host, req.user!),
-      incidentId: str(params, 'incidentId'),
-      processInstanceId: str(params, 'processInstanceId'),
-      processDefinitionId: str(params, 'processDefinitionId'),
-      processDefinitionKey: str(params, 'processDefinitionKey'),
-      activityId: activity ?? failedActivity,
-      open: open === true ? true : resolved === true ? false : undefined,
-      sortBy: sort.by,
-      sortOrder: sort.order,
-      ...page,
-    });
+    if (flag(params, 'deleted') === true || (open === true && resolved === true)) return { items: [], total: 0 };
+    const result = await incidentsOf(host, req, params, sort, open === true ? true : resolved === true ? false : undefined, page);
     const roots = new Map((await host.store.instancesById(result.items.map((n) => n.processInstanceId))).map((i) => [i.id, i.rootInstanceId ?? i.id]));
     return { items: result.items.map((n) => presentIncident(n, roots)), total: result.total };
   });

@@ -1,7 +1,8 @@
 import express, { Request, Response, Router } from 'express';
 import type { IncidentRow } from '../../persistence/api-store';
+import type { CamundaIncidentFilter } from '../../persistence/camunda-query';
 import { HostContext } from '../context';
-import { camundaInstant, pageOf, queryOf, refuseParams, sortingOf, str } from './query-params';
+import { camundaInstant, pageOf, Params, queryOf, refuseParams, sortingOf, str } from './query-params';
 import { scopeOf } from './visibility';
 
 /**
@@ -40,6 +41,29 @@ function presentIncident(n: IncidentRow & { definitionId: string }) {
   };
 }
 
+/**
+ * The incidents a Camunda incident query names, runtime (`open` true) and history alike: every incident
+ * here is a failed job, and one activity asked two ways (activityId, failedActivityId) must be the same one.
+ */
+export async function incidentsOf(host: HostContext, req: Request, params: Params, sort: { by: CamundaIncidentFilter['sortBy']; order: CamundaIncidentFilter['sortOrder'] }, open: boolean | undefined, page: { firstResult: number; maxResults: number }) {
+  const type = str(params, 'incidentType');
+  const activity = str(params, 'activityId');
+  const failedActivity = str(params, 'failedActivityId');
+  if ((type !== undefined && type !== 'failedJob') || (activity !== undefined && failedActivity !== undefined && activity !== failedActivity)) return { items: [], total: 0 };
+  return host.store.camundaIncidents({
+    visibility: await scopeOf(host, req.user!),
+    incidentId: str(params, 'incidentId'),
+    processInstanceId: str(params, 'processInstanceId'),
+    processDefinitionId: str(params, 'processDefinitionId'),
+    processDefinitionKey: str(params, 'processDefinitionKey'),
+    activityId: activity ?? failedActivity,
+    open,
+    sortBy: sort.by,
+    sortOrder: sort.order,
+    ...page,
+  });
+}
+
 export function engineIncidentRoutes(host: HostContext): Router {
   const router = express.Router();
 
@@ -47,23 +71,7 @@ export function engineIncidentRoutes(host: HostContext): Router {
     const params = queryOf(req);
     refuseParams(params, { tenantIdIn: 'it has no tenants', withoutTenantId: 'it has no tenants', jobDefinitionIdIn: 'it runs no jobs', executionId: 'incidents belong to their process instance here (read processInstanceId)' });
     const sort = sortingOf(params, INCIDENT_SORT, { by: 'id', order: 'asc' });
-    const type = str(params, 'incidentType');
-    const activity = str(params, 'activityId');
-    const failedActivity = str(params, 'failedActivityId');
-    // Every incident here is a failed job; one activity asked two ways must be the same one.
-    if ((type !== undefined && type !== 'failedJob') || (activity !== undefined && failedActivity !== undefined && activity !== failedActivity)) return { items: [], total: 0 };
-    const result = await host.store.camundaIncidents({
-      visibility: await scopeOf(host, req.user!),
-      incidentId: str(params, 'incidentId'),
-      processInstanceId: str(params, 'processInstanceId'),
-      processDefinitionId: str(params, 'processDefinitionId'),
-      processDefinitionKey: str(params, 'processDefinitionKey'),
-      activityId: activity ?? failedActivity,
-      open: true,
-      sortBy: sort.by,
-      sortOrder: sort.order,
-      ...page,
-    });
+    const result = await incidentsOf(host, req, params, sort, true, page);
     return { items: result.items.map(presentIncident), total: result.total };
   }
 
