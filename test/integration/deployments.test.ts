@@ -66,6 +66,7 @@ describe('deployments and versions', () => {
     const before = (await t.call('admin', 'GET', '/process-definitions?all=true')).body;
     const broken = fs
       .readFileSync(cottonFile, 'utf8')
+      // The first licence.issue of the cotton diagram is form-licence's (E-licensing numbers the licence before step 7).
       .replace('camunda:topic="licence.issue"', 'camunda:topic="no.such-handler"')
       .replace(/(<bpmn:userTask id="sign-decision"[^>]*?) camunda:candidateGroups="head"/, '$1');
     const res = await t.call('admin', 'POST', '/deployments', { resources: [{ name: 'broken.bpmn', source: broken }] });
@@ -74,11 +75,11 @@ describe('deployments and versions', () => {
     const problems = res.body.error.details.problems;
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ file: 'broken.bpmn', elementId: 'issue-licence', rule: 'reglament/service-task-handler' }),
+        expect.objectContaining({ file: 'broken.bpmn', elementId: 'form-licence', rule: 'reglament/service-task-handler' }),
         expect.objectContaining({ file: 'broken.bpmn', elementId: 'sign-decision', rule: 'reglament/user-task-candidate-group' }),
       ]),
     );
-    expect(res.body.error.message).toContain('issue-licence');
+    expect(res.body.error.message).toContain('form-licence');
 
     const xmlJunk = await t.call('admin', 'POST', '/deployments', '<bpmn:definitions><oops', { 'content-type': 'application/xml' });
     expect(xmlJunk.status).toBe(422);
