@@ -1,11 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SigningDraftEntity } from '../../src/persistence/signing-draft-entity';
 import { kk } from '../../src/web/i18n/kk';
 import { pdfQrCode } from '../support/pdf-qr';
 import { pdfText } from '../support/pdf-text';
-import { completeToEnd, httpPort, startApplication } from '../support/reglament-driver';
-import { startTestHost, TestHost } from '../support/test-host';
-import { ensureWebBuild, launchBrowser, pageReady, screenshot, signIn } from './support';
+import { startApplication } from '../support/reglament-driver';
+import type { TestHost } from '../support/test-host';
+import { fetchInPage, finishedCaseInBrowser, pageReady, screenshot } from './support';
 
 /*
  * The office prints the licence (issue 17, point 5, acceptance), in Chromium: on the page of a
@@ -18,48 +18,20 @@ import { ensureWebBuild, launchBrowser, pageReady, screenshot, signIn } from './
 const KEY = 'cotton-warehouse-license';
 const OFFICE = 'office-user';
 
-interface Fetched {
-  status: number;
-  type: string | null;
-  bytes: number[];
-}
-
 describe('the office prints the licence and its QR code verifies it (Chromium)', () => {
   let t: TestHost;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let caseId: string;
   let variables: Record<string, unknown>;
+  let close: () => Promise<void>;
   const pdfs: Record<string, Uint8Array> = {};
 
   beforeAll(async () => {
-    ensureWebBuild();
-    t = await startTestHost();
-    const started = await startApplication(t, KEY, { businessKey: 'PRINT-WEB-1', starter: 'olga-office', channel: 'office', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'paper' } });
-    expect(started.status).toBe(201);
-    const done = await completeToEnd(httpPort(t), { key: KEY, businessKey: 'PRINT-WEB-1', instanceId: started.body.id });
-    expect(done).toMatchObject({ state: 'completed', outcome: 'licence-issued' });
-    caseId = done.instanceId;
-    variables = done.variables;
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'kk-KZ' });
-    page = await context.newPage();
-    await signIn(page, t.url, OFFICE);
+    ({ t, page, caseId, variables, close } = await finishedCaseInBrowser(KEY, { businessKey: 'PRINT-WEB-1', starter: 'olga-office', channel: 'office', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'paper' } }, 'licence-issued', OFFICE));
   });
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
+    await close?.();
   });
-
-  /** What the browser gets for a link of the page, with its session cookie (as a click would). */
-  function fetchInPage(href: string): Promise<Fetched> {
-    return page.evaluate(async (url) => {
-      const res = await fetch(url, { credentials: 'same-origin' });
-      return { status: res.status, type: res.headers.get('content-type'), bytes: Array.from(new Uint8Array(await res.arrayBuffer())) };
-    }, href);
-  }
 
   it.each([
     ['kk', kk.printKk, 'Қызмет алушы'],
@@ -74,7 +46,7 @@ describe('the office prints the licence and its QR code verifies it (Chromium)',
     expect(href).toBe(`/api/process-instances/${caseId}/documents/licence.pdf?lang=${lang}`);
     if (lang === 'kk') await screenshot(page, 'documents-01-print-links');
 
-    const answer = await fetchInPage(href);
+    const answer = await fetchInPage(page, href);
     expect(answer.status).toBe(200);
     expect(answer.type).toMatch(/^application\/pdf/);
     pdfs[lang] = new Uint8Array(answer.bytes);

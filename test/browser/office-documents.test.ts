@@ -1,10 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { kk } from '../../src/web/i18n/kk';
 import { pdfQrCode } from '../support/pdf-qr';
 import { pdfText } from '../support/pdf-text';
 import { completeToEnd, httpPort, startApplication } from '../support/reglament-driver';
-import { startTestHost, TestHost } from '../support/test-host';
-import { ensureWebBuild, launchBrowser, pageReady, screenshot, signIn } from './support';
+import type { TestHost } from '../support/test-host';
+import { fetchInPage, finishedCaseInBrowser, pageReady, screenshot } from './support';
 
 /*
  * The office prints what it sends with a paper result (issue 17, point 5, acceptance), in Chromium: on
@@ -17,47 +17,20 @@ import { ensureWebBuild, launchBrowser, pageReady, screenshot, signIn } from './
 const KEY = 'weapon-activity-license';
 const OFFICE = 'office-user';
 
-interface Fetched {
-  status: number;
-  type: string | null;
-  bytes: number[];
-}
-
 describe('the office prints the cover letter and the paper copy of a licence (Chromium)', () => {
   let t: TestHost;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let caseId: string;
   let variables: Record<string, unknown>;
+  let close: () => Promise<void>;
   const pdfs: Record<string, Uint8Array> = {};
 
   beforeAll(async () => {
-    ensureWebBuild();
-    t = await startTestHost();
-    const started = await startApplication(t, KEY, { businessKey: 'OUT-WEB-1', starter: 'olga-office', channel: 'provider', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'paper' } });
-    expect(started.status).toBe(201);
-    const done = await completeToEnd(httpPort(t), { key: KEY, businessKey: 'OUT-WEB-1', instanceId: started.body.id });
-    expect(done).toMatchObject({ state: 'completed', outcome: 'licence-issued' });
-    caseId = done.instanceId;
-    variables = done.variables;
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'kk-KZ' });
-    page = await context.newPage();
-    await signIn(page, t.url, OFFICE);
+    ({ t, page, caseId, variables, close } = await finishedCaseInBrowser(KEY, { businessKey: 'OUT-WEB-1', starter: 'olga-office', channel: 'provider', applicant: { kind: 'legal-entity' }, form: { variant: 'issue', resultForm: 'paper' } }, 'licence-issued', OFFICE));
   });
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
+    await close?.();
   });
-
-  function fetchInPage(href: string): Promise<Fetched> {
-    return page.evaluate(async (url) => {
-      const res = await fetch(url, { credentials: 'same-origin' });
-      return { status: res.status, type: res.headers.get('content-type'), bytes: Array.from(new Uint8Array(await res.arrayBuffer())) };
-    }, href);
-  }
 
   it.each([
     ['cover-letter', 'kk', kk.printCoverLetterKk, ['ІЛЕСПЕ ХАТ', 'Шығыс нөмірі', 'Қызмет беруші басшысы']],
@@ -74,7 +47,7 @@ describe('the office prints the cover letter and the paper copy of a licence (Ch
     expect(href).toBe(`/api/process-instances/${caseId}/office-documents/${document}.pdf?lang=${lang}`);
     if (document === 'cover-letter' && lang === 'kk') await screenshot(page, 'office-documents-01-print-links');
 
-    const answer = await fetchInPage(href);
+    const answer = await fetchInPage(page, href);
     expect(answer.status).toBe(200);
     expect(answer.type).toMatch(/^application\/pdf/);
     pdfs[`${document}-${lang}`] = new Uint8Array(answer.bytes);

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
 import { sha256Hex } from '../../src/identity/users';
-import { TestHost, tokenOf } from '../support/test-host';
+import { ApplicationSpec, completeToEnd, httpPort, startApplication } from '../support/reglament-driver';
+import { startTestHost, TestHost, tokenOf } from '../support/test-host';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -108,4 +109,55 @@ export function nameUsers(t: TestHost, names: Record<string, string>): void {
   const users = JSON.parse(fs.readFileSync(path.join(t.dir, 'users.json'), 'utf8')) as { id: string; name: string; groups: string[] }[];
   fs.writeFileSync(file, JSON.stringify(users.map((u) => ({ ...u, name: names[u.id] ?? u.name, tokenSha256: sha256Hex(tokenOf(u.id)) }))));
   t.host.users.reloadFrom(file);
+}
+
+/** What the browser gets for a link of the page, with its session cookie (as a click would). */
+export interface Fetched {
+  status: number;
+  type: string | null;
+  bytes: number[];
+}
+
+export function fetchInPage(page: Page, href: string): Promise<Fetched> {
+  return page.evaluate(async (url) => {
+    const res = await fetch(url, { credentials: 'same-origin' });
+    return { status: res.status, type: res.headers.get('content-type'), bytes: Array.from(new Uint8Array(await res.arrayBuffer())) };
+  }, href);
+}
+
+/** A host with one application driven to its end, and Chromium signed in as `userId` (the office printing a case's documents). */
+export interface FinishedCaseInBrowser {
+  t: TestHost;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  caseId: string;
+  variables: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export async function finishedCaseInBrowser(key: string, spec: ApplicationSpec, outcome: string, userId: string): Promise<FinishedCaseInBrowser> {
+  ensureWebBuild();
+  const t = await startTestHost();
+  const started = await startApplication(t, key, spec);
+  expect(started.status).toBe(201);
+  const done = await completeToEnd(httpPort(t), { key, businessKey: spec.businessKey, instanceId: started.body.id });
+  expect(done).toMatchObject({ state: 'completed', outcome });
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'kk-KZ' });
+  const page = await context.newPage();
+  await signIn(page, t.url, userId);
+  return {
+    t,
+    browser,
+    context,
+    page,
+    caseId: done.instanceId,
+    variables: done.variables,
+    async close() {
+      await context.close();
+      await browser.close();
+      await t.close();
+    },
+  };
 }
