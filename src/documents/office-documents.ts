@@ -5,8 +5,8 @@
  * in Kazakh or Russian, both with the QR code of the result's own verification page, so a paper in
  * the applicant's hands leads to the one signed original. Pure: the caller gathers the facts.
  */
-import { PDFDocument, PDFFont, PDFPage, rgb } from 'pdf-lib';
-import fontkit from '@pdf-lib/fontkit';
+import type { PDFFont, PDFPage } from 'pdf-lib';
+import { pdfKit } from './pdf-kit';
 import { actWording, DocumentLanguage, documentDateTime, font, ResultDocumentFacts, TITLES, verificationQrPng, Writer, writeResultFields } from './result-pdf';
 
 export const OFFICE_DOCUMENTS = ['cover-letter', 'paper-copy'] as const;
@@ -79,6 +79,7 @@ function date(iso: string): string {
 
 /** The head's signature line and the place of the seal, for the head to sign and stamp on paper. */
 function signatureBlock(page: PDFPage, f: PDFFont, w: Writer, left: number, labels: (typeof LABELS)[DocumentLanguage]): void {
+  const { rgb } = pdfKit().pdf;
   w.gap(18);
   const y = w.y;
   page.drawText(labels.head, { x: left, y, size: 11, font: f });
@@ -130,7 +131,8 @@ function drawPaperCopy(page: PDFPage, f: PDFFont, w: Writer, facts: OfficeDocume
 
 /** One office document (`document`) of a signed result in `language`, one A4 page. */
 export async function renderOfficeDocumentPdf(document: OfficeDocument, facts: OfficeDocumentFacts, language: DocumentLanguage): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
+  const { pdf, fontkit } = pdfKit();
+  const doc = await pdf.PDFDocument.create();
   doc.registerFontkit(fontkit);
   const f = await doc.embedFont(font(), { subset: true });
   const qr = await doc.embedPng(await verificationQrPng(facts.verifyUrl));

@@ -6,10 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
 import { DateTime } from 'luxon';
-import { PDFDocument, PDFFont, PDFImage, PDFPage, rgb } from 'pdf-lib';
-import QRCode from 'qrcode';
+import type { PDFDocument, PDFFont, PDFImage, PDFPage } from 'pdf-lib';
+import { pdfKit } from './pdf-kit';
 
 export const DOCUMENT_LANGUAGES = ['kk', 'ru'] as const;
 export type DocumentLanguage = (typeof DOCUMENT_LANGUAGES)[number];
@@ -134,7 +133,7 @@ export function font(): Uint8Array {
 
 /** The QR code of the verification URL as a PNG (the PDF embeds exactly these bytes). */
 export function verificationQrPng(url: string): Promise<Buffer> {
-  return QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 4 });
+  return pdfKit().qrcode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 4 });
 }
 
 function wrap(text: string, f: PDFFont, size: number, width: number): string[] {
@@ -165,6 +164,7 @@ export class Writer {
     this.y = top;
   }
   text(text: string, size = 11, options: { center?: boolean; gray?: boolean } = {}): void {
+    const { rgb } = pdfKit().pdf;
     for (const line of wrap(text, this.f, size, this.width)) {
       const x = options.center ? this.left + (this.width - this.f.widthOfTextAtSize(line, size)) / 2 : this.left;
       this.page.drawText(line, { x, y: this.y, size, font: this.f, color: options.gray ? rgb(0.35, 0.35, 0.35) : rgb(0, 0, 0) });
@@ -191,7 +191,8 @@ export function renderResultPdf(facts: ResultDocumentFacts, language: DocumentLa
  */
 export async function renderDocumentPdf(pages: readonly { facts: ResultDocumentFacts; language: DocumentLanguage }[]): Promise<Uint8Array> {
   if (pages.length === 0) throw new Error('A document needs at least one page');
-  const doc = await PDFDocument.create();
+  const { pdf, fontkit } = pdfKit();
+  const doc = await pdf.PDFDocument.create();
   doc.registerFontkit(fontkit);
   const f = await doc.embedFont(font(), { subset: true });
   const qrs = new Map<string, PDFImage>();
