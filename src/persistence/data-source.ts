@@ -48,13 +48,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
       synchronize: false,
       // No busyErrorRetry: in typeorm 0.3 it re-runs a busy statement every N ms forever, which
       // hangs a step whose snapshot went stale; busy_timeout waits, then the step fails whole.
-      // busyTimeout is set on connect; WAL is switched on below, not by typeorm's enableWAL, which
+      // busyTimeout is set on connect; WAL is switched on in migrate(), not by typeorm's enableWAL, which
       // runs before the busy timeout and so fails at once (SQLITE_BUSY) while another process migrates.
       busyTimeout: 5000,
     });
   }
   await dataSource.initialize();
-  if (!isPostgres && options.sqliteFile !== ':memory:') await dataSource.query('PRAGMA journal_mode = WAL');
   await migrate(dataSource, !!isPostgres);
   compressInstanceColumns(dataSource);
   // From here on every write goes through the DataSource's one write lock (see write-lock.ts).
@@ -82,7 +81,15 @@ async function migrate(dataSource: DataSource, isPostgres: boolean): Promise<voi
     // sqlite has no advisory lock; a lock file next to the database plays its part, so that a
     // second process never migrates into the first one's open transaction (which deadlocks).
     if (file === ':memory:') await dataSource.runMigrations({ transaction: 'all' });
-    else await withLockFile(`${file}.migrating`, () => dataSource.runMigrations({ transaction: 'all' }));
+    else {
+      // WAL is switched on under the same lock: switching waits for every other connection's
+      // transaction, and another process's first migrations on a loaded machine outlast the busy
+      // timeout (SQLITE_BUSY in the migrations test under CI load).
+      await withLockFile(`${file}.migrating`, async () => {
+        await dataSource.query('PRAGMA journal_mode = WAL');
+        await dataSource.runMigrations({ transaction: 'all' });
+      });
+    }
     return;
   }
   const lock = dataSource.createQueryRunner();
